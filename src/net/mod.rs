@@ -1,0 +1,5 @@
+//! Listeners, protocol sniffing, connection limits and shutdown.
+
+mod stream;
+
+pub use stream::{BoxStream, PrefixedStream, Stream, TlsInfo};

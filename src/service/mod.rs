@@ -1,0 +1,26 @@
+//! The one interface every protocol front end speaks to.
+//!
+//! A front end (MySQL, HTTP, binary API) turns its wire format into calls on
+//! [`Service`] and turns the answers back into its wire format. It never reaches into
+//! the engine or the SQL layer directly.
+
+mod result;
+mod session;
+mod state;
+
+pub use result::{Column, ColumnType, Outcome, QueryError, Row, Value};
+pub use session::Session;
+pub use state::{ConnectionGuard, ServerState, ThreadInfo};
+
+/// What a front end can ask of the daemon.
+pub trait Service: Send + Sync + 'static {
+    /// Runs one or more `;`-separated SQL statements and returns one result each.
+    /// A failing statement stops the batch: its error is the last element.
+    fn query(&self, session: &mut Session, sql: &str) -> Vec<Result<Outcome, QueryError>>;
+
+    /// The one-line status text of MySQL's COM_STATISTICS.
+    fn statistics(&self) -> String;
+
+    /// The shared server state (counters, connection registry).
+    fn state(&self) -> &ServerState;
+}

@@ -1,0 +1,153 @@
+//! Server-wide state shared by listeners, front ends and statements: settings,
+//! the TLS state, counters and the registry of open connections.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Instant, SystemTime};
+
+use crate::config::Searchd;
+use crate::tls::TlsState;
+
+/// One open connection, as `SHOW THREADS` lists it.
+#[derive(Debug, Clone)]
+pub struct ThreadInfo {
+    pub id: u64,
+    /// `mysql`, `mysql,ssl`, `http`, `http,ssl`, `sphinx`...
+    pub proto: String,
+    /// The peer address.
+    pub host: String,
+    pub started: Instant,
+    /// What the connection is doing (`handshake`, `query`, `idle`...).
+    pub state: String,
+    /// The statement being run, if any.
+    pub info: String,
+}
+
+/// Counters, registry and settings of a running daemon.
+pub struct ServerState {
+    pub settings: Arc<Searchd>,
+    pub started: Instant,
+    pub started_at: SystemTime,
+    tls: RwLock<TlsState>,
+    next_conn_id: AtomicU64,
+    /// Connections that count against `max_connections` (VIP ones do not).
+    active: AtomicUsize,
+    pub connections_total: AtomicU64,
+    pub maxed_out: AtomicU64,
+    pub queries: AtomicU64,
+    threads: Mutex<BTreeMap<u64, ThreadInfo>>,
+}
+
+impl ServerState {
+    pub fn new(settings: Searchd, tls: TlsState) -> Self {
+        ServerState {
+            settings: Arc::new(settings),
+            started: Instant::now(),
+            started_at: SystemTime::now(),
+            tls: RwLock::new(tls),
+            next_conn_id: AtomicU64::new(1),
+            active: AtomicUsize::new(0),
+            connections_total: AtomicU64::new(0),
+            maxed_out: AtomicU64::new(0),
+            queries: AtomicU64::new(0),
+            threads: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The TLS state in force now (cheap: the acceptor is shared).
+    pub fn tls(&self) -> TlsState {
+        self.tls.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Replaces the TLS state (used by a reload); open connections keep theirs.
+    pub fn set_tls(&self, tls: TlsState) {
+        *self.tls.write().unwrap_or_else(|e| e.into_inner()) = tls;
+    }
+
+    pub fn uptime_secs(&self) -> u64 {
+        self.started.elapsed().as_secs()
+    }
+
+    /// Registers a new connection. Returns `None` (and counts a `maxed out`) when a
+    /// non-VIP connection would exceed `max_connections`.
+    pub fn register(
+        self: &Arc<Self>,
+        proto: &str,
+        host: String,
+        vip: bool,
+    ) -> Option<ConnectionGuard> {
+        if !vip {
+            let limit = self.settings.max_connections;
+            let prev = self.active.fetch_add(1, Ordering::AcqRel);
+            if prev >= limit {
+                self.active.fetch_sub(1, Ordering::AcqRel);
+                self.maxed_out.fetch_add(1, Ordering::Relaxed);
+                return None;
+            }
+        }
+        let id = self.next_conn_id.fetch_add(1, Ordering::Relaxed);
+        self.connections_total.fetch_add(1, Ordering::Relaxed);
+        let info = ThreadInfo {
+            id,
+            proto: proto.to_string(),
+            host,
+            started: Instant::now(),
+            state: "handshake".into(),
+            info: String::new(),
+        };
+        self.lock_threads().insert(id, info);
+        Some(ConnectionGuard {
+            state: Arc::clone(self),
+            id,
+            counted: !vip,
+        })
+    }
+
+    /// Open connections, in id order.
+    pub fn threads(&self) -> Vec<ThreadInfo> {
+        self.lock_threads().values().cloned().collect()
+    }
+
+    /// Number of open connections (VIP included).
+    pub fn open_connections(&self) -> usize {
+        self.lock_threads().len()
+    }
+
+    fn lock_threads(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, ThreadInfo>> {
+        self.threads.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Keeps a connection registered; dropping it removes the entry.
+pub struct ConnectionGuard {
+    state: Arc<ServerState>,
+    id: u64,
+    counted: bool,
+}
+
+impl ConnectionGuard {
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Updates what `SHOW THREADS` shows for this connection.
+    pub fn update(&self, f: impl FnOnce(&mut ThreadInfo)) {
+        if let Some(t) = self.state.lock_threads().get_mut(&self.id) {
+            f(t);
+        }
+    }
+
+    pub fn state(&self) -> &Arc<ServerState> {
+        &self.state
+    }
+}
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        self.state.lock_threads().remove(&self.id);
+        if self.counted {
+            self.state.active.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
