@@ -1,5 +1,11 @@
 //! Listeners, protocol sniffing, connection limits and shutdown.
 
+pub mod dispatch;
+mod listener;
+mod shutdown;
+pub mod sniff;
 mod stream;
 
+pub use listener::{is_served, Listener};
+pub use shutdown::{Drain, DrainToken, Shutdown};
 pub use stream::{BoxStream, PrefixedStream, Stream, TlsInfo};

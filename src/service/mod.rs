@@ -22,5 +22,5 @@ pub trait Service: Send + Sync + 'static {
     fn statistics(&self) -> String;
 
     /// The shared server state (counters, connection registry).
-    fn state(&self) -> &ServerState;
+    fn state(&self) -> &std::sync::Arc<ServerState>;
 }

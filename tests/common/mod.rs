@@ -1,0 +1,185 @@
+//! Test support: start the real `searchd` binary on free ports with a config file in a
+//! temporary folder, read its log, stop it.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The daemon binary Cargo built for these tests.
+pub const BIN: &str = env!("CARGO_BIN_EXE_searchd");
+
+/// How long a test waits for the daemon before it gives up (generous: CI is slow).
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind an ephemeral port")
+}
+
+/// The repository's test certificates.
+pub fn certs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("certs")
+}
+
+/// A temporary folder holding a config and whatever the daemon writes.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes `searchd.conf` with the given `searchd` section body (log and pid file
+    /// lines are added) and returns its path.
+    pub fn config(&self, body: &str) -> PathBuf {
+        let text = format!(
+            "searchd {{\n    log = {}\n    pid_file = {}\n{body}\n}}\n",
+            self.path("searchd.log").display(),
+            self.path("searchd.pid").display(),
+        );
+        let path = self.path("searchd.conf");
+        std::fs::write(&path, text).expect("write config");
+        path
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.path("searchd.log")).unwrap_or_default()
+    }
+
+    /// Waits until the log contains `needle`; panics with the log otherwise.
+    pub fn wait_log(&self, needle: &str) {
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            if self.log().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("log never said {needle:?}; log:\n{}", self.log());
+    }
+
+    /// Runs `searchd` with `args` to completion (for `--check`, `--stop`...).
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run searchd")
+    }
+}
+
+/// A daemon running in the foreground (`--nodetach`), stopped on drop.
+pub struct Daemon {
+    pub child: Child,
+    pub sandbox: Sandbox,
+}
+
+impl Daemon {
+    /// Starts `searchd --config CONF --nodetach` and waits for `accepting connections`.
+    pub fn start(sandbox: Sandbox, extra_args: &[&str]) -> Daemon {
+        let conf = sandbox.path("searchd.conf");
+        let child = Command::new(BIN)
+            .arg("--config")
+            .arg(&conf)
+            .arg("--nodetach")
+            .args(extra_args)
+            .current_dir(sandbox.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start searchd");
+        let d = Daemon { child, sandbox };
+        d.sandbox.wait_log("accepting connections");
+        d
+    }
+
+    pub fn log(&self) -> String {
+        self.sandbox.log()
+    }
+
+    /// SIGTERM, then waits for the exit status.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        terminate(self.child.id());
+        let status = wait_with_patience(&mut self.child);
+        status
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn terminate(pid: u32) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(pid.to_string())
+        .status();
+}
+
+pub fn wait_with_patience(child: &mut Child) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            return s;
+        }
+        if start.elapsed() > PATIENCE {
+            let _ = child.kill();
+            panic!("daemon did not exit after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Connects to 127.0.0.1:port with a read timeout.
+pub fn connect(port: u16) -> TcpStream {
+    let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    s
+}
+
+/// Reads until the peer closes; returns what arrived.
+pub fn read_all(s: &mut TcpStream) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    out
+}
+
+/// Sends a raw request and returns the whole reply (the server closes after it).
+pub fn exchange(port: u16, request: &[u8]) -> Vec<u8> {
+    let mut s = connect(port);
+    s.write_all(request).expect("write");
+    read_all(&mut s)
+}
+
+/// One HTTP/1.1 request with `Connection: close`; returns (status, body).
+pub fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let reply = String::from_utf8_lossy(&exchange(port, req.as_bytes())).into_owned();
+    let status = reply.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = reply
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
