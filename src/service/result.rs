@@ -69,10 +69,7 @@ pub type Row = Vec<Value>;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// A result set.
-    Rows {
-        columns: Vec<Column>,
-        rows: Vec<Row>,
-    },
+    Rows { columns: Vec<Column>, rows: Vec<Row> },
     /// A statement that changes something (or nothing) and returns no rows.
     Done {
         affected: u64,
