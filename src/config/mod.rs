@@ -22,6 +22,8 @@ mod values;
 mod tests;
 #[cfg(test)]
 mod tests_listen;
+#[cfg(test)]
+mod tests_load;
 
 pub use types::*;
 
