@@ -238,10 +238,18 @@ fn overlaps(a: &ListenAddr, b: &ListenAddr) -> bool {
                 port_end: e2,
             },
         ) => {
-            let same_host = h1 == h2 || h1.is_unspecified() || h2.is_unspecified();
+            let same_host = same_host(h1, h2);
             let (end1, end2) = (e1.unwrap_or(*p1), e2.unwrap_or(*p2));
             same_host && p1 <= &end2 && p2 <= &end1
         }
         _ => false,
     }
+}
+
+/// Whether two hosts would compete for a port: equal, a wildcard of the same family,
+/// or the IPv6 wildcard (dual-stack sockets take IPv4 too).
+fn same_host(a: &IpAddr, b: &IpAddr) -> bool {
+    let same_family = a.is_ipv4() == b.is_ipv4();
+    let v6_any = |ip: &IpAddr| ip.is_ipv6() && ip.is_unspecified();
+    a == b || (same_family && (a.is_unspecified() || b.is_unspecified())) || v6_any(a) || v6_any(b)
 }

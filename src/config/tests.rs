@@ -364,3 +364,25 @@ fn every_validation_error() {
         assert_eq!(&err(text), want, "config:\n{text}");
     }
 }
+
+/// Truncating or corrupting any byte of a config gives an answer, never a panic.
+#[test]
+fn mangled_configs_never_panic() {
+    let sample = "searchd {\n  listen = [::1]:9306:mysql_vip # c\n  log = a\\#b \\\n c\n}\n\
+         table a {\n  rt_field = t\n}\ntable b : a {\n  path = /p\n}\n";
+    let specials = b"{}#\\=:\n\r x-[]_\xff";
+    for i in 0..=sample.len() {
+        if let Some(prefix) = sample.get(..i) {
+            let _ = parse_str(prefix, FILE);
+            let _ = super::parse_listen(prefix);
+        }
+        for &b in specials {
+            let mut bytes = sample.as_bytes().to_vec();
+            if let Some(slot) = bytes.get_mut(i) {
+                *slot = b;
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = parse_str(&text, FILE);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Every `listen` form and every listen error.
 
+use super::listen::find_overlap;
 use super::{parse_listen, Listen, ListenAddr, Proto};
 use std::net::IpAddr;
 
@@ -161,5 +162,43 @@ fn every_error() {
     for (spec, want) in cases {
         let got = parse_listen(spec).map_err(|e| e.to_string());
         assert_eq!(got, Err(want.to_string()), "listen = {spec}");
+    }
+}
+
+/// The indexes of the first two listeners that clash, if any.
+type Overlap = Option<(usize, usize)>;
+
+#[test]
+fn overlapping_listeners() {
+    let cases: &[(&[&str], Overlap)] = &[
+        (&["9312", "9306:mysql", "9308:http"], None),
+        (&["9312", "127.0.0.1:9312:mysql"], Some((0, 1))),
+        (&["127.0.0.1:9312", "127.0.0.2:9312"], None),
+        (
+            &["127.0.0.1:9306", "9308", "localhost:9306:mysql"],
+            Some((0, 2)),
+        ),
+        (
+            &["10.0.0.1:9300-9310:replication", "10.0.0.1:9305"],
+            Some((0, 1)),
+        ),
+        (&["10.0.0.1:9300-9310:replication", "10.0.0.1:9311"], None),
+        (&["10.0.0.1:9300-9310", "10.0.0.1:9290-9300"], Some((0, 1))),
+        (&["[::1]:9306", "127.0.0.1:9306"], None),
+        (&["[::1]:9306", "0.0.0.0:9306"], None),
+        (&["[::]:9306", "127.0.0.1:9306"], Some((0, 1))),
+        (&["[::1]:9306:mysql", "[::1]:9306:http"], Some((0, 1))),
+        (
+            &["/tmp/a.sock", "/tmp/b.sock", "/tmp/a.sock:mysql"],
+            Some((0, 2)),
+        ),
+        (&["/tmp/a.sock", "9312"], None),
+    ];
+    for (specs, want) in cases {
+        let listeners: Vec<Listen> = specs
+            .iter()
+            .map(|s| parse_listen(s).expect("valid listen"))
+            .collect();
+        assert_eq!(find_overlap(&listeners), *want, "{specs:?}");
     }
 }
