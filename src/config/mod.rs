@@ -92,7 +92,7 @@ fn check_data_dir(searchd: &RawSection, tables: &[Section], file: &str) -> Resul
     let Some(data_dir) = searchd.get("data_dir").and_then(|v| v.first()) else {
         return Ok(());
     };
-    if tables.is_empty() {
+    if tables.is_empty() || data_dir.text.is_empty() {
         return Ok(());
     }
     Err(ConfigError(format!(

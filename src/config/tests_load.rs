@@ -314,3 +314,10 @@ fn failing_shebang_interpreter_is_an_error() {
         )
     );
 }
+
+#[test]
+fn empty_data_dir_is_plain_mode() {
+    let c = ok("searchd {\n  data_dir =\n}\ntable t {\n  type = rt\n}\n");
+    assert_eq!(c.searchd.data_dir, None);
+    assert_eq!(c.tables.len(), 1);
+}
