@@ -5,11 +5,30 @@
 //!   and returns a [`Config`] or a [`ConfigError`] whose `Display` is the full message,
 //!   e.g. `ERROR: unknown key name 'k' in FILE line N col M.`
 //! - [`parse_listen`] parses one `listen` value (also used for `--listen SPEC`).
+//! - [`parse_str`] does what [`load`] does, on text already read.
+//!
+//! The grammar follows upstream Manticore's config files (see `grammar`), the known
+//! keys are in `keys`, and `searchd` fills the typed settings.
 
+mod grammar;
+mod keys;
+mod listen;
+mod searchd;
+mod source;
 mod types;
+mod values;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_listen;
+#[cfg(test)]
+mod tests_load;
 
 pub use types::*;
 
+use grammar::RawSection;
+use keys::SectionType;
 use std::fmt;
 use std::path::Path;
 
@@ -27,16 +46,76 @@ impl std::error::Error for ConfigError {}
 
 /// Reads, parses and validates a config file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let _ = path;
-    Err(ConfigError("ERROR: config parser not written yet".into()))
+    let text = source::read(path)?;
+    let mut config = parse_str(&text, &path.display().to_string())?;
+    config.path = path.to_path_buf();
+    Ok(config)
+}
+
+/// Parses and validates config text; `file` names it in messages and in
+/// [`Config::path`].
+pub fn parse_str(text: &str, file: &str) -> Result<Config, ConfigError> {
+    let parsed = grammar::parse(text, file)?;
+    let mut warnings = parsed.warnings;
+    let searchd_section = parsed
+        .sections
+        .iter()
+        .find(|s| s.ty == SectionType::Searchd);
+    let Some(searchd_section) = searchd_section else {
+        return Err(ConfigError(format!(
+            "ERROR: 'searchd' config section not found in '{file}'."
+        )));
+    };
+    let searchd = searchd::build(Some(searchd_section), file, &mut warnings)?;
+    let tables: Vec<Section> = parsed
+        .sections
+        .iter()
+        .filter(|s| s.ty == SectionType::Index)
+        .map(to_section)
+        .collect();
+    check_data_dir(searchd_section, &tables, file)?;
+    Ok(Config {
+        path: file.into(),
+        searchd,
+        tables,
+        warnings,
+    })
 }
 
 /// Parses one `listen` value.
 pub fn parse_listen(spec: &str) -> Result<Listen, ConfigError> {
-    let _ = spec;
-    Err(ConfigError("listen parser not written yet".into()))
+    listen::parse(spec).map_err(ConfigError)
 }
 
+/// RT mode (`data_dir`) and table declarations exclude each other.
+fn check_data_dir(searchd: &RawSection, tables: &[Section], file: &str) -> Result<(), ConfigError> {
+    let Some(data_dir) = searchd.get("data_dir").and_then(|v| v.first()) else {
+        return Ok(());
+    };
+    if tables.is_empty() || data_dir.text.is_empty() {
+        return Ok(());
+    }
+    Err(ConfigError(format!(
+        "ERROR: 'data_dir' cannot be mixed with table declarations in {file} line {}.",
+        data_dir.line
+    )))
+}
+
+fn to_section(raw: &RawSection) -> Section {
+    let entries = raw
+        .entries
+        .iter()
+        .flat_map(|e| e.values.iter().map(|v| (e.key.clone(), v.text.clone())))
+        .collect();
+    Section {
+        kind: raw.kind.clone(),
+        name: raw.name.clone(),
+        entries,
+    }
+}
+
+/// The documented defaults, except `listen`, which is empty here: [`load`] puts the two
+/// default listeners in when the file has no `listen` at all.
 impl Default for Searchd {
     fn default() -> Self {
         Searchd {

@@ -15,6 +15,10 @@
 //! | `mysql_version_string` | [`crate::version::MYSQL_DEFAULT`] |
 //! | `ssl_cert`, `ssl_key`, `ssl_ca` | none |
 //! | `ssl_library` | none (search the system for `libssl.so.3`, then `libssl.so.1.1`) |
+//!
+//! `Searchd::default()` leaves `listen` empty; [`crate::config::load`] fills in the
+//! two default listeners when the file has no `listen`. Durations take `us`, `ms`, `s`,
+//! `m`, `h`, `d`, `w` (a bare number is seconds); sizes take `k`, `m`, `g`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -25,6 +29,7 @@ use std::time::Duration;
 pub struct Config {
     /// The file the config was read from.
     pub path: PathBuf,
+    /// The `searchd` section, every setting filled (see the defaults above).
     pub searchd: Searchd,
     /// Table declarations (plain mode), in file order, inheritance resolved.
     pub tables: Vec<Section>,
@@ -36,18 +41,31 @@ pub struct Config {
 /// The `searchd { ... }` section.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Searchd {
+    /// Every `listen`, in file order (the two defaults when the file has none).
     pub listen: Vec<Listen>,
+    /// `log`: a file, or `syslog`.
     pub log: LogTarget,
+    /// `query_log`: a file, or `syslog`; none when unset or empty.
     pub query_log: Option<LogTarget>,
+    /// `pid_file`.
     pub pid_file: Option<PathBuf>,
+    /// `data_dir`: set means RT mode (no table sections allowed).
     pub data_dir: Option<PathBuf>,
+    /// `max_connections`: open connections allowed (VIP listeners are exempt).
     pub max_connections: usize,
+    /// `client_timeout`: how long an idle persistent client may wait between queries.
     pub client_timeout: Duration,
+    /// `network_timeout`: the read/write timeout of a request in progress.
     pub network_timeout: Duration,
+    /// `max_packet_size`, in bytes.
     pub max_packet_size: usize,
+    /// `mysql_version_string`: the version the MySQL handshake announces.
     pub mysql_version_string: String,
+    /// `ssl_cert`: the server certificate (PEM).
     pub ssl_cert: Option<PathBuf>,
+    /// `ssl_key`: the server private key (PEM).
     pub ssl_key: Option<PathBuf>,
+    /// `ssl_ca`: the certificate authority file (PEM).
     pub ssl_ca: Option<PathBuf>,
     /// Extension: the libssl file to load instead of searching the system.
     pub ssl_library: Option<PathBuf>,
@@ -56,7 +74,9 @@ pub struct Searchd {
 /// Where a log goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogTarget {
+    /// A log file path, as written.
     File(PathBuf),
+    /// `syslog`.
     Syslog,
 }
 
@@ -64,15 +84,20 @@ pub enum LogTarget {
 /// already applied. Multi-value keys keep every value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
+    /// The section type as written, lower-cased: `table` or `index`.
     pub kind: String,
+    /// The section name.
     pub name: String,
+    /// `(key, value)` pairs, keys lower-cased, one pair per value.
     pub entries: Vec<(String, String)>,
 }
 
 /// One `listen` directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listen {
+    /// Where to listen.
     pub addr: ListenAddr,
+    /// What the listener speaks.
     pub proto: Proto,
     /// `_vip`: exempt from `max_connections`.
     pub vip: bool,
@@ -80,15 +105,20 @@ pub struct Listen {
     pub readonly: bool,
 }
 
+/// A listener's address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListenAddr {
     /// A TCP address. `port_end` is set for a port range (`host:9300-9320`), which
     /// upstream uses for replication.
     Tcp {
+        /// The interface (`0.0.0.0` for all).
         host: IpAddr,
+        /// The (first) port.
         port: u16,
+        /// The last port of a range, inclusive.
         port_end: Option<u16>,
     },
+    /// A UNIX socket path.
     Unix(PathBuf),
 }
 
