@@ -31,7 +31,7 @@ fn check_reports_an_error_with_file_and_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(&format!(
-            "ERROR: unknown key name 'bogus_key' in {} line 4 col 5.",
+            "ERROR: unknown key name 'bogus_key' in {} line 4 col 14.",
             conf.display()
         )),
         "stderr: {err}"
