@@ -1,15 +1,17 @@
 //! Daemonizing without `fork()`: the command re-runs itself as a child in its own
 //! process group, shows the child's start-up lines, and exits once the child says it
 //! is accepting connections (or with the child's exit code when it fails to start).
+//! The child's stderr carries both its start-up lines and, last, the ready marker, so
+//! the parent shows every line before it returns.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 
 /// Set in the child's environment: "you are the detached daemon".
 pub const CHILD_ENV: &str = "SEARCHD_DETACHED_CHILD";
 
-/// The line the child prints on stdout when it is ready.
+/// The line the child prints on stderr when it is ready (not shown).
 pub const READY: &str = "searchd: ready";
 
 /// Whether this process is the detached child.
@@ -30,7 +32,7 @@ pub fn spawn_and_wait() -> i32 {
         .args(std::env::args_os().skip(1))
         .env(CHILD_ENV, "1")
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .process_group(0)
         .spawn();
@@ -41,22 +43,18 @@ pub fn spawn_and_wait() -> i32 {
             return 1;
         }
     };
-    if let Some(mut err) = child.stderr.take() {
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let _ = std::io::stderr().write_all(&buf[..n]);
-            }
-        });
-    }
-    let ready = child.stdout.take().is_some_and(|out| {
-        BufReader::new(out)
+    let ready = child.stderr.take().is_some_and(|err| {
+        let mut stderr = std::io::stderr();
+        BufReader::new(err)
             .lines()
             .map_while(Result::ok)
-            .any(|l| l == READY)
+            .any(|line| {
+                let done = line == READY;
+                if !done {
+                    let _ = writeln!(stderr, "{line}");
+                }
+                done
+            })
     });
     if ready {
         return 0;
@@ -69,7 +67,7 @@ pub fn spawn_and_wait() -> i32 {
 
 /// In the child: tells the parent that start-up is complete.
 pub fn signal_ready() {
-    let mut out = std::io::stdout();
+    let mut out = std::io::stderr();
     let _ = writeln!(out, "{READY}");
     let _ = out.flush();
 }

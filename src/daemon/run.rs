@@ -197,6 +197,15 @@ fn init_tls(config: &Config) -> TlsState {
 }
 
 async fn run(config: Config, tls: TlsState, sink: LogSink, child: bool) -> i32 {
+    // Handlers go in before anything can tell the world we are up, so that an early
+    // SIGTERM still shuts down cleanly.
+    let signals = match Signals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            error!(target: "fatal", "failed to install signal handlers: {e}");
+            return 1;
+        }
+    };
     let state = Arc::new(ServerState::new(config.searchd.clone(), tls));
     let service: Arc<dyn Service> = Arc::new(crate::sql::SqlService::new(Arc::clone(&state)));
     let mut listeners = Vec::new();
@@ -227,9 +236,7 @@ async fn run(config: Config, tls: TlsState, sink: LogSink, child: bool) -> i32 {
         detach::signal_ready();
         sink.detach_stderr();
     }
-    if let Err(e) = wait_for_stop(&config, &state, &sink).await {
-        error!("signal handling failed: {e}");
-    }
+    signals.wait_for_stop(&config, &state, &sink).await;
     shutdown.trigger();
     while tasks.join_next().await.is_some() {}
     if !drain.wait(SHUTDOWN_TIMEOUT).await {
@@ -242,26 +249,37 @@ async fn run(config: Config, tls: TlsState, sink: LogSink, child: bool) -> i32 {
     0
 }
 
-/// Serves signals until SIGTERM or SIGINT: SIGHUP reloads the TLS files (keeping the
-/// old context when the new files are broken), SIGUSR1 reopens the log.
-async fn wait_for_stop(
-    config: &Config,
-    state: &ServerState,
-    sink: &LogSink,
-) -> std::io::Result<()> {
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    let mut usr1 = signal(SignalKind::user_defined1())?;
-    loop {
-        tokio::select! {
-            _ = term.recv() => { info!("caught SIGTERM, shutting down"); return Ok(()); }
-            _ = int.recv() => { info!("caught SIGINT, shutting down"); return Ok(()); }
-            _ = usr1.recv() => {
-                if let Err(e) = sink.reopen() { error!("failed to reopen the log: {e}"); }
-                info!("log reopened");
+/// The signals the daemon serves.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+    usr1: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Signals> {
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+            hup: signal(SignalKind::hangup())?,
+            usr1: signal(SignalKind::user_defined1())?,
+        })
+    }
+
+    /// Serves signals until SIGTERM or SIGINT: SIGHUP reloads the TLS files (keeping
+    /// the old context when the new files are broken), SIGUSR1 reopens the log.
+    async fn wait_for_stop(mut self, config: &Config, state: &ServerState, sink: &LogSink) {
+        loop {
+            tokio::select! {
+                _ = self.term.recv() => { info!("caught SIGTERM, shutting down"); return; }
+                _ = self.int.recv() => { info!("caught SIGINT, shutting down"); return; }
+                _ = self.usr1.recv() => {
+                    if let Err(e) = sink.reopen() { error!("failed to reopen the log: {e}"); }
+                    info!("log reopened");
+                }
+                _ = self.hup.recv() => reload_tls(config, state),
             }
-            _ = hup.recv() => reload_tls(config, state),
         }
     }
 }
