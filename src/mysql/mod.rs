@@ -1,1 +1,5 @@
 //! MySQL protocol front end.
+
+mod compress;
+mod packet;
+mod wire;
