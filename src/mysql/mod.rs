@@ -3,3 +3,6 @@
 mod compress;
 mod packet;
 mod wire;
+mod handshake;
+mod response;
+mod resultset;
