@@ -6,3 +6,5 @@ mod wire;
 mod handshake;
 mod response;
 mod resultset;
+mod params;
+mod sqltext;
