@@ -44,7 +44,12 @@ pub const STATUS_AUTOCOMMIT: u16 = 0x0002;
 pub const CHARSET: u8 = 0x21;
 
 /// Builds the HandshakeV10 payload.
-pub fn handshake_v10(version: &str, conn_id: u32, scramble: &[u8; 20], capabilities: u32) -> Vec<u8> {
+pub fn handshake_v10(
+    version: &str,
+    conn_id: u32,
+    scramble: &[u8; 20],
+    capabilities: u32,
+) -> Vec<u8> {
     let mut out = vec![0x0A];
     put_nul_bytes(&mut out, version.as_bytes());
     out.extend_from_slice(&conn_id.to_le_bytes());
@@ -236,7 +241,10 @@ mod tests {
         let mut p = head(caps::PROTOCOL_41 | caps::SECURE_CONNECTION);
         p.extend_from_slice(b"u\0\x01\x99");
         let r = parse_response(&p).unwrap();
-        assert_eq!((r.user.as_str(), r.auth_response.as_slice()), ("u", &[0x99][..]));
+        assert_eq!(
+            (r.user.as_str(), r.auth_response.as_slice()),
+            ("u", &[0x99][..])
+        );
         assert_eq!(r.database, None);
     }
 

@@ -45,7 +45,8 @@ pub fn decode(buf: &[u8], max: usize) -> WireResult<Option<Decoded>> {
         let Some(header) = buf.get(pos..pos + 4) else {
             return Ok(None);
         };
-        let len = usize::from(header[0]) | usize::from(header[1]) << 8 | usize::from(header[2]) << 16;
+        let len =
+            usize::from(header[0]) | usize::from(header[1]) << 8 | usize::from(header[2]) << 16;
         total += len;
         if total > max {
             return Err(WireError::TooBig);
@@ -69,7 +70,9 @@ fn join(buf: &[u8], end: usize, total: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(total);
     let mut pos = 0;
     while pos < end {
-        let len = usize::from(buf[pos]) | usize::from(buf[pos + 1]) << 8 | usize::from(buf[pos + 2]) << 16;
+        let len = usize::from(buf[pos])
+            | usize::from(buf[pos + 1]) << 8
+            | usize::from(buf[pos + 2]) << 16;
         out.extend_from_slice(&buf[pos + 4..pos + 4 + len]);
         pos += 4 + len;
     }
@@ -122,6 +125,9 @@ mod tests {
 
     #[test]
     fn too_big_is_reported_from_header() {
-        assert_eq!(decode(&[0x00, 0x10, 0x00, 0x00], 100), Err(WireError::TooBig));
+        assert_eq!(
+            decode(&[0x00, 0x10, 0x00, 0x00], 100),
+            Err(WireError::TooBig)
+        );
     }
 }

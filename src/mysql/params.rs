@@ -166,7 +166,14 @@ mod tests {
         let got = run(&bytes, 6, &mut types).unwrap();
         assert_eq!(
             got,
-            ["-5", "'it\\'s'", "NULL", "2.5", "200", "'2024-02-29 13:05:09'"]
+            [
+                "-5",
+                "'it\\'s'",
+                "NULL",
+                "2.5",
+                "200",
+                "'2024-02-29 13:05:09'"
+            ]
         );
         assert_eq!(types.len(), 6);
     }

@@ -56,7 +56,11 @@ pub fn end_of_rows(deprecate_eof: bool, status: u16, warnings: u16) -> Vec<u8> {
 /// An ERR packet; the message is cut to [`MAX_ERR_MESSAGE`] bytes on a character
 /// boundary, and a SQLSTATE that is not 5 bytes becomes `HY000`.
 pub fn err(code: u16, sqlstate: &str, message: &str) -> Vec<u8> {
-    let state = if sqlstate.len() == 5 { sqlstate } else { "HY000" };
+    let state = if sqlstate.len() == 5 {
+        sqlstate
+    } else {
+        "HY000"
+    };
     let mut cut = message.len().min(MAX_ERR_MESSAGE);
     while !message.is_char_boundary(cut) {
         cut -= 1;
@@ -81,7 +85,10 @@ mod tests {
             status: 0x0002,
             warnings: 0,
         };
-        assert_eq!(ok(&info), [0x00, 0x01, 0xFC, 0x2C, 0x01, 0x02, 0x00, 0x00, 0x00]);
+        assert_eq!(
+            ok(&info),
+            [0x00, 0x01, 0xFC, 0x2C, 0x01, 0x02, 0x00, 0x00, 0x00]
+        );
     }
 
     #[test]
@@ -103,7 +110,10 @@ mod tests {
 
     #[test]
     fn golden_eof_both_ways() {
-        assert_eq!(end_of_rows(false, 0x000A, 1), [0xFE, 0x01, 0x00, 0x0A, 0x00]);
+        assert_eq!(
+            end_of_rows(false, 0x000A, 1),
+            [0xFE, 0x01, 0x00, 0x0A, 0x00]
+        );
         assert_eq!(
             end_of_rows(true, 0x0002, 0),
             [0xFE, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00]

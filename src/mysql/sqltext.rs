@@ -76,7 +76,8 @@ fn skip_block(b: &[u8], start: usize) -> usize {
 
 /// Replaces the placeholders at `positions` with `literals`, in order.
 pub fn substitute(sql: &str, positions: &[usize], literals: &[String]) -> String {
-    let mut out = String::with_capacity(sql.len() + literals.iter().map(String::len).sum::<usize>());
+    let mut out =
+        String::with_capacity(sql.len() + literals.iter().map(String::len).sum::<usize>());
     let mut last = 0;
     for (pos, lit) in positions.iter().zip(literals) {
         out.push_str(&sql[last..*pos]);
