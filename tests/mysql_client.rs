@@ -168,3 +168,17 @@ async fn database_on_connect() {
     let (code, _, msg) = server_error(err);
     assert_eq!((code, msg.as_str()), (1046, "no such database test"));
 }
+
+#[tokio::test]
+async fn payloads_over_16_mib_are_split_and_joined() {
+    let (addr, _) = start().await;
+    let big = "w".repeat((16 << 20) + 100);
+    let mut c = Conn::new(opts(addr)).await.unwrap();
+    let got: Vec<String> = c.query(format!("echo {big}")).await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert!(got[0] == big, "echoed text differs");
+    let o = opts(addr).compression(mysql_async::Compression::fast());
+    let mut c = Conn::new(o).await.unwrap();
+    let got: Vec<String> = c.query(format!("echo {big}")).await.unwrap();
+    assert!(got[0] == big, "echoed text differs (compressed)");
+}

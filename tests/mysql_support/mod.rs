@@ -50,7 +50,7 @@ fn one(stmt: &str, session: &Session) -> Result<Outcome, QueryError> {
                 Column::new("@@max_allowed_packet", ColumnType::BigInt),
                 Column::new("@@wait_timeout", ColumnType::BigInt),
             ],
-            vec![vec![Value::Int(16_777_216), Value::Int(28_800)]],
+            vec![vec![Value::Int(64 << 20), Value::Int(28_800)]],
         ));
     }
     if let Some(rest) = stmt.strip_prefix("echo ") {
