@@ -4,7 +4,7 @@
 use super::auth::{self, Established};
 use super::handshake::{caps, STATUS_AUTOCOMMIT};
 use super::io::PacketIo;
-use super::reply::{self, RowFormat};
+use super::reply::{self, ReplyStyle, RowFormat};
 use super::response::{self, OkInfo};
 use super::stmt::{self, Statements};
 use super::{sqltext, MysqlConn};
@@ -139,16 +139,33 @@ impl Commands<'_> {
         Flow::Continue
     }
 
+    /// Status flags as the session stands (autocommit on or off).
+    fn status(&self) -> u16 {
+        if self.session.autocommit {
+            STATUS_AUTOCOMMIT
+        } else {
+            0
+        }
+    }
+
+    fn style(&self, format: RowFormat) -> ReplyStyle {
+        ReplyStyle {
+            format,
+            deprecate_eof: self.deprecate_eof,
+            status: self.status(),
+        }
+    }
+
     fn ok(&mut self) {
         let info = OkInfo {
-            status: STATUS_AUTOCOMMIT,
+            status: self.status(),
             ..OkInfo::default()
         };
         self.io.push(&response::ok(&info));
     }
 
     fn end_of_list(&mut self) {
-        let packet = response::end_of_rows(self.deprecate_eof, STATUS_AUTOCOMMIT, 0);
+        let packet = response::end_of_rows(self.deprecate_eof, self.status(), 0);
         self.io.push(&packet);
     }
 
@@ -186,7 +203,8 @@ impl Commands<'_> {
             return self.error(1064, "42000", msg);
         }
         let results = self.run_sql(sql).await;
-        reply::push_results(&mut self.io, &results, RowFormat::Text, self.deprecate_eof);
+        let style = self.style(RowFormat::Text);
+        reply::push_results(&mut self.io, &results, style);
     }
 
     /// Runs SQL on a blocking thread, keeping the session's changes.
@@ -220,7 +238,7 @@ impl Commands<'_> {
             self.io.push(&stmt::param_definition());
         }
         if !self.deprecate_eof {
-            self.io.push(&response::eof(STATUS_AUTOCOMMIT, 0));
+            self.io.push(&response::eof(self.status(), 0));
         }
     }
 
@@ -228,12 +246,8 @@ impl Commands<'_> {
         match self.stmts.bind(body) {
             Ok(Some(sql)) => {
                 let results = self.run_sql(sql).await;
-                reply::push_results(
-                    &mut self.io,
-                    &results,
-                    RowFormat::Binary,
-                    self.deprecate_eof,
-                );
+                let style = self.style(RowFormat::Binary);
+                reply::push_results(&mut self.io, &results, style);
             }
             Ok(None) => self.unknown_stmt(body, "mysqld_stmt_execute"),
             Err(_) => self.error(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute"),
