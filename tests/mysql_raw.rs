@@ -217,3 +217,19 @@ async fn malformed_execute_and_unknown_statement() {
     let (_, p) = read_packet(&mut s).await.unwrap();
     assert_eq!(parse_err(&p).0, 1047);
 }
+
+#[tokio::test]
+async fn idle_client_is_closed_after_client_timeout() {
+    let (addr, _) = start_with(|s| s.client_timeout = std::time::Duration::from_millis(100)).await;
+    let mut s = raw_login(addr).await;
+    assert_eq!(read_packet(&mut s).await, None);
+}
+
+#[tokio::test]
+async fn silent_client_is_closed_after_network_timeout() {
+    let (addr, _) = start_with(|s| s.network_timeout = std::time::Duration::from_millis(100)).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    read_packet(&mut s).await.unwrap();
+    assert_eq!(read_packet(&mut s).await, None);
+    still_works(addr).await;
+}

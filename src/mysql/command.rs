@@ -229,6 +229,13 @@ impl Commands<'_> {
 
     fn prepare(&mut self, body: &[u8]) {
         let sql = String::from_utf8_lossy(body);
+        if sqltext::scan(&sql).placeholders.len() > usize::from(u16::MAX) {
+            return self.error(
+                1390,
+                "HY000",
+                "Prepared statement contains too many placeholders",
+            );
+        }
         let (id, n) = self.stmts.prepare(&sql);
         self.io.push(&stmt::prepare_ok(id, n));
         if n == 0 {

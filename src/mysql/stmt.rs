@@ -85,12 +85,13 @@ impl Statements {
     }
 }
 
-/// The COM_STMT_PREPARE OK packet (columns are reported by each execute).
+/// The COM_STMT_PREPARE OK packet (columns are reported by each execute; the caller
+/// refuses statements with more than 65535 parameters).
 pub fn prepare_ok(id: u32, params: usize) -> Vec<u8> {
     let mut out = vec![0x00];
     out.extend_from_slice(&id.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&(params.min(usize::from(u16::MAX)) as u16).to_le_bytes());
+    out.extend_from_slice(&(params as u16).to_le_bytes());
     out.push(0);
     out.extend_from_slice(&0u16.to_le_bytes());
     out
