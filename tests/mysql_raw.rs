@@ -227,7 +227,7 @@ async fn idle_client_is_closed_after_client_timeout() {
 
 #[tokio::test]
 async fn silent_client_is_closed_after_network_timeout() {
-    let (addr, _) = start_with(|s| s.network_timeout = std::time::Duration::from_millis(100)).await;
+    let (addr, _) = start_with(|s| s.network_timeout = std::time::Duration::from_millis(500)).await;
     let mut s = TcpStream::connect(addr).await.unwrap();
     read_packet(&mut s).await.unwrap();
     assert_eq!(read_packet(&mut s).await, None);

@@ -12,14 +12,18 @@ use super::response::{self, OkInfo};
 use super::MysqlConn;
 use crate::net::{BoxStream, PrefixedStream};
 
-/// ERR codes the connection phase sends.
+/// Bad handshake (ERR codes the connection phase sends).
 pub const ER_HANDSHAKE: u16 = 1043;
+/// Unknown database.
 pub const ER_NO_DB: u16 = 1046;
+/// Packet larger than `max_packet_size`.
 pub const ER_TOO_BIG: u16 = 1153;
 
 /// What the connection phase hands to the command phase.
 pub struct Established {
+    /// The connection, compressed if negotiated.
     pub io: PacketIo,
+    /// What the client sent.
     pub response: HandshakeResponse,
     /// Capabilities both sides share.
     pub caps: u32,

@@ -85,8 +85,8 @@ pub async fn run(est: Established, conn: &MysqlConn) {
 impl Commands<'_> {
     async fn serve(&mut self) {
         let settings = self.conn.service.state().settings.clone();
+        self.set_state("idle", "");
         loop {
-            self.set_state("idle", "");
             let packet = match self
                 .io
                 .read(settings.client_timeout, settings.network_timeout)
@@ -96,6 +96,7 @@ impl Commands<'_> {
                 Err(e) => return auth::report(&mut self.io, &e).await,
             };
             let flow = self.dispatch(&packet).await;
+            self.set_state("idle", "");
             if self.io.flush().await.is_err() || matches!(flow, Flow::Quit) {
                 return;
             }

@@ -3,7 +3,8 @@
 
 use super::wire::{put_nul_bytes, Reader, WireError, WireResult};
 
-/// Capability flags (the ones this front end uses).
+/// Capability flags (the ones this front end uses), named as in the MySQL docs.
+#[allow(missing_docs)]
 pub mod caps {
     pub const LONG_PASSWORD: u32 = 0x1;
     pub const LONG_FLAG: u32 = 0x4;
@@ -78,19 +79,28 @@ pub fn auth_switch(scramble: &[u8; 20]) -> Vec<u8> {
 /// The fixed 32-byte head every client response starts with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientHead {
+    /// The client's capability flags.
     pub capabilities: u32,
+    /// The client's largest packet.
     pub max_packet: u32,
+    /// The client's collation id.
     pub charset: u8,
 }
 
 /// A parsed HandshakeResponse41.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HandshakeResponse {
+    /// Capabilities, max packet, charset.
     pub head: ClientHead,
+    /// The user name (any is accepted).
     pub user: String,
+    /// The scrambled password (not checked).
     pub auth_response: Vec<u8>,
+    /// CONNECT_WITH_DB: the database asked for.
     pub database: Option<String>,
+    /// PLUGIN_AUTH: the auth plugin the client used.
     pub auth_plugin: Option<String>,
+    /// CONNECT_ATTRS: key/value pairs.
     pub attrs: Vec<(String, String)>,
 }
 

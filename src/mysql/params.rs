@@ -9,14 +9,18 @@ use super::wire::{Reader, WireError, WireResult};
 /// A parameter's wire type and its unsigned flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParamType {
+    /// MySQL type code.
     pub code: u8,
+    /// The unsigned flag (0x80 of the flags byte).
     pub unsigned: bool,
 }
 
 /// The fixed head of COM_STMT_EXECUTE (after the command byte).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExecuteHead {
+    /// The statement id from COM_STMT_PREPARE.
     pub stmt_id: u32,
+    /// Cursor flags (cursors are not supported; ignored).
     pub flags: u8,
 }
 

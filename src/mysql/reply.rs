@@ -27,14 +27,18 @@ impl Sink for Vec<Vec<u8>> {
 /// How rows are encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowFormat {
+    /// COM_QUERY rows: length-encoded strings.
     Text,
+    /// COM_STMT_EXECUTE rows: typed binary values.
     Binary,
 }
 
 /// How to answer: row encoding, EOF style and the session's status flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplyStyle {
+    /// Text or binary rows.
     pub format: RowFormat,
+    /// The client asked for DEPRECATE_EOF.
     pub deprecate_eof: bool,
     /// Status flags every packet carries (autocommit).
     pub status: u16,

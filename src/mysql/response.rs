@@ -10,9 +10,13 @@ pub const MAX_ERR_MESSAGE: usize = 512;
 /// The fields of an OK packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct OkInfo {
+    /// Affected rows.
     pub affected: u64,
+    /// Last insert id.
     pub last_insert_id: u64,
+    /// Server status flags.
     pub status: u16,
+    /// Warning count.
     pub warnings: u16,
 }
 

@@ -13,9 +13,13 @@ use crate::service::{Column, ColumnType};
 /// One prepared statement.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// The statement text with its `?` marks.
     pub sql: String,
+    /// Byte offsets of the `?` marks.
     pub placeholders: Vec<usize>,
+    /// Parameter types bound by the last execute.
     pub types: Vec<ParamType>,
+    /// COM_STMT_SEND_LONG_DATA values by parameter index.
     pub long_data: HashMap<u16, Vec<u8>>,
 }
 
