@@ -23,6 +23,12 @@ const COM_STMT_CLOSE: u8 = 0x19;
 const COM_STMT_RESET: u8 = 0x1A;
 const COM_SET_OPTION: u8 = 0x1B;
 
+/// The statement id that starts a COM_STMT_* body.
+fn stmt_id(body: &[u8]) -> Option<u32> {
+    let b = body.get(..4)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
 /// Whether to keep serving.
 enum Flow {
     Continue,
@@ -129,9 +135,8 @@ impl Commands<'_> {
                 let _ = self.stmts.long_data(body);
             }
             COM_STMT_CLOSE => {
-                if let Some(id) = body.get(..4) {
-                    self.stmts
-                        .close(u32::from_le_bytes([id[0], id[1], id[2], id[3]]));
+                if let Some(id) = stmt_id(body) {
+                    self.stmts.close(id);
                 }
             }
             COM_STMT_RESET => self.reset(body),
@@ -263,19 +268,14 @@ impl Commands<'_> {
     }
 
     fn reset(&mut self, body: &[u8]) {
-        let id = body
-            .get(..4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-        match id {
+        match stmt_id(body) {
             Some(id) if self.stmts.reset(id) => self.ok(),
             _ => self.unknown_stmt(body, "mysqld_stmt_reset"),
         }
     }
 
     fn unknown_stmt(&mut self, body: &[u8], what: &str) {
-        let id = body
-            .get(..4)
-            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        let id = stmt_id(body).unwrap_or(0);
         let msg = format!("Unknown prepared statement handler ({id}) given to {what}");
         self.error(1243, "HY000", &msg);
     }
