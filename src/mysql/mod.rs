@@ -20,6 +20,8 @@ mod params;
 mod reply;
 mod response;
 mod resultset;
+#[cfg(test)]
+mod robustness;
 mod sqltext;
 mod stmt;
 mod wire;
