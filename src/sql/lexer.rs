@@ -177,6 +177,10 @@ impl Lexer<'_> {
                 let Some(next) = self.text[self.pos + 1..].chars().next() else {
                     break;
                 };
+                if next == '%' || next == '_' {
+                    // MySQL keeps these two escapes for LIKE patterns.
+                    out.push('\\');
+                }
                 out.push(unescape(next));
                 self.pos += 1 + next.len_utf8();
                 seg = self.pos;
