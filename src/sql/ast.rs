@@ -20,14 +20,18 @@ pub enum Statement {
 /// `SELECT` without `FROM`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Select {
+    /// The select list, in order.
     pub items: Vec<SelectItem>,
+    /// `LIMIT`, if given.
     pub limit: Option<Limit>,
 }
 
 /// One select-list item.
 #[derive(Debug, Clone)]
 pub struct SelectItem {
+    /// The value.
     pub expr: Expr,
+    /// `AS alias`, if given.
     pub alias: Option<String>,
     /// The expression exactly as the client wrote it (the default column name).
     pub text: String,
@@ -50,39 +54,67 @@ impl SelectItem {
 /// `LIMIT [offset,] count` (also `LIMIT count OFFSET offset`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
+    /// Rows to skip.
     pub offset: u64,
+    /// Rows to return at most.
     pub count: u64,
 }
 
 /// `GLOBAL`, `SESSION` or neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Scope {
+    /// No scope word (the session's value).
     #[default]
     Default,
+    /// `SESSION` / `LOCAL` / `@@session.`.
     Session,
+    /// `GLOBAL` / `@@global.`.
     Global,
 }
 
 /// A value expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
+    /// `NULL`.
     Null,
     /// An integer literal (negative numbers are `Unary(Neg, Int)`).
     Int(u64),
+    /// A float literal.
     Float(f64),
+    /// A string literal, escapes resolved.
     Str(String),
     /// `@@name`, `@@session.name`, `@@global.name`.
-    SysVar { scope: Scope, name: String },
+    SysVar {
+        /// The prefix written, if any.
+        scope: Scope,
+        /// The name as written, prefix removed.
+        name: String,
+    },
     /// `@name`.
     UserVar(String),
     /// A bare or backquoted name (a column, once tables exist).
     Ident(String),
     /// `name(args)`; the name keeps the case it was written in.
-    Call { name: String, args: Vec<Expr> },
-    Unary { op: UnaryOp, expr: Box<Expr> },
+    Call {
+        /// The function name.
+        name: String,
+        /// The arguments, in order.
+        args: Vec<Expr>,
+    },
+    /// A prefix operator applied to an operand.
+    Unary {
+        /// The operator.
+        op: UnaryOp,
+        /// The operand.
+        expr: Box<Expr>,
+    },
+    /// An infix operator.
     Binary {
+        /// The operator.
         op: BinaryOp,
+        /// The left operand.
         left: Box<Expr>,
+        /// The right operand.
         right: Box<Expr>,
     },
 }
@@ -90,26 +122,42 @@ pub enum Expr {
 /// Prefix operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnaryOp {
+    /// `-x`.
     Neg,
+    /// `NOT x` / `!x`.
     Not,
 }
 
 /// Infix operators, loosest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinaryOp {
+    /// `OR` / `||`.
     Or,
+    /// `AND` / `&&`.
     And,
+    /// `=`.
     Eq,
+    /// `!=` / `<>`.
     Ne,
+    /// `<`.
     Lt,
+    /// `<=`.
     Le,
+    /// `>`.
     Gt,
+    /// `>=`.
     Ge,
+    /// `+`.
     Add,
+    /// `-`.
     Sub,
+    /// `*`.
     Mul,
+    /// `/` (a float result).
     Div,
+    /// `DIV` (an integer result).
     IntDiv,
+    /// `%` / `MOD`.
     Mod,
 }
 
@@ -158,27 +206,41 @@ pub enum Set {
     Assign(Vec<Assignment>),
     /// `SET NAMES charset [COLLATE collation]` (`DEFAULT` reads as the charset).
     Names {
+        /// The character set named.
         charset: String,
+        /// The collation, if given.
         collate: Option<String>,
     },
     /// `SET CHARACTER SET charset` / `SET CHARSET charset`.
     CharacterSet(String),
-    /// `SET [GLOBAL|SESSION] TRANSACTION ...`: the characteristic words, upper-cased.
-    Transaction { scope: Scope, words: Vec<String> },
+    /// `SET [GLOBAL|SESSION] TRANSACTION ...`.
+    Transaction {
+        /// The scope word, if any.
+        scope: Scope,
+        /// The characteristic words, upper-cased (`,` kept as a word).
+        words: Vec<String>,
+    },
 }
 
 /// One `target = value` of a `SET`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
+    /// What is assigned.
     pub target: SetTarget,
+    /// The value (a bare word such as `ON` is an [`Expr::Ident`]).
     pub value: Expr,
 }
 
 /// What a `SET` assigns to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetTarget {
-    /// A server variable (names are kept lower-cased).
-    System { scope: Scope, name: String },
+    /// A server variable.
+    System {
+        /// The scope in force for this assignment.
+        scope: Scope,
+        /// The name, lower-cased.
+        name: String,
+    },
     /// `@name`.
     User(String),
 }
@@ -186,35 +248,63 @@ pub enum SetTarget {
 /// Transaction control.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transaction {
+    /// `BEGIN [WORK]`.
     Begin,
+    /// `START TRANSACTION`.
     StartTransaction,
+    /// `COMMIT [WORK]`.
     Commit,
+    /// `ROLLBACK [WORK]`.
     Rollback,
 }
 
 /// The forms of `SHOW`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Show {
+    /// `SHOW [GLOBAL|SESSION] VARIABLES [LIKE 'p' | WHERE expr]`.
     Variables {
+        /// The scope word, if any.
         scope: Scope,
+        /// The filter, if any.
         filter: Option<ShowFilter>,
     },
+    /// `SHOW [GLOBAL|SESSION] STATUS [LIKE 'p']`.
     Status {
+        /// The scope word, if any.
         scope: Scope,
+        /// The `LIKE` pattern, if any.
         like: Option<String>,
     },
+    /// `SHOW WARNINGS`.
     Warnings,
+    /// `SHOW THREADS`.
     Threads,
-    Tables { like: Option<String> },
-    Databases { like: Option<String> },
-    Meta { like: Option<String> },
+    /// `SHOW TABLES [LIKE 'p']`.
+    Tables {
+        /// The `LIKE` pattern, if any.
+        like: Option<String>,
+    },
+    /// `SHOW DATABASES [LIKE 'p']`.
+    Databases {
+        /// The `LIKE` pattern, if any.
+        like: Option<String>,
+    },
+    /// `SHOW META [LIKE 'p']`.
+    Meta {
+        /// The `LIKE` pattern, if any.
+        like: Option<String>,
+    },
+    /// `SHOW COLLATION`.
     Collation,
+    /// `SHOW CHARACTER SET`.
     CharacterSet,
 }
 
 /// `LIKE 'pattern'` or `WHERE expr` after `SHOW VARIABLES`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ShowFilter {
+    /// A `LIKE` pattern.
     Like(String),
+    /// A condition over `Variable_name` and `Value`.
     Where(Expr),
 }

@@ -30,8 +30,11 @@ pub enum TokenKind {
 /// One token and where it lies in the text (`start..end`, byte offsets).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
+    /// What the token is.
     pub kind: TokenKind,
+    /// Offset of its first byte.
     pub start: usize,
+    /// Offset just past its last byte.
     pub end: usize,
 }
 
@@ -40,6 +43,7 @@ pub struct Token {
 pub struct LexError {
     /// Byte offset of the offending input.
     pub pos: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -196,7 +200,9 @@ impl Lexer<'_> {
         match self.text[start + 1..].find('`') {
             Some(len) => {
                 self.pos = start + 1 + len + 1;
-                Ok(TokenKind::BackIdent(self.text[start + 1..start + 1 + len].to_string()))
+                Ok(TokenKind::BackIdent(
+                    self.text[start + 1..start + 1 + len].to_string(),
+                ))
             }
             None => Err(self.error(start, "unterminated quoted identifier")),
         }

@@ -86,10 +86,13 @@ fn variables() {
 fn operators_longest_first() {
     assert_eq!(
         kinds("<= >= <> != < > = ( ) , ; * / % + - := ."),
-        ["<=", ">=", "<>", "!=", "<", ">", "=", "(", ")", ",", ";", "*", "/", "%", "+", "-", ":=", "."]
-            .into_iter()
-            .map(TokenKind::Op)
-            .collect::<Vec<_>>()
+        [
+            "<=", ">=", "<>", "!=", "<", ">", "=", "(", ")", ",", ";", "*", "/", "%", "+", "-",
+            ":=", "."
+        ]
+        .into_iter()
+        .map(TokenKind::Op)
+        .collect::<Vec<_>>()
     );
 }
 
@@ -133,7 +136,10 @@ fn errors_carry_position() {
     let e = tokenize("a /* open").unwrap_err();
     assert_eq!((e.pos, e.message.as_str()), (2, "unterminated comment"));
     let e = tokenize("`open").unwrap_err();
-    assert_eq!((e.pos, e.message.as_str()), (0, "unterminated quoted identifier"));
+    assert_eq!(
+        (e.pos, e.message.as_str()),
+        (0, "unterminated quoted identifier")
+    );
     let e = tokenize("1 $").unwrap_err();
     assert_eq!((e.pos, e.message.as_str()), (2, "unexpected character '$'"));
     let e = tokenize("@ x").unwrap_err();

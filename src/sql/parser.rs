@@ -21,12 +21,55 @@ pub const MAX_DEPTH: usize = 64;
 
 /// Words that cannot serve as a bare alias and that errors name in upper case.
 const KEYWORDS: &[&str] = &[
-    "AND", "AS", "BEGIN", "BY", "CHARACTER", "COLLATE", "COLLATION", "COMMIT", "CREATE",
-    "DATABASES", "DELETE", "DESC", "DESCRIBE", "DIV", "DROP", "FACET", "FALSE", "FROM",
-    "GLOBAL", "GROUP", "HAVING", "INSERT", "LIKE", "LIMIT", "META", "MOD", "NAMES", "NOT",
-    "NULL", "OFFSET", "OPTION", "OR", "ORDER", "REPLACE", "ROLLBACK", "SELECT", "SESSION",
-    "SET", "SHOW", "START", "STATUS", "TABLES", "THREADS", "TRANSACTION", "TRUE", "UPDATE",
-    "VARIABLES", "WARNINGS", "WHERE",
+    "AND",
+    "AS",
+    "BEGIN",
+    "BY",
+    "CHARACTER",
+    "COLLATE",
+    "COLLATION",
+    "COMMIT",
+    "CREATE",
+    "DATABASES",
+    "DELETE",
+    "DESC",
+    "DESCRIBE",
+    "DIV",
+    "DROP",
+    "FACET",
+    "FALSE",
+    "FROM",
+    "GLOBAL",
+    "GROUP",
+    "HAVING",
+    "INSERT",
+    "LIKE",
+    "LIMIT",
+    "META",
+    "MOD",
+    "NAMES",
+    "NOT",
+    "NULL",
+    "OFFSET",
+    "OPTION",
+    "OR",
+    "ORDER",
+    "REPLACE",
+    "ROLLBACK",
+    "SELECT",
+    "SESSION",
+    "SET",
+    "SHOW",
+    "START",
+    "STATUS",
+    "TABLES",
+    "THREADS",
+    "TRANSACTION",
+    "TRUE",
+    "UPDATE",
+    "VARIABLES",
+    "WARNINGS",
+    "WHERE",
 ];
 
 /// A statement the parser cannot read.
@@ -275,7 +318,10 @@ impl Parser<'_> {
     fn select_item(&mut self) -> Result<SelectItem, ParseError> {
         let start = self.peek().map_or(self.text.len(), |t| t.start);
         let expr = self.expr()?;
-        let end = self.tokens.get(self.pos.wrapping_sub(1)).map_or(start, |t| t.end);
+        let end = self
+            .tokens
+            .get(self.pos.wrapping_sub(1))
+            .map_or(start, |t| t.end);
         let text = self.text.get(start..end).unwrap_or("").to_string();
         let alias = if self.eat_kw("AS") {
             Some(self.name_or_string()?)

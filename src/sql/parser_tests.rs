@@ -29,7 +29,13 @@ fn select_sysvar_with_limit() {
     assert_eq!(s.items.len(), 1);
     assert_eq!(s.items[0].expr, sysvar("version_comment"));
     assert_eq!(s.items[0].column_name(), "@@version_comment");
-    assert_eq!(s.limit, Some(Limit { offset: 0, count: 1 }));
+    assert_eq!(
+        s.limit,
+        Some(Limit {
+            offset: 0,
+            count: 1
+        })
+    );
 }
 
 #[test]
@@ -56,7 +62,10 @@ fn select_scoped_sysvars() {
             name: "auto_increment_increment".into()
         }
     );
-    assert_eq!(s.items[0].column_name(), "@@session.auto_increment_increment");
+    assert_eq!(
+        s.items[0].column_name(),
+        "@@session.auto_increment_increment"
+    );
     assert_eq!(
         s.items[1].expr,
         Expr::SysVar {
@@ -200,11 +209,20 @@ fn show_forms() {
     );
     assert_eq!(one("SHOW WARNINGS"), Statement::Show(Show::Warnings));
     assert_eq!(one("show threads"), Statement::Show(Show::Threads));
-    assert_eq!(one("SHOW TABLES"), Statement::Show(Show::Tables { like: None }));
-    assert_eq!(one("SHOW DATABASES"), Statement::Show(Show::Databases { like: None }));
+    assert_eq!(
+        one("SHOW TABLES"),
+        Statement::Show(Show::Tables { like: None })
+    );
+    assert_eq!(
+        one("SHOW DATABASES"),
+        Statement::Show(Show::Databases { like: None })
+    );
     assert_eq!(one("SHOW META"), Statement::Show(Show::Meta { like: None }));
     assert_eq!(one("SHOW COLLATION"), Statement::Show(Show::Collation));
-    assert_eq!(one("SHOW CHARACTER SET"), Statement::Show(Show::CharacterSet));
+    assert_eq!(
+        one("SHOW CHARACTER SET"),
+        Statement::Show(Show::CharacterSet)
+    );
     assert!(matches!(
         one("SHOW SESSION VARIABLES WHERE Variable_name = 'x'"),
         Statement::Show(Show::Variables {
@@ -255,7 +273,11 @@ fn lexer_error_becomes_parse_error() {
 
 #[test]
 fn nesting_depth_is_limited() {
-    let deep = format!("select {}1{}", "(".repeat(MAX_DEPTH + 5), ")".repeat(MAX_DEPTH + 5));
+    let deep = format!(
+        "select {}1{}",
+        "(".repeat(MAX_DEPTH + 5),
+        ")".repeat(MAX_DEPTH + 5)
+    );
     assert!(err(&deep).contains("nested too deeply"));
     let negs = format!("select {}1", "-".repeat(MAX_DEPTH * 4));
     assert!(err(&negs).contains("nested too deeply"));

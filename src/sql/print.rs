@@ -209,9 +209,7 @@ fn write_unary(f: &mut Formatter<'_>, op: UnaryOp, expr: &Expr) -> fmt::Result {
 /// An operand of a binary operator, parenthesised when it would otherwise regroup.
 fn write_operand(f: &mut Formatter<'_>, e: &Expr, parent: u8, right: bool) -> fmt::Result {
     let wrap = match e {
-        Expr::Binary { op, .. } => {
-            op.precedence() < parent || (right && op.precedence() == parent)
-        }
+        Expr::Binary { op, .. } => op.precedence() < parent || (right && op.precedence() == parent),
         Expr::Unary {
             op: UnaryOp::Not, ..
         } => true,
@@ -236,7 +234,10 @@ impl Display for Ident<'_> {
             .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
             && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
             && !super::parser::is_keyword(name)
-            && !matches!(name.to_ascii_uppercase().as_str(), "TRUE" | "FALSE" | "NULL");
+            && !matches!(
+                name.to_ascii_uppercase().as_str(),
+                "TRUE" | "FALSE" | "NULL"
+            );
         if plain {
             f.write_str(name)
         } else {

@@ -38,16 +38,16 @@ fn expressions_keep_their_grouping() {
     assert_eq!(round_trip("select -(1 + 2)"), "SELECT -(1 + 2)");
     assert_eq!(round_trip("select (not 1) = 0"), "SELECT (NOT 1) = 0");
     assert_eq!(round_trip("select not 1 = 0"), "SELECT NOT (1 = 0)");
+    assert_eq!(round_trip("select 1 or 0 and 0"), "SELECT 1 OR 0 AND 0");
+    assert_eq!(round_trip("select (1 or 0) and 0"), "SELECT (1 OR 0) AND 0");
     assert_eq!(
-        round_trip("select 1 or 0 and 0"),
-        "SELECT 1 OR 0 AND 0"
+        round_trip("select 7 div 2, 7 mod 2"),
+        "SELECT 7 DIV 2, 7 % 2"
     );
     assert_eq!(
-        round_trip("select (1 or 0) and 0"),
-        "SELECT (1 OR 0) AND 0"
+        round_trip("select 1.5, 2e3, 100.0"),
+        "SELECT 1.5, 2000.0, 100.0"
     );
-    assert_eq!(round_trip("select 7 div 2, 7 mod 2"), "SELECT 7 DIV 2, 7 % 2");
-    assert_eq!(round_trip("select 1.5, 2e3, 100.0"), "SELECT 1.5, 2000.0, 100.0");
 }
 
 #[test]

@@ -25,9 +25,7 @@ pub fn eval(ctx: &Ctx<'_>, expr: &Expr) -> Result<(ColumnType, Value), QueryErro
         }
         Expr::Call { name, args } => return call(ctx, name, args),
         Expr::Unary { op, expr } => unary(*op, eval(ctx, expr)?.1),
-        Expr::Binary { op, left, right } => {
-            binary(*op, eval(ctx, left)?.1, eval(ctx, right)?.1)?
-        }
+        Expr::Binary { op, left, right } => binary(*op, eval(ctx, left)?.1, eval(ctx, right)?.1)?,
     };
     Ok((type_of(&value), value))
 }
@@ -50,11 +48,9 @@ fn call(ctx: &Ctx<'_>, name: &str, args: &[Expr]) -> Result<(ColumnType, Value),
         }
         ("VERSION", 0) => Value::Str(mysql_version(ctx)),
         ("CONNECTION_ID", 0) => Value::UInt(ctx.session.conn_id),
-        ("NOW" | "CURRENT_TIMESTAMP" | "SYSDATE", 0) => Value::Str(
-            chrono::Local::now()
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string(),
-        ),
+        ("NOW" | "CURRENT_TIMESTAMP" | "SYSDATE", 0) => {
+            Value::Str(chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string())
+        }
         ("LAST_INSERT_ID", 0) => Value::Str(String::new()),
         ("DATABASE" | "SCHEMA" | "USER" | "CURRENT_USER" | "VERSION" | "CONNECTION_ID", _)
         | ("NOW" | "LAST_INSERT_ID", _) => {
@@ -95,7 +91,9 @@ fn parse_numeric_prefix(s: &str) -> Num {
     let t = s.trim_start();
     let end = t
         .char_indices()
-        .take_while(|(i, c)| c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+')))
+        .take_while(|(i, c)| {
+            c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+'))
+        })
         .last()
         .map_or(0, |(i, c)| i + c.len_utf8());
     let head = &t[..end];

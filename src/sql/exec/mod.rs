@@ -23,7 +23,9 @@ pub use sysvars::UNKNOWN_SYSVAR;
 
 /// What a statement may read while it runs.
 pub struct Ctx<'a> {
+    /// The daemon's shared state.
     pub state: &'a ServerState,
+    /// The session running the statement.
     pub session: &'a Session,
 }
 

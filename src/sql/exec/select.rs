@@ -15,9 +15,7 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<Outcome, QueryError> {
         columns.push(Column::new(item.column_name(), ty));
         row.push(value);
     }
-    let keep = select
-        .limit
-        .is_none_or(|l| l.offset == 0 && l.count > 0);
+    let keep = select.limit.is_none_or(|l| l.offset == 0 && l.count > 0);
     let rows = if keep { vec![row] } else { Vec::new() };
     Ok(Outcome::Rows { columns, rows })
 }

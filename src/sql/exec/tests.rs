@@ -21,7 +21,11 @@ fn session() -> Session {
 }
 
 /// Runs one statement and returns its column names and text rows.
-fn table(svc: &SqlService, sess: &mut Session, sql: &str) -> (Vec<String>, Vec<Vec<Option<String>>>) {
+fn table(
+    svc: &SqlService,
+    sess: &mut Session,
+    sql: &str,
+) -> (Vec<String>, Vec<Vec<Option<String>>>) {
     let mut out = svc.query(sess, sql);
     assert_eq!(out.len(), 1, "{sql}");
     match out.remove(0) {
@@ -38,7 +42,10 @@ fn table(svc: &SqlService, sess: &mut Session, sql: &str) -> (Vec<String>, Vec<V
 fn one_row(svc: &SqlService, sess: &mut Session, sql: &str) -> Vec<String> {
     let (_, rows) = table(svc, sess, sql);
     assert_eq!(rows.len(), 1, "{sql}");
-    rows[0].iter().map(|c| c.clone().unwrap_or("NULL".into())).collect()
+    rows[0]
+        .iter()
+        .map(|c| c.clone().unwrap_or("NULL".into()))
+        .collect()
 }
 
 fn s(v: &[&str]) -> Vec<String> {
@@ -62,7 +69,10 @@ fn mysql_client_connect_queries() {
 
     let (cols, rows) = table(&svc, &mut sess, "SELECT DATABASE(), USER() limit 1");
     assert_eq!(cols, s(&["DATABASE()", "USER()"]));
-    assert_eq!(rows, vec![vec![Some("Manticore".into()), Some("Usual".into())]]);
+    assert_eq!(
+        rows,
+        vec![vec![Some("Manticore".into()), Some("Usual".into())]]
+    );
 
     let sql = "select @@character_set_client, @@character_set_connection, \
                @@character_set_server, @@character_set_database limit 1";
@@ -137,7 +147,10 @@ fn literals_arithmetic_and_aliases() {
         &mut sess,
         "SELECT 1, 1+2*3 AS n, 7/2, 7 DIV 2, 7 % 3, -5, 'txt' t, NULL, 1 = 1, 1 / 0",
     );
-    assert_eq!(cols, s(&["1", "n", "7/2", "7 DIV 2", "7 % 3", "-5", "t", "NULL", "1 = 1", "1 / 0"]));
+    assert_eq!(
+        cols,
+        s(&["1", "n", "7/2", "7 DIV 2", "7 % 3", "-5", "t", "NULL", "1 = 1", "1 / 0"])
+    );
     let texts: Vec<Option<String>> = rows[0].clone();
     assert_eq!(
         texts,
@@ -215,7 +228,10 @@ fn set_statements_answer_ok_and_keep_autocommit() {
     svc.query(&mut sess, "set @@session.autocommit = ON");
     assert!(sess.autocommit);
     let e = error(&svc, &mut sess, "set autocommit = 5");
-    assert_eq!(e.message, "Variable 'autocommit' can't be set to the value of '5'");
+    assert_eq!(
+        e.message,
+        "Variable 'autocommit' can't be set to the value of '5'"
+    );
     assert!(sess.autocommit);
 }
 
@@ -227,7 +243,10 @@ fn multi_statement_stops_at_first_error() {
     assert_eq!(out.len(), 2);
     assert!(out[0].is_ok());
     let e = out[1].clone().unwrap_err();
-    assert_eq!(e.message, "P01: syntax error, unexpected identifier near 'FOO BAR'");
+    assert_eq!(
+        e.message,
+        "P01: syntax error, unexpected identifier near 'FOO BAR'"
+    );
     assert_eq!((e.code, e.sqlstate), (1064, "42000"));
     assert_eq!(svc.state().queries.load(Ordering::Relaxed), 2);
 }
@@ -269,7 +288,12 @@ fn show_variables_like_and_where() {
     );
     let (_, rows) = table(&svc, &mut sess, "show variables");
     let names: Vec<String> = rows.iter().filter_map(|r| r[0].clone()).collect();
-    for want in ["autocommit", "version", "version_comment", "max_allowed_packet"] {
+    for want in [
+        "autocommit",
+        "version",
+        "version_comment",
+        "max_allowed_packet",
+    ] {
         assert!(names.contains(&want.to_string()), "{want}");
     }
 }
@@ -287,7 +311,10 @@ fn show_status_counters_and_tls_rows() {
         vec![
             vec![Some("ssl_library".into()), Some("".into())],
             vec![Some("ssl_state".into()), Some("unusable".into())],
-            vec![Some("ssl_error".into()), Some("no certificate configured".into())],
+            vec![
+                Some("ssl_error".into()),
+                Some("no certificate configured".into())
+            ],
             vec![Some("ssl_cipher".into()), Some("".into())],
             vec![Some("ssl_version".into()), Some("".into())],
         ]
@@ -383,7 +410,10 @@ fn show_misc_tables() {
         table(&svc, &mut sess, "show databases"),
         (
             s(&["Database"]),
-            vec![vec![Some("information_schema".into())], vec![Some("Manticore".into())]]
+            vec![
+                vec![Some("information_schema".into())],
+                vec![Some("Manticore".into())]
+            ]
         )
     );
     assert_eq!(
@@ -406,7 +436,9 @@ fn statistics_line_layout() {
         .and_then(|r| r.split_once("  "))
         .map(|(_, r)| r)
         .expect("uptime first");
-    let rest = rest.rsplit_once("  Queries per second avg: ").expect("qps last");
+    let rest = rest
+        .rsplit_once("  Queries per second avg: ")
+        .expect("qps last");
     assert_eq!(
         rest.0,
         "Threads: 0  Questions: 12  Slow queries: 0  Opens: 0  Flush tables: 0  Open tables: 0"
@@ -421,5 +453,8 @@ fn readonly_check() {
     assert!(check_writable(&sess).is_ok());
     sess.readonly = true;
     let e = check_writable(&sess).unwrap_err();
-    assert_eq!((e.message.as_str(), e.code), ("connection is read-only", 1064));
+    assert_eq!(
+        (e.message.as_str(), e.code),
+        ("connection is read-only", 1064)
+    );
 }

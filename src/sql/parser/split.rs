@@ -30,19 +30,16 @@ pub fn split_statements(text: &str) -> Vec<&str> {
 }
 
 fn is_dash_comment(bytes: &[u8], i: usize) -> bool {
-    bytes.get(i + 1) == Some(&b'-')
-        && bytes
-            .get(i + 2)
-            .is_none_or(|c| c.is_ascii_whitespace())
+    bytes.get(i + 1) == Some(&b'-') && bytes.get(i + 2).is_none_or(|c| c.is_ascii_whitespace())
 }
 
 fn skip_quoted(bytes: &[u8], open: usize, quote: u8) -> usize {
     let mut i = open + 1;
     while i < bytes.len() {
         let c = bytes[i];
-        if c == b'\\' && quote != b'`' {
-            i += 2;
-        } else if c == quote && bytes.get(i + 1) == Some(&quote) {
+        let escaped = c == b'\\' && quote != b'`';
+        let doubled = c == quote && bytes.get(i + 1) == Some(&quote);
+        if escaped || doubled {
             i += 2;
         } else if c == quote {
             return i + 1;
