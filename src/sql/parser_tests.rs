@@ -307,3 +307,24 @@ fn parse_all_statements() {
     );
     assert!(parse("begin; nonsense").is_err());
 }
+
+/// Arbitrary input never panics the splitter, the lexer or the parser.
+#[test]
+fn garbage_never_panics() {
+    let alphabet: Vec<char> = "sel ct@'\"`\\;-#/*!()=,.1eé€\n".chars().collect();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..20_000 {
+        let len = (seed % 24) as usize;
+        let mut text = String::new();
+        for _ in 0..len {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        for piece in split_statements(&text) {
+            let _ = parse_statement(piece);
+        }
+        let _ = parse(&text);
+    }
+}

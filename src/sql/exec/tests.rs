@@ -458,3 +458,60 @@ fn readonly_check() {
         ("connection is read-only", 1064)
     );
 }
+
+#[test]
+fn connector_j_session_probe() {
+    let svc = service();
+    let mut sess = session();
+    let sql = "/* mysql-connector-java-8.0.33 */SELECT  @@session.auto_increment_increment AS \
+        auto_increment_increment, @@character_set_client AS character_set_client, \
+        @@character_set_results AS character_set_results, @@collation_server AS \
+        collation_server, @@init_connect AS init_connect, @@license AS license, \
+        @@query_cache_type AS query_cache_type, @@transaction_isolation AS \
+        transaction_isolation, @@net_write_timeout AS net_write_timeout";
+    let (cols, rows) = table(&svc, &mut sess, sql);
+    assert_eq!(
+        cols,
+        s(&[
+            "auto_increment_increment",
+            "character_set_client",
+            "character_set_results",
+            "collation_server",
+            "init_connect",
+            "license",
+            "query_cache_type",
+            "transaction_isolation",
+            "net_write_timeout"
+        ])
+    );
+    let row: Vec<String> = rows[0]
+        .iter()
+        .map(|c| c.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        row,
+        s(&[
+            "1",
+            "utf8",
+            "utf8",
+            "utf8_general_ci",
+            "",
+            env!("CARGO_PKG_LICENSE"),
+            "OFF",
+            "REPEATABLE-READ",
+            "5"
+        ])
+    );
+}
+
+#[test]
+fn statistics_counts_open_connections() {
+    let state = Arc::new(ServerState::new(
+        Searchd::default(),
+        TlsState::Unusable { reason: "x".into() },
+    ));
+    let svc = SqlService::new(Arc::clone(&state));
+    let _a = state.register("mysql", "127.0.0.1:1".into(), false);
+    let _b = state.register("http", "127.0.0.1:2".into(), false);
+    assert!(svc.statistics().contains("  Threads: 2  Questions: 0  "));
+}
