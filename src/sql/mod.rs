@@ -1,27 +1,15 @@
-//! SphinxQL. (Temporary shim in the lead's branch; replaced at merge.)
+//! SphinxQL: lexing, parsing, printing and executing statements.
+//!
+//! `lexer` -> `parser` (-> `ast`) -> `exec` ([`SqlService`], the [`crate::service::Service`]
+//! the protocol front ends call). `print` turns a tree back into SQL text; `like`
+//! holds the `LIKE` matcher `SHOW` filters use.
 
-use std::sync::Arc;
+pub mod ast;
+pub mod exec;
+pub mod lexer;
+pub mod like;
+pub mod parser;
+pub mod print;
 
-use crate::service::{Outcome, QueryError, ServerState, Service, Session};
-
-pub struct SqlService {
-    state: Arc<ServerState>,
-}
-
-impl SqlService {
-    pub fn new(state: Arc<ServerState>) -> Self {
-        SqlService { state }
-    }
-}
-
-impl Service for SqlService {
-    fn query(&self, _session: &mut Session, _sql: &str) -> Vec<Result<Outcome, QueryError>> {
-        vec![Err(QueryError::new("not yet"))]
-    }
-    fn statistics(&self) -> String {
-        String::new()
-    }
-    fn state(&self) -> &Arc<ServerState> {
-        &self.state
-    }
-}
+pub use exec::{check_writable, SqlService};
+pub use parser::{parse, parse_statement, split_statements, ParseError};

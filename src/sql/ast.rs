@@ -1,0 +1,310 @@
+//! The SphinxQL syntax tree.
+//!
+//! Statements the daemon understands so far are the session statements every
+//! connector sends (`SELECT` without `FROM`, `SET`, transactions, `SHOW`). The tree is
+//! built to grow: new statement families become new [`Statement`] variants.
+
+/// One statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Statement {
+    /// `SELECT expr [AS alias], ... [LIMIT [offset,] count]` without `FROM`.
+    Select(Select),
+    /// `SET ...`.
+    Set(Set),
+    /// `BEGIN`, `START TRANSACTION`, `COMMIT`, `ROLLBACK`.
+    Transaction(Transaction),
+    /// `SHOW ...`.
+    Show(Show),
+}
+
+/// `SELECT` without `FROM`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Select {
+    /// The select list, in order.
+    pub items: Vec<SelectItem>,
+    /// `LIMIT`, if given.
+    pub limit: Option<Limit>,
+}
+
+/// One select-list item.
+#[derive(Debug, Clone)]
+pub struct SelectItem {
+    /// The value.
+    pub expr: Expr,
+    /// `AS alias`, if given.
+    pub alias: Option<String>,
+    /// The expression exactly as the client wrote it (the default column name).
+    pub text: String,
+}
+
+/// Items compare by meaning: the source text is layout, not structure.
+impl PartialEq for SelectItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.expr == other.expr && self.alias == other.alias
+    }
+}
+
+impl SelectItem {
+    /// The result column name: the alias, else the text as written.
+    pub fn column_name(&self) -> &str {
+        self.alias.as_deref().unwrap_or(&self.text)
+    }
+}
+
+/// `LIMIT [offset,] count` (also `LIMIT count OFFSET offset`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Rows to skip.
+    pub offset: u64,
+    /// Rows to return at most.
+    pub count: u64,
+}
+
+/// `GLOBAL`, `SESSION` or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// No scope word (the session's value).
+    #[default]
+    Default,
+    /// `SESSION` / `LOCAL` / `@@session.`.
+    Session,
+    /// `GLOBAL` / `@@global.`.
+    Global,
+}
+
+/// A value expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// `NULL`.
+    Null,
+    /// An integer literal (negative numbers are `Unary(Neg, Int)`).
+    Int(u64),
+    /// A float literal.
+    Float(f64),
+    /// A string literal, escapes resolved.
+    Str(String),
+    /// `@@name`, `@@session.name`, `@@global.name`.
+    SysVar {
+        /// The prefix written, if any.
+        scope: Scope,
+        /// The name as written, prefix removed.
+        name: String,
+    },
+    /// `@name`.
+    UserVar(String),
+    /// A bare or backquoted name (a column, once tables exist).
+    Ident(String),
+    /// `name(args)`; the name keeps the case it was written in.
+    Call {
+        /// The function name.
+        name: String,
+        /// The arguments, in order.
+        args: Vec<Expr>,
+    },
+    /// A prefix operator applied to an operand.
+    Unary {
+        /// The operator.
+        op: UnaryOp,
+        /// The operand.
+        expr: Box<Expr>,
+    },
+    /// An infix operator.
+    Binary {
+        /// The operator.
+        op: BinaryOp,
+        /// The left operand.
+        left: Box<Expr>,
+        /// The right operand.
+        right: Box<Expr>,
+    },
+}
+
+/// Prefix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`.
+    Neg,
+    /// `NOT x` / `!x`.
+    Not,
+}
+
+/// Infix operators, loosest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `OR` / `||`.
+    Or,
+    /// `AND` / `&&`.
+    And,
+    /// `=`.
+    Eq,
+    /// `!=` / `<>`.
+    Ne,
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
+    /// `+`.
+    Add,
+    /// `-`.
+    Sub,
+    /// `*`.
+    Mul,
+    /// `/` (a float result).
+    Div,
+    /// `DIV` (an integer result).
+    IntDiv,
+    /// `%` / `MOD`.
+    Mod,
+}
+
+impl BinaryOp {
+    /// Binding strength: higher binds tighter.
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinaryOp::Or => 1,
+            BinaryOp::And => 2,
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge => 4,
+            BinaryOp::Add | BinaryOp::Sub => 5,
+            BinaryOp::Mul | BinaryOp::Div | BinaryOp::IntDiv | BinaryOp::Mod => 6,
+        }
+    }
+
+    /// The SQL spelling.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "OR",
+            BinaryOp::And => "AND",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::IntDiv => "DIV",
+            BinaryOp::Mod => "%",
+        }
+    }
+}
+
+/// The forms of `SET`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Set {
+    /// `SET [GLOBAL|SESSION] a = 1, @u = 2, @@session.b = 3`.
+    Assign(Vec<Assignment>),
+    /// `SET NAMES charset [COLLATE collation]` (`DEFAULT` reads as the charset).
+    Names {
+        /// The character set named.
+        charset: String,
+        /// The collation, if given.
+        collate: Option<String>,
+    },
+    /// `SET CHARACTER SET charset` / `SET CHARSET charset`.
+    CharacterSet(String),
+    /// `SET [GLOBAL|SESSION] TRANSACTION ...`.
+    Transaction {
+        /// The scope word, if any.
+        scope: Scope,
+        /// The characteristic words, upper-cased (`,` kept as a word).
+        words: Vec<String>,
+    },
+}
+
+/// One `target = value` of a `SET`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    /// What is assigned.
+    pub target: SetTarget,
+    /// The value (a bare word such as `ON` is an [`Expr::Ident`]).
+    pub value: Expr,
+}
+
+/// What a `SET` assigns to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetTarget {
+    /// A server variable.
+    System {
+        /// The scope in force for this assignment.
+        scope: Scope,
+        /// The name, lower-cased.
+        name: String,
+    },
+    /// `@name`.
+    User(String),
+}
+
+/// Transaction control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transaction {
+    /// `BEGIN [WORK]`.
+    Begin,
+    /// `START TRANSACTION`.
+    StartTransaction,
+    /// `COMMIT [WORK]`.
+    Commit,
+    /// `ROLLBACK [WORK]`.
+    Rollback,
+}
+
+/// The forms of `SHOW`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Show {
+    /// `SHOW [GLOBAL|SESSION] VARIABLES [LIKE 'p' | WHERE expr]`.
+    Variables {
+        /// The scope word, if any.
+        scope: Scope,
+        /// The filter, if any.
+        filter: Option<ShowFilter>,
+    },
+    /// `SHOW [GLOBAL|SESSION] STATUS [LIKE 'p']`.
+    Status {
+        /// The scope word, if any.
+        scope: Scope,
+        /// The `LIKE` pattern, if any.
+        like: Option<String>,
+    },
+    /// `SHOW WARNINGS`.
+    Warnings,
+    /// `SHOW THREADS`.
+    Threads,
+    /// `SHOW TABLES [LIKE 'p']`.
+    Tables {
+        /// The `LIKE` pattern, if any.
+        like: Option<String>,
+    },
+    /// `SHOW DATABASES [LIKE 'p']`.
+    Databases {
+        /// The `LIKE` pattern, if any.
+        like: Option<String>,
+    },
+    /// `SHOW META [LIKE 'p']`.
+    Meta {
+        /// The `LIKE` pattern, if any.
+        like: Option<String>,
+    },
+    /// `SHOW COLLATION`.
+    Collation,
+    /// `SHOW CHARACTER SET`.
+    CharacterSet,
+}
+
+/// `LIKE 'pattern'` or `WHERE expr` after `SHOW VARIABLES`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShowFilter {
+    /// A `LIKE` pattern.
+    Like(String),
+    /// A condition over `Variable_name` and `Value`.
+    Where(Expr),
+}

@@ -1,0 +1,77 @@
+//! `SHOW STATUS` counters and the COM_STATISTICS line.
+
+use std::sync::atomic::Ordering;
+
+use crate::service::{Outcome, ServerState};
+use crate::tls::TlsState;
+
+use super::show::pairs_like;
+use super::sysvars::mysql_version;
+use super::{string_table, Ctx};
+
+/// `SHOW STATUS [LIKE ...]`: columns `Counter`, `Value`.
+pub fn show_status(ctx: &Ctx<'_>, like: Option<&str>) -> Outcome {
+    let state = ctx.state;
+    let mut pairs: Vec<(String, String)> = vec![
+        ("uptime", state.uptime_secs().to_string()),
+        ("connections", load(&state.connections_total)),
+        ("maxed_out", load(&state.maxed_out)),
+        ("version", crate::version::SERVER.to_string()),
+        ("mysql_version", mysql_version(ctx)),
+        ("queries", load(&state.queries)),
+        ("workers_clients", state.open_connections().to_string()),
+    ]
+    .into_iter()
+    .map(|(n, v)| (n.to_string(), v))
+    .collect();
+    pairs.extend(tls_pairs(ctx));
+    string_table(&["Counter", "Value"], pairs_like(pairs, like))
+}
+
+fn load(counter: &std::sync::atomic::AtomicU64) -> String {
+    counter.load(Ordering::Relaxed).to_string()
+}
+
+/// `ssl_library`, `ssl_state`, `ssl_error`, and this session's `ssl_cipher` and
+/// `ssl_version` (empty on a plain connection).
+fn tls_pairs(ctx: &Ctx<'_>) -> Vec<(String, String)> {
+    let (library, state, error) = match ctx.state.tls() {
+        TlsState::Usable(acceptor) => (
+            acceptor.library_version().to_string(),
+            "usable",
+            String::new(),
+        ),
+        TlsState::Unusable { reason } => (String::new(), "unusable", reason),
+    };
+    let session = ctx.session;
+    vec![
+        ("ssl_library".to_string(), library),
+        ("ssl_state".to_string(), state.to_string()),
+        ("ssl_error".to_string(), error),
+        (
+            "ssl_cipher".to_string(),
+            session.tls_cipher.clone().unwrap_or_default(),
+        ),
+        (
+            "ssl_version".to_string(),
+            session.tls_version.clone().unwrap_or_default(),
+        ),
+    ]
+}
+
+/// The COM_STATISTICS answer, in the layout MySQL clients parse
+/// (`mysql`'s `status` reads the uptime after the first blank).
+pub fn statistics_line(state: &ServerState) -> String {
+    let uptime = state.uptime_secs();
+    let queries = state.queries.load(Ordering::Relaxed);
+    let per_sec = if uptime == 0 {
+        0.0
+    } else {
+        queries as f64 / uptime as f64
+    };
+    format!(
+        "Uptime: {uptime}  Threads: {}  Questions: {queries}  Slow queries: 0  Opens: 0  \
+         Flush tables: 0  Open tables: 0  Queries per second avg: {per_sec:.3}",
+        state.open_connections()
+    )
+}

@@ -1,0 +1,181 @@
+//! Expressions: precedence climbing with a nesting-depth limit.
+
+use super::{ParseError, Parser};
+use crate::sql::ast::{BinaryOp, Expr, Scope, UnaryOp};
+use crate::sql::lexer::TokenKind;
+
+/// Binding strength of `NOT` (between `AND` and comparisons).
+const NOT_PRECEDENCE: u8 = 3;
+
+impl Parser<'_> {
+    /// A full expression.
+    pub(super) fn expr(&mut self) -> Result<Expr, ParseError> {
+        self.binary(1)
+    }
+
+    fn binary(&mut self, min_prec: u8) -> Result<Expr, ParseError> {
+        self.enter()?;
+        let mut left = self.unary()?;
+        while let Some(op) = self.peek_binary_op() {
+            if op.precedence() < min_prec {
+                break;
+            }
+            self.pos += 1;
+            let right = self.binary(op.precedence() + 1)?;
+            left = Expr::Binary {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+            };
+        }
+        self.leave();
+        Ok(left)
+    }
+
+    fn peek_binary_op(&self) -> Option<BinaryOp> {
+        let op = match self.peek_kind()? {
+            TokenKind::Op(op) => match *op {
+                "||" => BinaryOp::Or,
+                "&&" => BinaryOp::And,
+                "=" | "==" => BinaryOp::Eq,
+                "!=" | "<>" => BinaryOp::Ne,
+                "<" => BinaryOp::Lt,
+                "<=" => BinaryOp::Le,
+                ">" => BinaryOp::Gt,
+                ">=" => BinaryOp::Ge,
+                "+" => BinaryOp::Add,
+                "-" => BinaryOp::Sub,
+                "*" => BinaryOp::Mul,
+                "/" => BinaryOp::Div,
+                "%" => BinaryOp::Mod,
+                _ => return None,
+            },
+            TokenKind::Ident(w) => match w.to_ascii_uppercase().as_str() {
+                "OR" => BinaryOp::Or,
+                "AND" => BinaryOp::And,
+                "DIV" => BinaryOp::IntDiv,
+                "MOD" => BinaryOp::Mod,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some(op)
+    }
+
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        if self.eat_kw("NOT") {
+            let expr = self.binary(NOT_PRECEDENCE)?;
+            return Ok(unary(UnaryOp::Not, expr));
+        }
+        for (op, kind) in [("-", UnaryOp::Neg), ("!", UnaryOp::Not)] {
+            if self.eat_op(op) {
+                self.enter()?;
+                let expr = self.unary()?;
+                self.leave();
+                return Ok(unary(kind, expr));
+            }
+        }
+        if self.eat_op("+") {
+            self.enter()?;
+            let expr = self.unary();
+            self.leave();
+            return expr;
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Result<Expr, ParseError> {
+        let Some(kind) = self.peek_kind().cloned() else {
+            return Err(self.unexpected());
+        };
+        let expr = match kind {
+            TokenKind::Int(text) => match text.parse::<u64>() {
+                Ok(v) => Expr::Int(v),
+                Err(_) => Expr::Float(text.parse::<f64>().unwrap_or(f64::MAX)),
+            },
+            TokenKind::Float(text) => match text.parse::<f64>() {
+                Ok(v) => Expr::Float(v),
+                Err(_) => return Err(self.unexpected()),
+            },
+            TokenKind::Str(s) => Expr::Str(s),
+            TokenKind::SysVar(name) => sysvar(&name),
+            TokenKind::UserVar(name) => Expr::UserVar(name),
+            TokenKind::BackIdent(name) => Expr::Ident(name),
+            TokenKind::Ident(word) => return self.word(word),
+            TokenKind::Op("(") => return self.parenthesized(),
+            TokenKind::Op(_) => return Err(self.unexpected()),
+        };
+        self.pos += 1;
+        Ok(expr)
+    }
+
+    fn word(&mut self, word: String) -> Result<Expr, ParseError> {
+        let upper = word.to_ascii_uppercase();
+        let literal = match upper.as_str() {
+            "NULL" => Some(Expr::Null),
+            "TRUE" => Some(Expr::Int(1)),
+            "FALSE" => Some(Expr::Int(0)),
+            _ => None,
+        };
+        if let Some(lit) = literal {
+            self.pos += 1;
+            return Ok(lit);
+        }
+        if super::is_keyword(&word) {
+            return Err(self.unexpected());
+        }
+        self.pos += 1;
+        if !self.eat_op("(") {
+            return Ok(Expr::Ident(word));
+        }
+        let mut args = Vec::new();
+        if !self.eat_op(")") {
+            self.enter()?;
+            args.push(self.expr()?);
+            while self.eat_op(",") {
+                args.push(self.expr()?);
+            }
+            self.leave();
+            self.expect_op(")")?;
+        }
+        Ok(Expr::Call { name: word, args })
+    }
+
+    fn parenthesized(&mut self) -> Result<Expr, ParseError> {
+        self.expect_op("(")?;
+        self.enter()?;
+        let inner = self.expr()?;
+        self.leave();
+        self.expect_op(")")?;
+        Ok(inner)
+    }
+}
+
+fn unary(op: UnaryOp, expr: Expr) -> Expr {
+    Expr::Unary {
+        op,
+        expr: Box::new(expr),
+    }
+}
+
+/// Splits `session.name` / `global.name` / `local.name` into scope and name.
+pub(super) fn sysvar(text: &str) -> Expr {
+    let (scope, name) = split_scope(text);
+    Expr::SysVar {
+        scope,
+        name: name.to_string(),
+    }
+}
+
+/// The scope prefix of a `@@` variable, if any, and the rest.
+pub(crate) fn split_scope(text: &str) -> (Scope, &str) {
+    if let Some((prefix, rest)) = text.split_once('.') {
+        if prefix.eq_ignore_ascii_case("session") || prefix.eq_ignore_ascii_case("local") {
+            return (Scope::Session, rest);
+        }
+        if prefix.eq_ignore_ascii_case("global") {
+            return (Scope::Global, rest);
+        }
+    }
+    (Scope::Default, text)
+}

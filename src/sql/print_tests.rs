@@ -1,0 +1,103 @@
+use crate::sql::parser::parse_statement;
+
+/// parse -> print -> parse gives the same tree, and printing is stable.
+fn round_trip(text: &str) -> String {
+    let first = parse_statement(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let printed = first.to_string();
+    let second = parse_statement(&printed).unwrap_or_else(|e| panic!("{printed}: {e}"));
+    assert_eq!(first, second, "{text} printed as {printed}");
+    assert_eq!(second.to_string(), printed);
+    printed
+}
+
+#[test]
+fn selects_round_trip() {
+    assert_eq!(
+        round_trip("select @@version_comment limit 1"),
+        "SELECT @@version_comment LIMIT 1"
+    );
+    assert_eq!(
+        round_trip("SELECT DATABASE(), USER() limit 1"),
+        "SELECT DATABASE(), USER() LIMIT 1"
+    );
+    assert_eq!(
+        round_trip("select @@session.auto_increment_increment as x, @@GLOBAL.y"),
+        "SELECT @@session.auto_increment_increment AS x, @@global.y"
+    );
+    assert_eq!(round_trip("select 1 limit 5,10"), "SELECT 1 LIMIT 5, 10");
+    assert_eq!(round_trip("select 1 AS `select`"), "SELECT 1 AS `select`");
+}
+
+#[test]
+fn expressions_keep_their_grouping() {
+    assert_eq!(round_trip("select (1 + 2) * 3"), "SELECT (1 + 2) * 3");
+    assert_eq!(round_trip("select 1 - (2 - 3)"), "SELECT 1 - (2 - 3)");
+    assert_eq!(round_trip("select 1 - 2 - 3"), "SELECT 1 - 2 - 3");
+    assert_eq!(round_trip("select -(-1)"), "SELECT -(-1)");
+    assert_eq!(round_trip("select - - 1"), "SELECT -(-1)");
+    assert_eq!(round_trip("select -(1 + 2)"), "SELECT -(1 + 2)");
+    assert_eq!(round_trip("select (not 1) = 0"), "SELECT (NOT 1) = 0");
+    assert_eq!(round_trip("select not 1 = 0"), "SELECT NOT (1 = 0)");
+    assert_eq!(round_trip("select 1 or 0 and 0"), "SELECT 1 OR 0 AND 0");
+    assert_eq!(round_trip("select (1 or 0) and 0"), "SELECT (1 OR 0) AND 0");
+    assert_eq!(
+        round_trip("select 7 div 2, 7 mod 2"),
+        "SELECT 7 DIV 2, 7 % 2"
+    );
+    assert_eq!(
+        round_trip("select 1.5, 2e3, 100.0"),
+        "SELECT 1.5, 2000.0, 100.0"
+    );
+}
+
+#[test]
+fn literals_round_trip() {
+    assert_eq!(
+        round_trip(r"select 'it\'s', 'a\nb', null, true, @u, `my col`"),
+        r"SELECT 'it\'s', 'a\nb', NULL, 1, @u, `my col`"
+    );
+}
+
+#[test]
+fn sets_round_trip() {
+    assert_eq!(
+        round_trip("set global a=1, b='x', session c:=2, @u=3"),
+        "SET GLOBAL a = 1, GLOBAL b = 'x', SESSION c = 2, @u = 3"
+    );
+    assert_eq!(
+        round_trip("set names utf8 collate utf8_general_ci"),
+        "SET NAMES 'utf8' COLLATE 'utf8_general_ci'"
+    );
+    assert_eq!(round_trip("set charset utf8"), "SET CHARACTER SET 'utf8'");
+    assert_eq!(
+        round_trip("set transaction isolation level read committed, read only"),
+        "SET TRANSACTION ISOLATION LEVEL READ COMMITTED, READ ONLY"
+    );
+    assert_eq!(round_trip("set autocommit = ON"), "SET autocommit = ON");
+}
+
+#[test]
+fn shows_and_transactions_round_trip() {
+    for (text, printed) in [
+        ("show variables like 'a%'", "SHOW VARIABLES LIKE 'a%'"),
+        (
+            "show session variables where variable_name='x' or value = 'y'",
+            "SHOW SESSION VARIABLES WHERE variable_name = 'x' OR value = 'y'",
+        ),
+        ("show global status", "SHOW GLOBAL STATUS"),
+        ("show status like 'ssl\\_%'", "SHOW STATUS LIKE 'ssl\\\\_%'"),
+        ("show warnings", "SHOW WARNINGS"),
+        ("show threads", "SHOW THREADS"),
+        ("show tables like 't%'", "SHOW TABLES LIKE 't%'"),
+        ("show databases", "SHOW DATABASES"),
+        ("show meta", "SHOW META"),
+        ("show collation", "SHOW COLLATION"),
+        ("show character set", "SHOW CHARACTER SET"),
+        ("begin", "BEGIN"),
+        ("start transaction", "START TRANSACTION"),
+        ("commit work", "COMMIT"),
+        ("rollback", "ROLLBACK"),
+    ] {
+        assert_eq!(round_trip(text), printed);
+    }
+}
