@@ -14,7 +14,7 @@ use super::pidfile::{self, PidFile};
 use crate::config::{self, Config, Proto};
 use crate::net::dispatch::Ctx;
 use crate::net::{is_served, Drain, Listener, Shutdown};
-use crate::service::{ServerState, Service};
+use crate::service::{QueryLog, ServerState, Service};
 use crate::tls::{TlsSettings, TlsState};
 
 /// How long shutdown waits for open connections to finish.
@@ -206,7 +206,15 @@ async fn run(config: Config, tls: TlsState, sink: LogSink, child: bool) -> i32 {
             return 1;
         }
     };
-    let state = Arc::new(ServerState::new(config.searchd.clone(), tls));
+    let query_log = match config.searchd.query_log.as_ref().map(QueryLog::open) {
+        None => None,
+        Some(Ok(log)) => log,
+        Some(Err(e)) => {
+            error!(target: "fatal", "failed to open query_log: {e}");
+            return 1;
+        }
+    };
+    let state = Arc::new(ServerState::new(config.searchd.clone(), tls).with_query_log(query_log));
     let service: Arc<dyn Service> = Arc::new(crate::sql::SqlService::new(Arc::clone(&state)));
     let mut listeners = Vec::new();
     for spec in config.searchd.listen.iter().filter(|l| is_served(l)) {
@@ -276,6 +284,9 @@ impl Signals {
                 _ = self.int.recv() => { info!("caught SIGINT, shutting down"); return; }
                 _ = self.usr1.recv() => {
                     if let Err(e) = sink.reopen() { error!("failed to reopen the log: {e}"); }
+                    if let Some(Err(e)) = state.query_log.as_ref().map(QueryLog::reopen) {
+                        error!("failed to reopen the query log: {e}");
+                    }
                     info!("log reopened");
                 }
                 _ = self.hup.recv() => reload_tls(config, state),

@@ -4,10 +4,12 @@
 //! [`Service`] and turns the answers back into its wire format. It never reaches into
 //! the engine or the SQL layer directly.
 
+mod querylog;
 mod result;
 mod session;
 mod state;
 
+pub use querylog::QueryLog;
 pub use result::{Column, ColumnType, Outcome, QueryError, Row, Value};
 pub use session::Session;
 pub use state::{ConnectionGuard, ServerState, ThreadInfo};

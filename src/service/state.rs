@@ -37,6 +37,8 @@ pub struct ServerState {
     pub maxed_out: AtomicU64,
     pub queries: AtomicU64,
     threads: Mutex<BTreeMap<u64, ThreadInfo>>,
+    /// The `query_log`, when configured.
+    pub query_log: Option<super::QueryLog>,
 }
 
 impl ServerState {
@@ -52,7 +54,14 @@ impl ServerState {
             maxed_out: AtomicU64::new(0),
             queries: AtomicU64::new(0),
             threads: Mutex::new(BTreeMap::new()),
+            query_log: None,
         }
+    }
+
+    /// Sets the query log (at start-up).
+    pub fn with_query_log(mut self, log: Option<super::QueryLog>) -> Self {
+        self.query_log = log;
+        self
     }
 
     /// The TLS state in force now (cheap: the acceptor is shared).

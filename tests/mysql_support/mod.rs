@@ -113,7 +113,7 @@ impl Service for TestService {
         "Uptime: 1  Threads: 1  Queries: 0".into()
     }
 
-    fn state(&self) -> &ServerState {
+    fn state(&self) -> &Arc<ServerState> {
         &self.state
     }
 }

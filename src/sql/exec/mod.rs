@@ -60,7 +60,15 @@ impl SqlService {
     fn run_one(&self, session: &mut Session, text: &str) -> Result<Outcome, QueryError> {
         self.state.queries.fetch_add(1, Ordering::Relaxed);
         let stmt = parse_statement(text).map_err(|e| QueryError::new(e.message))?;
-        self.execute(session, &stmt)
+        let started = std::time::Instant::now();
+        let result = self.execute(session, &stmt);
+        // Like upstream, the query log records searches (SELECT), not other commands.
+        if let (Some(log), Statement::Select(_), Ok(Outcome::Rows { rows, .. })) =
+            (&self.state.query_log, &stmt, &result)
+        {
+            log.log(session.conn_id, started.elapsed(), rows.len(), text);
+        }
+        result
     }
 }
 
