@@ -10,6 +10,8 @@
 // Constants and symbols for client verification, versions, ciphers and CRLs are
 // declared ahead of their use by the configuration that will enable them.
 #![allow(dead_code)]
+// The C names are kept as they are in the OpenSSL headers.
+#![allow(non_camel_case_types, clippy::upper_case_acronyms)]
 
 use std::ffi::{c_char, c_int, c_long, c_uchar, c_uint, c_ulong, c_void, CStr};
 use std::path::{Path, PathBuf};
