@@ -340,7 +340,12 @@ fn dlopen(path: &Path) -> Result<Library, String> {
         let detail = std::error::Error::source(&e)
             .map(|s| s.to_string())
             .unwrap_or_else(|| e.to_string());
-        format!("cannot load {}: {detail}", path.display())
+        let shown = path.display().to_string();
+        if detail.contains(&shown) {
+            detail
+        } else {
+            format!("{shown}: {detail}")
+        }
     })
 }
 

@@ -6,7 +6,8 @@
 //!   (including a prefixed stream that replays sniffed bytes) within a timeout.
 //! - [`TlsStream`] is `AsyncRead + AsyncWrite` and reports cipher and protocol.
 //!
-//! The binding (`ffi`) is the only place in the crate with `unsafe` code.
+//! This module is the only place in the crate with `unsafe` code: the binding
+//! (`ffi`), the owned handles (`handle`), the context set-up and the stream engine.
 
 mod context;
 mod ffi;

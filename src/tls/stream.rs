@@ -170,7 +170,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
                         )));
                     }
                 }
-                ffi::SSL_ERROR_WANT_WRITE => {}
+                // Anything else (including WANT_WRITE, which memory BIOs never cause)
+                // ends the handshake rather than spinning.
                 code => self.failed = Some(failure("TLS handshake failed", code, &out.errors)),
             }
         }
@@ -205,10 +206,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S> {
         loop {
             // Post-handshake messages (tickets, key updates) may be waiting to go out;
             // sending them must not block reading.
+            // The attempt may take the write wakeup from a task waiting in
+            // `poll_write`: wake that task so it registers again.
             if this.has_unflushed() {
-                if let Poll::Ready(r) = this.poll_flush_out(cx) {
+                let flushed = this.poll_flush_out(cx);
+                this.wake_writer();
+                if let Poll::Ready(r) = flushed {
                     r?;
-                    this.wake_writer();
                 }
             }
             let api = this.ssl.api;

@@ -167,6 +167,11 @@ async fn handshake_replays_sniffed_bytes_and_reports_tls_info() {
         let io = PrefixedStream::new(sniffed, tcp);
         let mut tls = acceptor.accept(io, TIMEOUT).await.expect("handshake");
         let info = tls.tls_info().expect("tls info");
+        assert_eq!(
+            tls.peer_subject(),
+            None,
+            "no client certificate was asked for"
+        );
         let mut buf = [0u8; 5];
         tls.read_exact(&mut buf).await.expect("read");
         tls.write_all(&buf).await.expect("write");
