@@ -357,6 +357,6 @@ mod tests {
     fn sibling_crypto_follows_the_version_suffix() {
         let got = sibling_crypto(Path::new("/nonexistent/dir/libssl.so.3"));
         assert_eq!(got, Some(PathBuf::from("libcrypto.so.3")));
-        assert_eq!(sibling_crypto(Path::new("/etc/hostname")), None);
+        assert_eq!(sibling_crypto(Path::new("some/dir/notssl.bin")), None);
     }
 }

@@ -193,3 +193,70 @@ async fn acceptor_reports_the_library_version() {
     let state = TlsState::Usable(acceptor);
     assert!(state.describe().starts_with("TLS is usable: OpenSSL "));
 }
+
+/// `openssl s_client` as a second independent client: its own view of the version.
+fn s_client(certs: &Certs, addr: SocketAddr, version_flag: &str) -> String {
+    let out = std::process::Command::new("openssl")
+        .args(["s_client", "-brief", version_flag, "-verify_return_error"])
+        .args(["-connect", &addr.to_string(), "-servername", "localhost"])
+        .arg("-CAfile")
+        .arg(certs.path("ca-cert.pem"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("s_client runs");
+    let mut text = String::from_utf8_lossy(&out.stderr).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stdout));
+    text
+}
+
+#[tokio::test]
+async fn s_client_sees_the_negotiated_version() {
+    let certs = std::sync::Arc::new(Certs::new());
+    for (flag, version) in [("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")] {
+        let (l, addr) = listener().await;
+        let server = echo_server(certs.acceptor("server"), l).await;
+        let c = certs.clone();
+        let text = tokio::task::spawn_blocking(move || s_client(&c, addr, flag))
+            .await
+            .expect("s_client task");
+        assert!(
+            text.contains(&format!("Protocol version: {version}")),
+            "{text}"
+        );
+        assert!(text.contains("Verification: OK"), "{text}");
+        let (protocol, _) = server.await.expect("server task");
+        assert_eq!(protocol, version);
+    }
+}
+
+#[tokio::test]
+async fn sessions_are_resumed() {
+    let certs = std::sync::Arc::new(Certs::new());
+    let acceptor = certs.acceptor("server");
+    let sess = certs.path("session.pem");
+    let mut outputs = Vec::new();
+    for sess_flag in ["-sess_out", "-sess_in"] {
+        let (l, addr) = listener().await;
+        let server = echo_server(acceptor.clone(), l).await;
+        let sess = sess.clone();
+        let c = certs.clone();
+        let text = tokio::task::spawn_blocking(move || {
+            let out = std::process::Command::new("openssl")
+                .args(["s_client", "-tls1_2", "-connect", &addr.to_string()])
+                .arg("-CAfile")
+                .arg(c.path("ca-cert.pem"))
+                .arg(sess_flag)
+                .arg(&sess)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("s_client runs");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        })
+        .await
+        .expect("s_client task");
+        server.await.expect("server task");
+        outputs.push(text);
+    }
+    assert!(outputs[0].contains("New, TLSv1.2"), "{}", outputs[0]);
+    assert!(outputs[1].contains("Reused, TLSv1.2"), "{}", outputs[1]);
+}
