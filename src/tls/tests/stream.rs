@@ -197,3 +197,52 @@ async fn stalled_client_times_out() {
     assert!(err.to_string().contains("TLS handshake timed out"), "{err}");
     assert!(got.is_empty(), "nothing sent to a stalled client: {got:?}");
 }
+
+#[tokio::test]
+async fn split_halves_in_two_server_tasks() {
+    let certs = Certs::new();
+    let (l, addr) = listener().await;
+    let acceptor = certs.acceptor("server");
+    let server = tokio::spawn(async move {
+        let (tcp, _) = l.accept().await.expect("accept");
+        let tls = acceptor.accept(tcp, TIMEOUT).await.expect("handshake");
+        let (mut rd, mut wr) = tokio::io::split(tls);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+        let reader = tokio::spawn(async move {
+            let mut buf = vec![0u8; 50_000];
+            loop {
+                let n = rd.read(&mut buf).await.expect("server read");
+                if n == 0 || tx.send(buf[..n].to_vec()).await.is_err() {
+                    break;
+                }
+            }
+        });
+        while let Some(chunk) = rx.recv().await {
+            wr.write_all(&chunk).await.expect("server write");
+        }
+        wr.shutdown().await.expect("server shutdown");
+        reader.await.expect("reader task");
+    });
+    let tcp = TcpStream::connect(addr).await.expect("connect");
+    let tls = connector(&certs, Protocol::Tlsv13, None)
+        .connect("localhost", tcp)
+        .await
+        .expect("client handshake");
+    let (mut rd, mut wr) = tokio::io::split(tls);
+    let data = pattern(4 * 1024 * 1024);
+    let sent = data.clone();
+    let writer = tokio::spawn(async move {
+        wr.write_all(&sent).await.expect("client write");
+        wr.shutdown().await.expect("client shutdown");
+    });
+    let mut back = Vec::new();
+    rd.read_to_end(&mut back).await.expect("client read");
+    writer.await.expect("writer task");
+    assert!(
+        back == data,
+        "echoed bytes differ ({} of {})",
+        back.len(),
+        data.len()
+    );
+    server.await.expect("server task");
+}
