@@ -1,0 +1,160 @@
+//! Building the server context from the settings, or the one reason it cannot be
+//! built.
+
+#![allow(unsafe_code)]
+
+use std::path::Path;
+
+use super::ffi::{self, Api};
+use super::handle::{c_path, clear_errors, cvt, SslCtx};
+use super::TlsSettings;
+
+/// The session id context (needed for session resumption once clients present
+/// certificates; harmless otherwise).
+const SESSION_ID_CONTEXT: &[u8] = b"searchd";
+
+/// A loaded library and a configured context.
+pub struct Built {
+    pub ctx: SslCtx,
+    pub version: String,
+}
+
+/// Loads the library and configures a server context; `Err` is the reason TLS is
+/// unusable.
+pub fn build(settings: &TlsSettings) -> Result<Built, String> {
+    let (cert, key) = match (&settings.cert, &settings.key) {
+        (Some(cert), Some(key)) => (cert, key),
+        (None, None) => return Err("ssl_cert and ssl_key are not set".into()),
+        (None, Some(_)) => return Err("ssl_cert is not set".into()),
+        (Some(_), None) => return Err("ssl_key is not set".into()),
+    };
+    readable("ssl_cert", cert)?;
+    readable("ssl_key", key)?;
+    if let Some(ca) = &settings.ca {
+        readable("ssl_ca", ca)?;
+    }
+    let api = ffi::load(settings.library.as_deref())
+        .map_err(|e| format!("the SSL library cannot be loaded: {e}"))?;
+    let ctx = SslCtx::new_server(api).map_err(|e| format!("cannot create an SSL context: {e}"))?;
+    configure_defaults(&ctx)?;
+    use_chain(&ctx, cert)?;
+    use_key(&ctx, key, cert)?;
+    if let Some(ca) = &settings.ca {
+        use_ca(&ctx, ca)?;
+    }
+    Ok(Built {
+        ctx,
+        version: ffi::version_text(api),
+    })
+}
+
+/// Checks the file can be opened for reading, so the reason names the OS error.
+fn readable(setting: &str, path: &Path) -> Result<(), String> {
+    match std::fs::File::open(path) {
+        Ok(file) => match file.metadata() {
+            Ok(meta) if meta.is_dir() => Err(format!(
+                "{setting} '{}' is a directory, not a file",
+                path.display()
+            )),
+            _ => Ok(()),
+        },
+        Err(e) => Err(format!(
+            "{setting} '{}' cannot be read: {e}",
+            path.display()
+        )),
+    }
+}
+
+/// TLS 1.2 at least, session cache, no renegotiation, buffers released when idle.
+fn configure_defaults(ctx: &SslCtx) -> Result<(), String> {
+    let api = ctx.api;
+    clear_errors(api);
+    if ctx.ctrl(ffi::SSL_CTRL_SET_MIN_PROTO_VERSION, ffi::TLS1_2_VERSION) != 1 {
+        return Err(format!(
+            "cannot set the minimum TLS version: {}",
+            super::handle::drain_errors(api)
+        ));
+    }
+    ctx.ctrl(ffi::SSL_CTRL_MODE, ffi::SSL_MODE_RELEASE_BUFFERS);
+    ctx.ctrl(
+        ffi::SSL_CTRL_SET_SESS_CACHE_MODE,
+        ffi::SSL_SESS_CACHE_SERVER,
+    );
+    // SAFETY: `ctx` is live; options are a plain bit mask (`uint64_t` in 3.x, `unsigned
+    // long` in 1.1: the same 64-bit type on 64-bit Linux).
+    unsafe {
+        (api.SSL_CTX_set_options)(
+            ctx.as_ptr(),
+            ffi::SSL_OP_NO_RENEGOTIATION | ffi::SSL_OP_CIPHER_SERVER_PREFERENCE,
+        )
+    };
+    // SAFETY: `ctx` is live; the id context is read for `len` bytes and copied.
+    let ret = unsafe {
+        (api.SSL_CTX_set_session_id_context)(
+            ctx.as_ptr(),
+            SESSION_ID_CONTEXT.as_ptr(),
+            SESSION_ID_CONTEXT.len() as u32,
+        )
+    };
+    cvt(api, ret).map_err(|e| format!("cannot set the session id context: {e}"))
+}
+
+/// The whole certificate chain from `ssl_cert` (leaf first, then intermediates).
+fn use_chain(ctx: &SslCtx, cert: &Path) -> Result<(), String> {
+    let api = ctx.api;
+    let c = c_path(cert)?;
+    clear_errors(api);
+    // SAFETY: `ctx` is live and `c` a NUL-terminated path that outlives the call.
+    let ret = unsafe { (api.SSL_CTX_use_certificate_chain_file)(ctx.as_ptr(), c.as_ptr()) };
+    cvt(api, ret).map_err(|e| {
+        format!(
+            "ssl_cert '{}' is not a valid PEM certificate: {e}",
+            cert.display()
+        )
+    })
+}
+
+/// The private key (PEM: PKCS#1, PKCS#8 or EC) and its match with the certificate.
+fn use_key(ctx: &SslCtx, key: &Path, cert: &Path) -> Result<(), String> {
+    let api = ctx.api;
+    let c = c_path(key)?;
+    clear_errors(api);
+    // SAFETY: `ctx` is live and `c` a NUL-terminated path that outlives the call.
+    let ret = unsafe {
+        (api.SSL_CTX_use_PrivateKey_file)(ctx.as_ptr(), c.as_ptr(), ffi::SSL_FILETYPE_PEM)
+    };
+    cvt(api, ret).map_err(|e| {
+        // Loading the key already compares it with the certificate.
+        if e.contains("mismatch") {
+            mismatch(key, cert, &e)
+        } else {
+            format!(
+                "ssl_key '{}' is not a valid PEM private key: {e}",
+                key.display()
+            )
+        }
+    })?;
+    clear_errors(api);
+    // SAFETY: `ctx` is live with a certificate and a key loaded.
+    let ret = unsafe { (api.SSL_CTX_check_private_key)(ctx.as_ptr()) };
+    cvt(api, ret).map_err(|e| mismatch(key, cert, &e))
+}
+
+fn mismatch(key: &Path, cert: &Path, detail: &str) -> String {
+    format!(
+        "ssl_key '{}' does not match ssl_cert '{}': {detail}",
+        key.display(),
+        cert.display()
+    )
+}
+
+/// `ssl_ca` as the trusted locations for verifying peers (and the chain).
+fn use_ca(ctx: &SslCtx, ca: &Path) -> Result<(), String> {
+    let api: &Api = ctx.api;
+    let c = c_path(ca)?;
+    clear_errors(api);
+    // SAFETY: `ctx` is live, `c` is a NUL-terminated path, NULL means "no CA folder".
+    let ret =
+        unsafe { (api.SSL_CTX_load_verify_locations)(ctx.as_ptr(), c.as_ptr(), std::ptr::null()) };
+    cvt(api, ret).map_err(|e| format!("ssl_ca '{}' cannot be loaded: {e}", ca.display()))
+}
