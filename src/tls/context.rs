@@ -118,6 +118,9 @@ fn use_chain(ctx: &SslCtx, cert: &Path) -> Result<(), String> {
 fn use_key(ctx: &SslCtx, key: &Path, cert: &Path) -> Result<(), String> {
     let api = ctx.api;
     let c = c_path(key)?;
+    // SAFETY: `ctx` is live; the callback has the `pem_password_cb` signature and
+    // ignores its arguments, so an encrypted key fails instead of prompting on a tty.
+    unsafe { (api.SSL_CTX_set_default_passwd_cb)(ctx.as_ptr(), Some(no_passphrase)) };
     clear_errors(api);
     // SAFETY: `ctx` is live and `c` a NUL-terminated path that outlives the call.
     let ret = unsafe {
@@ -138,6 +141,16 @@ fn use_key(ctx: &SslCtx, key: &Path, cert: &Path) -> Result<(), String> {
     // SAFETY: `ctx` is live with a certificate and a key loaded.
     let ret = unsafe { (api.SSL_CTX_check_private_key)(ctx.as_ptr()) };
     cvt(api, ret).map_err(|e| mismatch(key, cert, &e))
+}
+
+/// `ssl_key` has no passphrase setting: an encrypted key is refused.
+extern "C" fn no_passphrase(
+    _buf: *mut std::ffi::c_char,
+    _size: std::ffi::c_int,
+    _rwflag: std::ffi::c_int,
+    _userdata: *mut std::ffi::c_void,
+) -> std::ffi::c_int {
+    0
 }
 
 fn mismatch(key: &Path, cert: &Path, detail: &str) -> String {

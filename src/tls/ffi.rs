@@ -142,6 +142,8 @@ api! {
         fn(*mut SSL_CTX, *const c_char) -> c_int;
     ssl SSL_CTX_use_PrivateKey_file ["SSL_CTX_use_PrivateKey_file"]
         fn(*mut SSL_CTX, *const c_char, c_int) -> c_int;
+    ssl SSL_CTX_set_default_passwd_cb ["SSL_CTX_set_default_passwd_cb"]
+        fn(*mut SSL_CTX, PemPasswordCb);
     ssl SSL_CTX_check_private_key ["SSL_CTX_check_private_key"] fn(*const SSL_CTX) -> c_int;
     ssl SSL_CTX_load_verify_locations ["SSL_CTX_load_verify_locations"]
         fn(*mut SSL_CTX, *const c_char, *const c_char) -> c_int;

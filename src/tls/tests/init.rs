@@ -143,3 +143,25 @@ fn describe_gives_the_reason_for_unusable() {
     assert!(state.acceptor().is_none());
     assert_eq!(state.describe(), "ssl_cert and ssl_key are not set");
 }
+
+#[test]
+fn encrypted_key_is_refused_without_prompting() {
+    let certs = Certs::new();
+    openssl(
+        certs.dir.path(),
+        &[
+            "pkey",
+            "-in",
+            "server-key.pem",
+            "-out",
+            "enc-key.pem",
+            "-aes256",
+            "-passout",
+            "pass:secret",
+        ],
+    );
+    let mut s = certs.settings("server");
+    s.key = Some(certs.path("enc-key.pem"));
+    let r = reason(&s);
+    assert!(r.contains("is not a valid PEM private key"), "{r}");
+}
