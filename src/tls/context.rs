@@ -17,6 +17,8 @@ const SESSION_ID_CONTEXT: &[u8] = b"searchd";
 pub struct Built {
     pub ctx: SslCtx,
     pub version: String,
+    /// Certificate problems worth a warning (TLS still works).
+    pub warnings: Vec<String>,
 }
 
 /// Loads the library and configures a server context; `Err` is the reason TLS is
@@ -42,9 +44,11 @@ pub fn build(settings: &TlsSettings) -> Result<Built, String> {
     if let Some(ca) = &settings.ca {
         use_ca(&ctx, ca)?;
     }
+    let warnings = super::inspect::certificate_warnings(&ctx, cert);
     Ok(Built {
         ctx,
         version: ffi::version_text(api),
+        warnings,
     })
 }
 

@@ -12,6 +12,7 @@
 mod context;
 mod ffi;
 mod handle;
+mod inspect;
 mod stream;
 #[cfg(test)]
 mod tests;
@@ -60,6 +61,7 @@ impl TlsState {
             Ok(built) => TlsState::Usable(TlsAcceptor {
                 ctx: Arc::new(built.ctx),
                 version: Arc::from(built.version),
+                warnings: Arc::from(built.warnings),
             }),
             Err(reason) => TlsState::Unusable { reason },
         }
@@ -94,12 +96,19 @@ impl std::fmt::Debug for TlsState {
 pub struct TlsAcceptor {
     ctx: Arc<SslCtx>,
     version: Arc<str>,
+    warnings: Arc<[String]>,
 }
 
 impl TlsAcceptor {
     /// The loaded library's version text, e.g. `OpenSSL 3.0.17 1 Jul 2025`.
     pub fn library_version(&self) -> &str {
         &self.version
+    }
+
+    /// Problems with the certificate that do not stop TLS but deserve a `WARNING:`
+    /// line each at start: no subjectAltName, expired, expiring within 30 days.
+    pub fn certificate_warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Server-side handshake over `io`, bounded by `timeout`. A failure carries
