@@ -6,6 +6,12 @@
 //!   (including a prefixed stream that replays sniffed bytes) within a timeout.
 //! - [`TlsStream`] is `AsyncRead + AsyncWrite` and reports cipher and protocol.
 //!
+//! The library: `TlsSettings::library`, else the `SEARCHD_LIBSSL` environment variable
+//! (with `SEARCHD_LIBCRYPTO`, else the libcrypto of the same version next to it), else
+//! the system's `libssl.so.3` then `libssl.so.1.1` (OpenSSL 1.1.1 or newer). Loaded
+//! libraries are never unloaded. To reload certificates, call [`TlsState::init`] again
+//! and swap the state: open connections keep the context they were made with.
+//!
 //! This module is the only place in the crate with `unsafe` code: the binding
 //! (`ffi`), the owned handles (`handle`), the context set-up and the stream engine.
 
