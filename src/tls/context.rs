@@ -17,6 +17,8 @@ const SESSION_ID_CONTEXT: &[u8] = b"searchd";
 pub struct Built {
     pub ctx: SslCtx,
     pub version: String,
+    /// Certificate problems worth a warning (TLS still works).
+    pub warnings: Vec<String>,
 }
 
 /// Loads the library and configures a server context; `Err` is the reason TLS is
@@ -42,9 +44,11 @@ pub fn build(settings: &TlsSettings) -> Result<Built, String> {
     if let Some(ca) = &settings.ca {
         use_ca(&ctx, ca)?;
     }
+    let warnings = super::inspect::certificate_warnings(&ctx, cert);
     Ok(Built {
         ctx,
         version: ffi::version_text(api),
+        warnings,
     })
 }
 
@@ -118,6 +122,9 @@ fn use_chain(ctx: &SslCtx, cert: &Path) -> Result<(), String> {
 fn use_key(ctx: &SslCtx, key: &Path, cert: &Path) -> Result<(), String> {
     let api = ctx.api;
     let c = c_path(key)?;
+    // SAFETY: `ctx` is live; the callback has the `pem_password_cb` signature and
+    // ignores its arguments, so an encrypted key fails instead of prompting on a tty.
+    unsafe { (api.SSL_CTX_set_default_passwd_cb)(ctx.as_ptr(), Some(no_passphrase)) };
     clear_errors(api);
     // SAFETY: `ctx` is live and `c` a NUL-terminated path that outlives the call.
     let ret = unsafe {
@@ -138,6 +145,16 @@ fn use_key(ctx: &SslCtx, key: &Path, cert: &Path) -> Result<(), String> {
     // SAFETY: `ctx` is live with a certificate and a key loaded.
     let ret = unsafe { (api.SSL_CTX_check_private_key)(ctx.as_ptr()) };
     cvt(api, ret).map_err(|e| mismatch(key, cert, &e))
+}
+
+/// `ssl_key` has no passphrase setting: an encrypted key is refused.
+extern "C" fn no_passphrase(
+    _buf: *mut std::ffi::c_char,
+    _size: std::ffi::c_int,
+    _rwflag: std::ffi::c_int,
+    _userdata: *mut std::ffi::c_void,
+) -> std::ffi::c_int {
+    0
 }
 
 fn mismatch(key: &Path, cert: &Path, detail: &str) -> String {

@@ -37,6 +37,7 @@ opaque!(
     SSL_CIPHER,
     BIO,
     BIO_METHOD,
+    ASN1_TIME,
     X509,
     X509_NAME,
     X509_STORE,
@@ -70,6 +71,7 @@ pub const SSL_OP_NO_RENEGOTIATION: u64 = 1 << 30;
 pub const SSL_VERIFY_NONE: c_int = 0;
 pub const SSL_VERIFY_PEER: c_int = 1;
 pub const SSL_VERIFY_FAIL_IF_NO_PEER_CERT: c_int = 2;
+pub const NID_SUBJECT_ALT_NAME: c_int = 85;
 pub const X509_V_FLAG_CRL_CHECK: c_ulong = 0x4;
 pub const X509_V_FLAG_CRL_CHECK_ALL: c_ulong = 0x8;
 
@@ -131,6 +133,9 @@ api! {
     crypto X509_NAME_oneline ["X509_NAME_oneline"]
         fn(*const X509_NAME, *mut c_char, c_int) -> *mut c_char;
     crypto X509_free ["X509_free"] fn(*mut X509);
+    crypto X509_get0_notAfter ["X509_get0_notAfter"] fn(*const X509) -> *const ASN1_TIME;
+    crypto X509_cmp_time ["X509_cmp_time"] fn(*const ASN1_TIME, *mut i64) -> c_int;
+    crypto X509_get_ext_by_NID ["X509_get_ext_by_NID"] fn(*const X509, c_int, c_int) -> c_int;
     crypto EVP_PKEY_get_bits ["EVP_PKEY_get_bits", "EVP_PKEY_bits"] fn(*const EVP_PKEY) -> c_int;
 
     ssl TLS_server_method ["TLS_server_method"] fn() -> *const SSL_METHOD;
@@ -142,6 +147,8 @@ api! {
         fn(*mut SSL_CTX, *const c_char) -> c_int;
     ssl SSL_CTX_use_PrivateKey_file ["SSL_CTX_use_PrivateKey_file"]
         fn(*mut SSL_CTX, *const c_char, c_int) -> c_int;
+    ssl SSL_CTX_set_default_passwd_cb ["SSL_CTX_set_default_passwd_cb"]
+        fn(*mut SSL_CTX, PemPasswordCb);
     ssl SSL_CTX_check_private_key ["SSL_CTX_check_private_key"] fn(*const SSL_CTX) -> c_int;
     ssl SSL_CTX_load_verify_locations ["SSL_CTX_load_verify_locations"]
         fn(*mut SSL_CTX, *const c_char, *const c_char) -> c_int;
@@ -156,6 +163,7 @@ api! {
     ssl SSL_CTX_get_cert_store ["SSL_CTX_get_cert_store"] fn(*const SSL_CTX) -> *mut X509_STORE;
     ssl SSL_CTX_set_session_id_context ["SSL_CTX_set_session_id_context"]
         fn(*mut SSL_CTX, *const c_uchar, c_uint) -> c_int;
+    ssl SSL_CTX_get0_certificate ["SSL_CTX_get0_certificate"] fn(*const SSL_CTX) -> *mut X509;
     ssl SSL_new ["SSL_new"] fn(*mut SSL_CTX) -> *mut SSL;
     ssl SSL_free ["SSL_free"] fn(*mut SSL);
     ssl SSL_set_bio ["SSL_set_bio"] fn(*mut SSL, *mut BIO, *mut BIO);

@@ -6,12 +6,19 @@
 //!   (including a prefixed stream that replays sniffed bytes) within a timeout.
 //! - [`TlsStream`] is `AsyncRead + AsyncWrite` and reports cipher and protocol.
 //!
+//! The library: `TlsSettings::library`, else the `SEARCHD_LIBSSL` environment variable
+//! (with `SEARCHD_LIBCRYPTO`, else the libcrypto of the same version next to it), else
+//! the system's `libssl.so.3` then `libssl.so.1.1` (OpenSSL 1.1.1 or newer). Loaded
+//! libraries are never unloaded. To reload certificates, call [`TlsState::init`] again
+//! and swap the state: open connections keep the context they were made with.
+//!
 //! This module is the only place in the crate with `unsafe` code: the binding
 //! (`ffi`), the owned handles (`handle`), the context set-up and the stream engine.
 
 mod context;
 mod ffi;
 mod handle;
+mod inspect;
 mod stream;
 #[cfg(test)]
 mod tests;
@@ -60,6 +67,7 @@ impl TlsState {
             Ok(built) => TlsState::Usable(TlsAcceptor {
                 ctx: Arc::new(built.ctx),
                 version: Arc::from(built.version),
+                warnings: Arc::from(built.warnings),
             }),
             Err(reason) => TlsState::Unusable { reason },
         }
@@ -94,12 +102,19 @@ impl std::fmt::Debug for TlsState {
 pub struct TlsAcceptor {
     ctx: Arc<SslCtx>,
     version: Arc<str>,
+    warnings: Arc<[String]>,
 }
 
 impl TlsAcceptor {
     /// The loaded library's version text, e.g. `OpenSSL 3.0.17 1 Jul 2025`.
     pub fn library_version(&self) -> &str {
         &self.version
+    }
+
+    /// Problems with the certificate that do not stop TLS but deserve a `WARNING:`
+    /// line each at start: no subjectAltName, expired, expiring within 30 days.
+    pub fn certificate_warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Server-side handshake over `io`, bounded by `timeout`. A failure carries

@@ -244,6 +244,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S> {
                     }
                 }
                 code => {
+                    // Best effort: send the alert OpenSSL produced.
+                    let _ = this.poll_flush_out(cx);
                     let msg = failure("TLS read failed", code, &out.errors);
                     return Poll::Ready(Err(io::Error::new(io::ErrorKind::InvalidData, msg)));
                 }

@@ -143,3 +143,78 @@ fn describe_gives_the_reason_for_unusable() {
     assert!(state.acceptor().is_none());
     assert_eq!(state.describe(), "ssl_cert and ssl_key are not set");
 }
+
+#[test]
+fn encrypted_key_is_refused_without_prompting() {
+    let certs = Certs::new();
+    openssl(
+        certs.dir.path(),
+        &[
+            "pkey",
+            "-in",
+            "server-key.pem",
+            "-out",
+            "enc-key.pem",
+            "-aes256",
+            "-passout",
+            "pass:secret",
+        ],
+    );
+    let mut s = certs.settings("server");
+    s.key = Some(certs.path("enc-key.pem"));
+    let r = reason(&s);
+    assert!(r.contains("is not a valid PEM private key"), "{r}");
+}
+
+#[test]
+fn certificate_warnings() {
+    let certs = Certs::new();
+    assert!(certs.acceptor("server").certificate_warnings().is_empty());
+    let d = certs.dir.path();
+    // The documentation's recipe: no subjectAltName; and one that is about to expire.
+    openssl(
+        d,
+        &[
+            "req",
+            "-new",
+            "-nodes",
+            "-newkey",
+            "rsa:2048",
+            "-keyout",
+            "plain-key.pem",
+            "-out",
+            "plain-req.pem",
+            "-subj",
+            "/CN=localhost",
+        ],
+    );
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "plain-req.pem",
+            "-days",
+            "2",
+            "-CA",
+            "ca-cert.pem",
+            "-CAkey",
+            "ca-key.pem",
+            "-set_serial",
+            "02",
+            "-out",
+            "plain-cert.pem",
+        ],
+    );
+    let warnings = certs.acceptor("plain").certificate_warnings().to_vec();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains("has no subjectAltName"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].contains("expires within 30 days"),
+        "{warnings:?}"
+    );
+}
