@@ -177,7 +177,12 @@ fn init_tls(config: &Config) -> TlsState {
     let settings = tls_settings(config);
     let state = TlsState::init(&settings);
     match &state {
-        TlsState::Usable(a) => info!("TLS is usable ({})", a.library_version()),
+        TlsState::Usable(a) => {
+            info!("TLS is usable ({})", a.library_version());
+            for w in a.certificate_warnings() {
+                warn!("{w}");
+            }
+        }
         TlsState::Unusable { reason } => {
             let wanted = settings.cert.is_some()
                 || settings.key.is_some()
