@@ -116,8 +116,8 @@ async fn main() {
             Arc::clone(&hist),
         );
         tasks.push(tokio::spawn(async move {
-            let mut local = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)
-                .expect("histogram bounds");
+            let mut local =
+                Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds");
             let mut conn = None;
             while !stop.load(Ordering::Relaxed) {
                 let t = Instant::now();
