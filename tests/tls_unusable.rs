@@ -85,7 +85,10 @@ impl Drop for Started {
 
 /// Starts the daemon with `tls_lines`, optionally through a wrapper command (for the
 /// mount namespace case).
-fn start(tls_lines: &str, wrapper: Option<&dyn Fn(&Path, &Path) -> Command>) -> Started {
+/// Builds the command that starts the daemon: (binary, config) -> command.
+type Wrapper<'a> = &'a dyn Fn(&Path, &Path) -> Command;
+
+fn start(tls_lines: &str, wrapper: Option<Wrapper>) -> Started {
     let sandbox = Sandbox::new();
     let (mysql, multi, https) = (free_port(), free_port(), free_port());
     let conf = sandbox.config(&format!(
@@ -147,10 +150,9 @@ fn assert_degrades(s: &Started, reason: &str) {
     );
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let err = mysql_async::Conn::new(mysql_opts(s.mysql, true))
-            .await
-            .err()
-            .expect("a client that requires TLS must fail");
+        let Err(err) = mysql_async::Conn::new(mysql_opts(s.mysql, true)).await else {
+            panic!("a client that requires TLS must fail");
+        };
         let text = err.to_string();
         assert!(text.to_lowercase().contains("ssl"), "{text}");
         let mut plain = mysql_async::Conn::new(mysql_opts(s.mysql, false))

@@ -115,8 +115,7 @@ impl Daemon {
     /// SIGTERM, then waits for the exit status.
     pub fn stop(mut self) -> std::process::ExitStatus {
         terminate(self.child.id());
-        let status = wait_with_patience(&mut self.child);
-        status
+        wait_with_patience(&mut self.child)
     }
 }
 
