@@ -244,3 +244,72 @@ fn idle_keep_alive_connections_do_not_hold_up_shutdown() {
     assert!(status.success());
     assert_eq!(held.read(&mut buf).unwrap_or(0), 0);
 }
+
+#[test]
+fn status_prints_the_running_daemons_counters() {
+    let sb = Sandbox::new();
+    basic_config(&sb, free_port(), free_port(), "");
+    let d = Daemon::start(sb, &[]);
+    let out = d.sandbox.run(&["--config", "searchd.conf", "--status"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(text.contains("\nconnections: "), "{text}");
+    assert!(text.lines().any(|l| l == "ssl_state: unusable"), "{text}");
+    assert!(text.starts_with("uptime: "), "{text}");
+}
+
+#[test]
+fn listen_and_port_options_replace_the_configs_listeners() {
+    let sb = Sandbox::new();
+    let (configured, extra) = (free_port(), free_port());
+    basic_config(&sb, free_port(), configured, "");
+    let d = Daemon::start(sb, &["--listen", &format!("127.0.0.1:{extra}:http")]);
+    let log = d.log();
+    assert!(log.contains(&format!(
+        "listening on 127.0.0.1:{extra} for sphinx and http(s)"
+    )));
+    assert!(!log.contains(&format!(":{configured} ")), "{log}");
+    assert_eq!(http(extra, "GET", "/", "").0, 200);
+    drop(d);
+
+    let sb = Sandbox::new();
+    let port = free_port();
+    basic_config(&sb, free_port(), free_port(), "");
+    let d = Daemon::start(sb, &["--port", &port.to_string()]);
+    assert!(d.log().contains(&format!(
+        "listening on 0.0.0.0:{port} for sphinx and http(s)"
+    )));
+    assert_eq!(http(port, "GET", "/", "").0, 200);
+}
+
+#[test]
+fn unix_socket_listeners_serve_http_and_mysql() {
+    use std::os::unix::net::UnixStream;
+    let sb = Sandbox::new();
+    let http_sock = sb.path("http.sock");
+    let mysql_sock = sb.path("mysql.sock");
+    sb.config(&format!(
+        "    listen = {}:http\n    listen = {}:mysql\n",
+        http_sock.display(),
+        mysql_sock.display()
+    ));
+    let d = Daemon::start(sb, &[]);
+    assert!(d
+        .log()
+        .contains(&format!("listening on UNIX socket {}", http_sock.display())));
+    let mut s = UnixStream::connect(&http_sock).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut reply = String::new();
+    s.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+    // The MySQL greeting arrives first on a mysql socket.
+    let mut m = UnixStream::connect(&mysql_sock).unwrap();
+    let mut head = [0u8; 5];
+    m.read_exact(&mut head).unwrap();
+    assert_eq!(head[3], 0, "sequence id");
+    assert_eq!(head[4], 10, "protocol version 10");
+    drop(m);
+    let status = d.stop();
+    assert!(status.success());
+}

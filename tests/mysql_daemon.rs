@@ -82,6 +82,8 @@ async fn plain_tls_and_compressed_sessions() {
             assert_eq!(version, "");
         }
         assert_eq!(my_proto(&mut conn).await, proto);
+        let compression = status(&mut conn, "compression").await;
+        assert_eq!(compression, if compress { "zlib" } else { "" });
         // A big result set over this framing (compression splits and joins packets).
         let big: Option<String> = conn
             .query_first(format!("SELECT '{}'", "x".repeat(100_000)))
@@ -90,6 +92,11 @@ async fn plain_tls_and_compressed_sessions() {
         assert_eq!(big.map(|s| s.len()), Some(100_000));
         conn.disconnect().await.unwrap();
     }
+    // Server-wide counters saw two TLS and two compressed sessions.
+    let mut conn = Conn::new(opts(port, false, false)).await.unwrap();
+    assert_eq!(status(&mut conn, "connections_ssl").await, "2");
+    assert_eq!(status(&mut conn, "connections_compressed").await, "2");
+    conn.disconnect().await.unwrap();
     drop(d);
 }
 

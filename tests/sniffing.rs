@@ -227,3 +227,21 @@ fn broken_tls_handshakes_do_not_disturb_other_clients() {
     let _ = tls.read_to_string(&mut resp);
     assert!(resp.starts_with("HTTP/1.1 200 OK\r\n"), "{resp}");
 }
+
+#[test]
+fn large_bodies_both_ways_over_https() {
+    let (_d, p) = start(&good_tls());
+    let big = "y".repeat(3 * 1024 * 1024);
+    let body = format!("SELECT '{big}' AS v");
+    let mut tls = tls_client(p.https);
+    let req = format!(
+        "POST /sql?mode=raw HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    for _ in 0..2 {
+        tls.write_all(req.as_bytes()).unwrap();
+        let resp = read_response(&mut tls);
+        assert!(resp.starts_with("HTTP/1.1 200 OK\r\n"), "{}", &resp[..200]);
+        assert!(resp.contains(&big));
+    }
+}

@@ -49,11 +49,9 @@ impl HttpShared {
 /// timeout passes, or the daemon shuts down (after the request in flight).
 pub async fn serve(stream: BoxStream, conn: HttpConn) {
     let settings = Arc::clone(&conn.service.state().settings);
-    let proto = if stream.tls_info().is_some() {
-        "http,ssl"
-    } else {
-        "http"
-    };
+    let tls = stream.tls_info().is_some();
+    conn.service.state().count_session(tls, false);
+    let proto = if tls { "http,ssl" } else { "http" };
     conn.guard.update(|t| {
         t.proto = proto.to_string();
         t.state = "idle".into();

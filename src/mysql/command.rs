@@ -59,7 +59,11 @@ pub fn proto_name(ssl: bool, compressed: bool) -> String {
 
 fn new_session(est: &Established, conn: &MysqlConn) -> Session {
     let tls = est.io.stream().tls_info();
-    let proto = proto_name(tls.is_some(), est.caps & caps::COMPRESS != 0);
+    let compressed = est.caps & caps::COMPRESS != 0;
+    conn.service
+        .state()
+        .count_session(tls.is_some(), compressed);
+    let proto = proto_name(tls.is_some(), compressed);
     let mut s = Session::new(conn.guard.id(), proto);
     s.vip = conn.vip;
     s.readonly = conn.readonly;

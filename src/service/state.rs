@@ -36,6 +36,10 @@ pub struct ServerState {
     pub connections_total: AtomicU64,
     pub maxed_out: AtomicU64,
     pub queries: AtomicU64,
+    /// Sessions (any protocol) that ran over TLS.
+    pub tls_sessions: AtomicU64,
+    /// MySQL sessions that used the compressed protocol.
+    pub compressed_sessions: AtomicU64,
     threads: Mutex<BTreeMap<u64, ThreadInfo>>,
     /// The `query_log`, when configured.
     pub query_log: Option<super::QueryLog>,
@@ -53,6 +57,8 @@ impl ServerState {
             connections_total: AtomicU64::new(0),
             maxed_out: AtomicU64::new(0),
             queries: AtomicU64::new(0),
+            tls_sessions: AtomicU64::new(0),
+            compressed_sessions: AtomicU64::new(0),
             threads: Mutex::new(BTreeMap::new()),
             query_log: None,
         }
@@ -72,6 +78,16 @@ impl ServerState {
     /// Replaces the TLS state (used by a reload); open connections keep theirs.
     pub fn set_tls(&self, tls: TlsState) {
         *self.tls.write().unwrap_or_else(|e| e.into_inner()) = tls;
+    }
+
+    /// Counts a session's transport for `SHOW STATUS`.
+    pub fn count_session(&self, tls: bool, compressed: bool) {
+        if tls {
+            self.tls_sessions.fetch_add(1, Ordering::Relaxed);
+        }
+        if compressed {
+            self.compressed_sessions.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     pub fn uptime_secs(&self) -> u64 {

@@ -19,6 +19,8 @@ pub fn show_status(ctx: &Ctx<'_>, like: Option<&str>) -> Outcome {
         ("version", crate::version::SERVER.to_string()),
         ("mysql_version", mysql_version(ctx)),
         ("queries", load(&state.queries)),
+        ("connections_ssl", load(&state.tls_sessions)),
+        ("connections_compressed", load(&state.compressed_sessions)),
         ("workers_clients", state.open_connections().to_string()),
     ]
     .into_iter()
@@ -55,6 +57,14 @@ fn tls_pairs(ctx: &Ctx<'_>) -> Vec<(String, String)> {
         (
             "ssl_version".to_string(),
             session.tls_version.clone().unwrap_or_default(),
+        ),
+        (
+            "compression".to_string(),
+            if session.proto.contains("compressed") {
+                "zlib".to_string()
+            } else {
+                String::new()
+            },
         ),
     ]
 }
