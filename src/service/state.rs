@@ -41,6 +41,8 @@ pub struct ServerState {
     /// MySQL sessions that used the compressed protocol.
     pub compressed_sessions: AtomicU64,
     threads: Mutex<BTreeMap<u64, ThreadInfo>>,
+    /// The tables.
+    pub catalog: Arc<crate::engine::Catalog>,
     /// The `query_log`, when configured.
     pub query_log: Option<super::QueryLog>,
 }
@@ -61,6 +63,7 @@ impl ServerState {
             compressed_sessions: AtomicU64::new(0),
             threads: Mutex::new(BTreeMap::new()),
             query_log: None,
+            catalog: Arc::new(crate::engine::Catalog::new()),
         }
     }
 
