@@ -161,20 +161,10 @@ fn check_data_dir(dir: Option<&Path>) -> Result<(), String> {
         .map_err(|e| format!("data_dir '{}' is not writable: {e}", dir.display()))
 }
 
-fn tls_settings(config: &Config) -> TlsSettings {
-    let s = &config.searchd;
-    TlsSettings {
-        cert: s.ssl_cert.clone(),
-        key: s.ssl_key.clone(),
-        ca: s.ssl_ca.clone(),
-        library: s.ssl_library.clone(),
-    }
-}
-
 /// Builds the TLS state and logs it: one line, a WARNING when TLS is wanted (a
 /// certificate or an `https` listener is configured) but unusable.
 fn init_tls(config: &Config) -> TlsState {
-    let settings = tls_settings(config);
+    let settings = TlsSettings::from_config(&config.searchd);
     let state = TlsState::init(&settings);
     match &state {
         TlsState::Usable(a) => {
@@ -249,7 +239,7 @@ async fn run(config: Config, tls: TlsState, sink: LogSink, child: bool) -> i32 {
         detach::signal_ready();
         sink.detach_stderr();
     }
-    signals.wait_for_stop(&config, &state, &sink).await;
+    signals.wait_for_stop(&state, &sink).await;
     shutdown.trigger();
     while tasks.join_next().await.is_some() {}
     if !drain.wait(SHUTDOWN_TIMEOUT).await {
@@ -282,7 +272,7 @@ impl Signals {
 
     /// Serves signals until SIGTERM or SIGINT: SIGHUP reloads the TLS files (keeping
     /// the old context when the new files are broken), SIGUSR1 reopens the log.
-    async fn wait_for_stop(mut self, config: &Config, state: &ServerState, sink: &LogSink) {
+    async fn wait_for_stop(mut self, state: &ServerState, sink: &LogSink) {
         loop {
             tokio::select! {
                 _ = self.term.recv() => { info!("caught SIGTERM, shutting down"); return; }
@@ -294,20 +284,11 @@ impl Signals {
                     }
                     info!("log reopened");
                 }
-                _ = self.hup.recv() => reload_tls(config, state),
+                _ = self.hup.recv() => match state.reload_tls() {
+                    Ok(text) => info!("{text}"),
+                    Err(reason) => error!("TLS reload failed, keeping the previous TLS context: {reason}"),
+                },
             }
-        }
-    }
-}
-
-fn reload_tls(config: &Config, state: &ServerState) {
-    match TlsState::init(&tls_settings(config)) {
-        TlsState::Usable(a) => {
-            info!("TLS reloaded ({})", a.library_version());
-            state.set_tls(TlsState::Usable(a));
-        }
-        TlsState::Unusable { reason } => {
-            error!("TLS reload failed, keeping the previous TLS context: {reason}")
         }
     }
 }

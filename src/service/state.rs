@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime};
 
 use crate::config::Searchd;
-use crate::tls::TlsState;
+use crate::tls::{TlsSettings, TlsState};
 
 /// One open connection, as `SHOW THREADS` lists it.
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub struct ServerState {
     pub started: Instant,
     pub started_at: SystemTime,
     tls: RwLock<TlsState>,
+    /// What the TLS state is (re)built from.
+    tls_settings: TlsSettings,
     next_conn_id: AtomicU64,
     /// Connections that count against `max_connections` (VIP ones do not).
     active: AtomicUsize,
@@ -49,7 +51,9 @@ pub struct ServerState {
 
 impl ServerState {
     pub fn new(settings: Searchd, tls: TlsState) -> Self {
+        let tls_settings = TlsSettings::from_config(&settings);
         ServerState {
+            tls_settings,
             settings: Arc::new(settings),
             started: Instant::now(),
             started_at: SystemTime::now(),
@@ -78,9 +82,23 @@ impl ServerState {
         self.tls.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Replaces the TLS state (used by a reload); open connections keep theirs.
+    /// Replaces the TLS state; open connections keep theirs.
     pub fn set_tls(&self, tls: TlsState) {
         *self.tls.write().unwrap_or_else(|e| e.into_inner()) = tls;
+    }
+
+    /// Rebuilds the TLS context from the configured files (SIGHUP, `RELOAD TLS`).
+    /// A usable new context replaces the old one and its description is returned; a
+    /// broken new set of files leaves the old context in place and returns the reason.
+    pub fn reload_tls(&self) -> Result<String, String> {
+        match TlsState::init(&self.tls_settings) {
+            TlsState::Usable(acceptor) => {
+                let text = format!("TLS reloaded ({})", acceptor.library_version());
+                self.set_tls(TlsState::Usable(acceptor));
+                Ok(text)
+            }
+            TlsState::Unusable { reason } => Err(reason),
+        }
     }
 
     /// Counts a session's transport for `SHOW STATUS`.

@@ -47,6 +47,18 @@ pub struct TlsSettings {
     pub library: Option<PathBuf>,
 }
 
+impl TlsSettings {
+    /// The TLS settings of a `searchd` section.
+    pub fn from_config(s: &crate::config::Searchd) -> TlsSettings {
+        TlsSettings {
+            cert: s.ssl_cert.clone(),
+            key: s.ssl_key.clone(),
+            ca: s.ssl_ca.clone(),
+            library: s.ssl_library.clone(),
+        }
+    }
+}
+
 /// Exactly one of two states.
 #[derive(Clone)]
 pub enum TlsState {
