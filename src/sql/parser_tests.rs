@@ -248,8 +248,12 @@ fn unknown_statement_error_reads_like_upstream() {
 #[test]
 fn error_names_keywords_and_literals() {
     assert_eq!(
-        err("select 1 from t"),
-        "P01: syntax error, unexpected FROM near 'from t'"
+        err("select 1 from t where"),
+        "P01: syntax error, unexpected $end near ''"
+    );
+    assert_eq!(
+        err("select 1 from t limit where"),
+        "P01: syntax error, unexpected WHERE near 'where'"
     );
     assert_eq!(
         err("show 'x'"),
