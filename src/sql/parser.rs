@@ -123,6 +123,19 @@ pub fn parse_statement(text: &str) -> Result<Statement, ParseError> {
     Ok(stmt)
 }
 
+/// Keywords that can never name a column in an expression (the rest, such as
+/// `META` or `STATUS`, are keywords only where a statement expects them).
+const RESERVED: &[&str] = &[
+    "AND", "AS", "BETWEEN", "BY", "DESC", "DISTINCT", "DIV", "FACET", "FROM", "GROUP",
+    "HAVING", "IN", "LIKE", "LIMIT", "MOD", "NOT", "OFFSET", "OPTION", "OR", "ORDER",
+    "SELECT", "WHERE", "WITHIN",
+];
+
+/// Whether `word` is reserved in expressions (case-insensitive).
+pub fn is_reserved(word: &str) -> bool {
+    RESERVED.iter().any(|k| k.eq_ignore_ascii_case(word))
+}
+
 /// Whether `word` is a keyword (case-insensitive).
 pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))

@@ -209,7 +209,10 @@ impl Display for Expr {
 }
 
 fn write_unary(f: &mut Formatter<'_>, op: UnaryOp, expr: &Expr) -> fmt::Result {
-    let atomic = !matches!(expr, Expr::Unary { .. } | Expr::Binary { .. });
+    let atomic = !matches!(
+        expr,
+        Expr::Unary { .. } | Expr::Binary { .. } | Expr::In { .. } | Expr::Between { .. }
+    );
     let prefix = match op {
         UnaryOp::Neg => "-",
         UnaryOp::Not => "NOT ",
@@ -268,7 +271,7 @@ impl Display for Part<'_> {
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
             && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-            && !super::parser::is_keyword(name)
+            && !super::parser::is_reserved(name)
             && !matches!(
                 name.to_ascii_uppercase().as_str(),
                 "TRUE" | "FALSE" | "NULL"

@@ -166,7 +166,7 @@ impl Parser<'_> {
             self.pos += 1;
             return Ok(lit);
         }
-        if super::is_keyword(&word) {
+        if super::is_reserved(&word) {
             return Err(self.unexpected());
         }
         self.pos += 1;
