@@ -45,6 +45,7 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
         aliases: aliases(&select.items),
     };
     let (rows, keywords) = matching_rows(&reader, &env, select.filter.as_ref(), &opts)?;
+    check_select(&env, select)?;
     let query = Query {
         env: &env,
         select,
@@ -63,6 +64,22 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
         keywords.as_deref().unwrap_or(&[]),
     );
     Ok(SearchResult { outcomes, meta })
+}
+
+/// Refuses unknown columns before any row is read (so an empty result does not
+/// hide them).
+fn check_select(env: &Env<'_>, s: &Select) -> Result<(), QueryError> {
+    let keys = s.order_by.iter().chain(&s.within_group).map(|k| &k.expr);
+    let items = s.items.iter().map(|i| &i.expr);
+    for e in items
+        .chain(s.filter.iter())
+        .chain(&s.group_by)
+        .chain(s.having.iter())
+        .chain(keys)
+    {
+        env.check(e)?;
+    }
+    Ok(())
 }
 
 fn unknown_table(names: &[String]) -> QueryError {
@@ -97,10 +114,12 @@ fn conjuncts(e: &Expr, out: &mut Vec<Expr>) {
 
 fn match_query(e: &Expr) -> Option<Result<String, QueryError>> {
     match e {
-        Expr::Call { name, args } if name.eq_ignore_ascii_case("MATCH") => Some(match args.as_slice() {
-            [Expr::Str(q)] => Ok(q.clone()),
-            _ => Err(QueryError::new("MATCH() argument must be a string")),
-        }),
+        Expr::Call { name, args } if name.eq_ignore_ascii_case("MATCH") => {
+            Some(match args.as_slice() {
+                [Expr::Str(q)] => Ok(q.clone()),
+                _ => Err(QueryError::new("MATCH() argument must be a string")),
+            })
+        }
         _ => None,
     }
 }
@@ -148,6 +167,8 @@ pub fn matching_rows<'r>(
             None,
         ),
     };
+    let mut candidates = candidates;
+    candidates.sort_by_key(|r| r.doc.id);
     let mut out = Vec::new();
     for row in candidates {
         if opts.cutoff.is_some_and(|c| out.len() as u64 >= c) {
@@ -272,10 +293,18 @@ impl Query<'_> {
         })
     }
 
-    fn having<'a>(&self, groups: Vec<Grouped<'a>>, cond: &Expr) -> Result<Vec<Grouped<'a>>, QueryError> {
+    fn having<'a>(
+        &self,
+        groups: Vec<Grouped<'a>>,
+        cond: &Expr,
+    ) -> Result<Vec<Grouped<'a>>, QueryError> {
         let mut out = Vec::new();
         for g in groups {
-            if self.env.eval(cond, &g.members[0], Some(&as_group(&g, true)))?.truthy() {
+            if self
+                .env
+                .eval(cond, &g.members[0], Some(&as_group(&g, true)))?
+                .truthy()
+            {
                 out.push(g);
             }
         }
@@ -302,7 +331,11 @@ impl Query<'_> {
                 .map(|k| self.env.eval(k, row, None))
                 .collect::<Result<Vec<_>, _>>()?;
             for key_val in expand_mva(vals) {
-                let k: String = key_val.iter().map(group_key).collect::<Vec<_>>().join("\u{1}");
+                let k: String = key_val
+                    .iter()
+                    .map(group_key)
+                    .collect::<Vec<_>>()
+                    .join("\u{1}");
                 let slot = *index.entry(k).or_insert_with(|| {
                     groups.push(Grouped {
                         members: Vec::new(),
@@ -316,7 +349,12 @@ impl Query<'_> {
         Ok(groups)
     }
 
-    fn project(&self, items: &[SelectItem], page: &[Grouped<'_>], grouped: bool) -> Result<Outcome, QueryError> {
+    fn project(
+        &self,
+        items: &[SelectItem],
+        page: &[Grouped<'_>],
+        grouped: bool,
+    ) -> Result<Outcome, QueryError> {
         let schema = self.env.schema;
         let mut columns: Vec<Column> = Vec::new();
         let mut exprs: Vec<Expr> = Vec::new();
@@ -328,7 +366,10 @@ impl Query<'_> {
                 }
             } else {
                 let ty = self.static_type(&item.expr);
-                columns.push(Column::new(item.column_name(), ty.unwrap_or(ColumnType::String)));
+                columns.push(Column::new(
+                    item.column_name(),
+                    ty.unwrap_or(ColumnType::String),
+                ));
                 exprs.push(item.expr.clone());
             }
         }
@@ -342,9 +383,14 @@ impl Query<'_> {
             values.push(row);
         }
         for (i, col) in columns.iter_mut().enumerate() {
-            let fixed = matches!(&exprs[i], Expr::Ident(_)) || self.static_type(&exprs[i]).is_some();
+            let fixed =
+                matches!(&exprs[i], Expr::Ident(_)) || self.static_type(&exprs[i]).is_some();
             if !fixed {
-                if let Some(v) = values.iter().map(|r| &r[i]).find(|v| !matches!(v, Val::Null)) {
+                if let Some(v) = values
+                    .iter()
+                    .map(|r| &r[i])
+                    .find(|v| !matches!(v, Val::Null))
+                {
                     col.ty = v.column_type();
                 }
             }
@@ -376,7 +422,34 @@ impl Query<'_> {
         }
     }
 
-    fn facet(&self, rows: &[Row<'_>], facet: &crate::sql::ast::Facet) -> Result<Outcome, QueryError> {
+    fn facet(
+        &self,
+        rows: &[Row<'_>],
+        facet: &crate::sql::ast::Facet,
+    ) -> Result<Outcome, QueryError> {
+        let mut names = aliases(&facet.items);
+        names.extend(self.env.aliases.iter().cloned());
+        let env = Env {
+            ctx: self.env.ctx,
+            schema: self.env.schema,
+            aliases: names,
+        };
+        for e in facet.items.iter().map(|i| &i.expr).chain(&facet.by) {
+            env.check(e)?;
+        }
+        let sub = Query {
+            env: &env,
+            select: self.select,
+            matched: self.matched,
+        };
+        sub.facet_set(rows, facet)
+    }
+
+    fn facet_set(
+        &self,
+        rows: &[Row<'_>],
+        facet: &crate::sql::ast::Facet,
+    ) -> Result<Outcome, QueryError> {
         let keys = if facet.by.is_empty() {
             facet.items.iter().take(1).map(|i| i.expr.clone()).collect()
         } else {
@@ -416,7 +489,9 @@ fn as_group<'g, 'a>(g: &'g Grouped<'a>, grouped: bool) -> Group<'g, 'a> {
 
 /// The `LIMIT` window of a list.
 fn window<T>(items: &[T], limit: Limit) -> &[T] {
-    let start = usize::try_from(limit.offset).unwrap_or(usize::MAX).min(items.len());
+    let start = usize::try_from(limit.offset)
+        .unwrap_or(usize::MAX)
+        .min(items.len());
     let count = usize::try_from(limit.count).unwrap_or(usize::MAX);
     &items[start..start.saturating_add(count).min(items.len())]
 }
@@ -444,22 +519,42 @@ fn expand_mva(vals: Vec<Val>) -> Vec<Vec<Val>> {
 
 /// The columns `*` stands for: `id`, the stored fields, then the attributes.
 pub fn star_columns(schema: &Schema) -> Vec<(String, Expr, ColumnType)> {
-    let mut out = vec![("id".to_string(), Expr::Ident("id".into()), ColumnType::BigInt)];
+    let mut out = vec![(
+        "id".to_string(),
+        Expr::Ident("id".into()),
+        ColumnType::BigInt,
+    )];
     for f in schema.fields.iter().filter(|f| f.stored) {
-        out.push((f.name.clone(), Expr::Ident(f.name.clone()), ColumnType::String));
+        out.push((
+            f.name.clone(),
+            Expr::Ident(f.name.clone()),
+            ColumnType::String,
+        ));
     }
     for a in &schema.attrs {
-        out.push((a.name.clone(), Expr::Ident(a.name.clone()), attr_column_type(a.ty)));
+        out.push((
+            a.name.clone(),
+            Expr::Ident(a.name.clone()),
+            attr_column_type(a.ty),
+        ));
     }
     out
 }
 
-fn meta_pairs(returned: usize, found: usize, started: Instant, keywords: &[KeywordStat]) -> Vec<(String, String)> {
+fn meta_pairs(
+    returned: usize,
+    found: usize,
+    started: Instant,
+    keywords: &[KeywordStat],
+) -> Vec<(String, String)> {
     let mut out = vec![
         ("total".to_string(), returned.to_string()),
         ("total_found".to_string(), found.to_string()),
         ("total_relation".to_string(), "eq".to_string()),
-        ("time".to_string(), format!("{:.3}", started.elapsed().as_secs_f64())),
+        (
+            "time".to_string(),
+            format!("{:.3}", started.elapsed().as_secs_f64()),
+        ),
     ];
     for (i, k) in keywords.iter().enumerate() {
         out.push((format!("keyword[{i}]"), k.keyword.clone()));

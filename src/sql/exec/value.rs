@@ -99,11 +99,7 @@ impl Val {
             Val::Int(i) => i.to_string(),
             Val::Float(f) => Value::Float(*f).to_text().unwrap_or_default(),
             Val::Str(s) => s.clone(),
-            Val::Mva(m) => m
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
+            Val::Mva(m) => m.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
             Val::Json(j) => j.to_string(),
         }
     }
@@ -111,7 +107,7 @@ impl Val {
     /// The cell a result row carries for this value in a column of type `ty`.
     pub fn cell(&self, ty: ColumnType) -> Value {
         match (ty, self) {
-            (_, Val::Null) if ty != ColumnType::String => Value::Null,
+            (_, Val::Null) => Value::Null,
             (ColumnType::UInt, v) => Value::UInt(v.as_i64().unwrap_or(0).max(0) as u64),
             (ColumnType::BigInt, v) => Value::Int(v.as_i64().unwrap_or(0)),
             (ColumnType::Float, v) => Value::Float(v.as_f64().unwrap_or(0.0)),
