@@ -69,6 +69,10 @@ async fn render(conn: &mut Conn, sql: &str) -> String {
         Ok(r) => r,
         Err(e) => return out + &error_line(e),
     };
+    if result.is_empty() {
+        let n = result.affected_rows();
+        return out + &format!("Query OK, {n} rows affected\n");
+    }
     let mut first = true;
     while !result.is_empty() {
         let columns = result.columns();
