@@ -8,6 +8,7 @@ CREATE TABLE c_ddl (title text);
 CREATE TABLE IF NOT EXISTS c_ddl (title text);
 ALTER TABLE c_ddl ADD COLUMN extra bigint;
 ALTER TABLE c_ddl DROP COLUMN price;
+ALTER TABLE c_ddl DROP COLUMN price;
 DESC c_ddl;
 INSERT INTO c_ddl (id, title, extra) VALUES (1, 'x', 5);
 SELECT id, title, extra FROM c_ddl;

@@ -12,4 +12,5 @@ SHOW META LIKE 'total_found';
 SELECT tag, sum(price) AS total FROM c_grp GROUP BY tag ORDER BY total DESC LIMIT 1;
 SELECT count(*), max(price), sum(score) FROM c_grp WHERE price > 5;
 SELECT tag, count(*) FROM c_grp WHERE ok = 1 GROUP BY tag ORDER BY count(*) DESC;
+SELECT count(*) FROM c_grp GROUP BY nope;
 DROP TABLE c_grp;

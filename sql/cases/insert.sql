@@ -15,5 +15,7 @@ SELECT id, title, tag, n FROM c_ins WHERE id = 1;
 INSERT INTO c_ins VALUES (5, 'x');
 INSERT INTO c_ins (id, title) VALUES (5);
 INSERT INTO c_ins (id, nope) VALUES (5, 1);
+INSERT INTO c_ins (id, title, title) VALUES (5, 'a', 'b');
+INSERT INTO c_ins (id, title) VALUES (-5, 'negative');
 SELECT count(*) FROM c_ins;
 DROP TABLE c_ins;

@@ -44,8 +44,8 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
         schema: &schema,
         aliases: aliases(&select.items),
     };
+    check_select(&env, table.name(), select)?;
     let (rows, keywords) = matching_rows(&reader, &env, select.filter.as_ref(), &opts)?;
-    check_select(&env, select)?;
     let query = Query {
         env: &env,
         select,
@@ -67,17 +67,24 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
 }
 
 /// Refuses unknown columns before any row is read (so an empty result does not
-/// hide them).
-fn check_select(env: &Env<'_>, s: &Select) -> Result<(), QueryError> {
+/// hide them), with upstream's message for each clause.
+fn check_select(env: &Env<'_>, table: &str, s: &Select) -> Result<(), QueryError> {
+    for e in s.items.iter().map(|i| &i.expr) {
+        env.check_expr(table, e)?;
+    }
+    if let Some(f) = &s.filter {
+        env.check_filter(table, f)?;
+    }
+    for g in &s.group_by {
+        if let Some(n) = env.unknown_name(g) {
+            return Err(QueryError::new(format!(
+                "table {table}: group-by attribute '{n}' not found"
+            )));
+        }
+    }
     let keys = s.order_by.iter().chain(&s.within_group).map(|k| &k.expr);
-    let items = s.items.iter().map(|i| &i.expr);
-    for e in items
-        .chain(s.filter.iter())
-        .chain(&s.group_by)
-        .chain(s.having.iter())
-        .chain(keys)
-    {
-        env.check(e)?;
+    for e in s.having.iter().chain(keys) {
+        env.check_expr(table, e)?;
     }
     Ok(())
 }
@@ -434,8 +441,9 @@ impl Query<'_> {
             schema: self.env.schema,
             aliases: names,
         };
+        let table = self.select.from.first().map_or("", String::as_str);
         for e in facet.items.iter().map(|i| &i.expr).chain(&facet.by) {
-            env.check(e)?;
+            env.check_expr(table, e)?;
         }
         let sub = Query {
             env: &env,
@@ -556,7 +564,9 @@ fn meta_pairs(
             format!("{:.3}", started.elapsed().as_secs_f64()),
         ),
     ];
-    for (i, k) in keywords.iter().enumerate() {
+    let mut sorted: Vec<&KeywordStat> = keywords.iter().collect();
+    sorted.sort_by(|a, b| a.keyword.cmp(&b.keyword));
+    for (i, k) in sorted.into_iter().enumerate() {
         out.push((format!("keyword[{i}]"), k.keyword.clone()));
         out.push((format!("docs[{i}]"), k.docs.to_string()));
         out.push((format!("hits[{i}]"), k.hits.to_string()));
