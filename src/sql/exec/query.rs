@@ -289,6 +289,10 @@ impl Query<'_> {
         let mut groups = sort_by_keys(groups, &s.order_by, |g, k| {
             env.eval(k, &g.members[0], Some(&as_group(g, grouped)))
         })?;
+        if !s.group_by.is_empty() && s.order_by.is_empty() {
+            // Upstream's default group order: the group key, descending.
+            groups.sort_by(|a, b| order(&b.key, &a.key));
+        }
         let found = groups.len();
         groups.truncate(opts.max_matches);
         let page = window(&groups, limit);
@@ -472,9 +476,9 @@ impl Query<'_> {
             offset: 0,
             count: DEFAULT_LIMIT,
         });
+        // Upstream always appends `count(*)` to a facet's columns.
         let mut items = facet.items.clone();
-        let counted = items.iter().any(|i| has_aggregate(&i.expr));
-        if !counted {
+        {
             items.push(SelectItem {
                 expr: Expr::Call {
                     name: "count".into(),
