@@ -478,16 +478,14 @@ impl Query<'_> {
         });
         // Upstream always appends `count(*)` to a facet's columns.
         let mut items = facet.items.clone();
-        {
-            items.push(SelectItem {
-                expr: Expr::Call {
-                    name: "count".into(),
-                    args: vec![Expr::Star],
-                },
-                alias: None,
-                text: "count(*)".into(),
-            });
-        }
+        items.push(SelectItem {
+            expr: Expr::Call {
+                name: "count".into(),
+                args: vec![Expr::Star],
+            },
+            alias: None,
+            text: "count(*)".into(),
+        });
         self.project(&items, window(&groups, limit), true)
     }
 }
