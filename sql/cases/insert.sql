@@ -8,6 +8,7 @@ INSERT INTO c_ins (id, title) VALUES (0, 'auto too');
 SELECT count(*) FROM c_ins;
 SELECT id, title, tag, n, tags FROM c_ins WHERE id < 4;
 SELECT meta, meta.k FROM c_ins WHERE id = 3;
+SELECT id, meta, meta.k FROM c_ins WHERE id = 1;
 SELECT title FROM c_ins WHERE id > 3 ORDER BY title ASC;
 INSERT INTO c_ins (id, title) VALUES (1, 'dup');
 REPLACE INTO c_ins (id, title, n) VALUES (1, 'uno', 11);
