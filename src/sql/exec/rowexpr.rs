@@ -348,8 +348,8 @@ impl Env<'_> {
                 let n = vals.len().max(1) as f64;
                 Val::Float(vals.iter().filter_map(Val::as_f64).sum::<f64>() / n)
             }
-            "MIN" => vals.into_iter().min_by(order).unwrap_or(Val::Null),
-            _ => vals.into_iter().max_by(order).unwrap_or(Val::Null),
+            "MIN" => vals.into_iter().min_by(order).unwrap_or(Val::Int(0)),
+            _ => vals.into_iter().max_by(order).unwrap_or(Val::Int(0)),
         })
     }
 }
