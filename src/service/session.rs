@@ -23,8 +23,9 @@ pub struct Session {
     pub meta: Vec<(String, String)>,
     /// The open transaction's writes (`BEGIN` or `autocommit=0`), if any.
     pub txn: Option<PendingWrites>,
-    /// The last id an `INSERT` assigned (`@@last_insert_id`).
-    pub last_insert_id: u64,
+    /// The ids the last `INSERT`/`REPLACE` wrote, comma-separated
+    /// (`LAST_INSERT_ID()`, `@@last_insert_id`).
+    pub last_insert_ids: String,
 }
 
 /// Writes held back until `COMMIT`; a transaction works on one table.
@@ -58,7 +59,7 @@ impl Session {
             tls_version: None,
             meta: Vec::new(),
             txn: None,
-            last_insert_id: 0,
+            last_insert_ids: String::new(),
         }
     }
 }

@@ -28,13 +28,26 @@ pub struct SearchResult {
 /// Runs a `SELECT` with `FROM`.
 pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
     let started = Instant::now();
+    let missing: Vec<String> = select
+        .from
+        .iter()
+        .filter(|n| ctx.state.catalog.get(n).is_none())
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(unknown_table(&missing));
+    }
     let table = match select.from.as_slice() {
         [one] => ctx
             .state
             .catalog
             .get(one)
             .ok_or_else(|| unknown_table(&select.from))?,
-        _ => return Err(unknown_table(&select.from)),
+        _ => {
+            return Err(QueryError::new(
+                "searching several tables in one SELECT is not supported",
+            ))
+        }
     };
     let reader = table.reader();
     let schema = reader.schema().clone();

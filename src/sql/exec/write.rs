@@ -98,7 +98,7 @@ pub fn insert(ctx: &Ctx<'_>, session: &mut Session, ins: &Insert) -> Result<Outc
     }
     let ids = t.write(docs, mode).map_err(engine_err)?;
     let last = ids.last().copied().unwrap_or(0);
-    session.last_insert_id = last;
+    session.last_insert_ids = join_ids(&ids);
     Ok(done(n, last))
 }
 
@@ -160,6 +160,10 @@ fn type_problem(schema: &Schema, target: Target, e: &Expr) -> Option<&'static st
         }
         _ => None,
     }
+}
+
+fn join_ids(ids: &[u64]) -> String {
+    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// A constant value (tuples become MVA sets).
@@ -392,9 +396,7 @@ pub fn commit(ctx: &Ctx<'_>, session: &mut Session) -> Result<(), QueryError> {
         match op {
             PendingOp::Write(docs, mode) => {
                 let ids = t.write(docs, mode).map_err(engine_err)?;
-                if let Some(last) = ids.last() {
-                    session.last_insert_id = *last;
-                }
+                session.last_insert_ids = join_ids(&ids);
             }
             PendingOp::Delete(ids) => {
                 t.delete(&ids);
