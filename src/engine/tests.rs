@@ -96,6 +96,8 @@ fn phrase_proximity_quorum_near() {
     assert_eq!(ids(&t, "brown NEAR/1 dog"), vec![3]);
     assert_eq!(ids(&t, "lazy NEAR/5 fox"), vec![2]);
     assert_eq!(ids(&t, "lazy NEAR/4 fox"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "fox NOTNEAR/2 quick"), vec![2, 5]);
+    assert_eq!(ids(&t, "fox NOTNEAR/1 quick"), vec![1, 2, 5]);
 }
 
 #[test]
@@ -110,6 +112,8 @@ fn field_limits_and_anchors() {
     assert_eq!(ids(&t, "^hello"), vec![1, 2, 4]);
     assert_eq!(ids(&t, "world$"), vec![1, 4]);
     assert_eq!(ids(&t, "@body ^hello"), vec![4]);
+    assert_eq!(ids(&t, "@body[2] world"), vec![5]);
+    assert_eq!(ids(&t, "@body[4] world"), vec![4, 5]);
     assert_eq!(err(&t, "@price x"), "no field 'price' found in schema");
 }
 
@@ -300,7 +304,9 @@ fn insert_replace_update() {
         .write(vec![auto.clone(), auto], WriteMode::Insert)
         .unwrap();
     assert_eq!(assigned, vec![6, 7]);
+    let before_update = t.reader();
     assert!(t.update(4, &[(0, AttrValue::Int(42))]).unwrap());
+    assert_eq!(before_update.get(4).unwrap().attrs, &[AttrValue::Int(4)]);
     assert!(!t.update(99, &[(0, AttrValue::Int(1))]).unwrap());
     let r = t.reader();
     assert_eq!(r.get(4).unwrap().attrs, &[AttrValue::Int(42)]);
