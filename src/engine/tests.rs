@@ -432,3 +432,43 @@ fn concurrent_readers_and_writer() {
     }
     assert_eq!(ids(&t, "alpha").len(), 500);
 }
+
+/// Upstream's documented example: the weights and keyword stats of a quorum query.
+#[test]
+fn upstream_quorum_example_weights() {
+    let t = table_with(
+        TableSettings::default(),
+        &[
+            (1, "List of HP business laptops", "Elitebook Probook"),
+            (
+                2,
+                "List of Dell business laptops",
+                "Latitude Precision Vostro",
+            ),
+            (3, "List of Dell gaming laptops", "Inspirion Alienware"),
+            (4, "Lenovo laptops list", "Yoga IdeaPad"),
+            (5, "List of ASUS ultrabooks and laptops", "Zenbook Vivobook"),
+        ],
+    );
+    let r = t.reader();
+    let m = r
+        .search("\"list of business laptops\"/3", &MatchOptions::default())
+        .unwrap();
+    let mut got: Vec<(u64, i64)> = m.hits.iter().map(|h| (h.doc.id, h.weight)).collect();
+    got.sort_unstable();
+    assert_eq!(got, vec![(1, 2397), (2, 2397), (3, 2375), (5, 2375)]);
+    let stat = |k: &str, d: u64| KeywordStat {
+        keyword: k.into(),
+        docs: d,
+        hits: d,
+    };
+    assert_eq!(
+        m.keywords,
+        vec![
+            stat("list", 5),
+            stat("of", 4),
+            stat("business", 2),
+            stat("laptops", 5)
+        ]
+    );
+}
