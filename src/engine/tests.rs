@@ -472,3 +472,42 @@ fn upstream_quorum_example_weights() {
         ]
     );
 }
+
+#[test]
+fn background_merges_keep_deletes_and_updates() {
+    let t = table_with(TableSettings::default(), &[]);
+    for batch in 0..40u64 {
+        let docs = (1..=1000)
+            .map(|i| {
+                let id = batch * 1000 + i;
+                Document {
+                    id,
+                    fields: vec![format!("common w{}", id % 7), String::new()],
+                    attrs: vec![AttrValue::Int(1)],
+                }
+            })
+            .collect();
+        t.write(docs, WriteMode::Insert).unwrap();
+        // Deletes and updates land while merges may be running.
+        let gone: Vec<u64> = (batch * 1000 + 1..=batch * 1000 + 1000)
+            .filter(|i| i % 100 == 0)
+            .collect();
+        t.delete(&gone);
+        t.update(batch * 1000 + 1, &[(0, AttrValue::Int(7))])
+            .unwrap();
+    }
+    t.wait_merges();
+    let r = t.reader();
+    assert_eq!(r.len(), 40_000 - 400);
+    assert_eq!(ids(&t, "common").len(), 39_600);
+    let w3 = ids(&t, "w3");
+    let expected: Vec<u64> = (1..=40_000u64)
+        .filter(|i| i % 7 == 3 && i % 100 != 0)
+        .collect();
+    assert_eq!(w3, expected);
+    assert_eq!(r.get(30_001).unwrap().attrs, &[AttrValue::Int(7)]);
+    assert_eq!(r.get(30_002).unwrap().attrs, &[AttrValue::Int(1)]);
+    assert!(r.get(30_100).is_none());
+    let ordered: Vec<u64> = r.docs().map(|d| d.id).take(3).collect();
+    assert_eq!(ordered, vec![1, 2, 3]);
+}
