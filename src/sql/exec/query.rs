@@ -512,10 +512,19 @@ impl Query<'_> {
         } else {
             facet.by.clone()
         };
+        let blank = Row {
+            doc: DocRef {
+                id: 0,
+                attrs: &[],
+                fields: &[],
+            },
+            weight: 0,
+        };
         let groups = self.group(rows, &keys)?;
         let env = self.env;
         let groups = sort_by_keys(groups, &facet.order_by, |g, k| {
-            env.eval(k, &g.members[0], Some(&as_group(g, true)))
+            let rep = g.members.first().unwrap_or(&blank);
+            env.eval(k, rep, Some(&as_group(g, true)))
         })?;
         let limit = facet.limit.unwrap_or(Limit {
             offset: 0,
@@ -531,21 +540,17 @@ impl Query<'_> {
             alias: None,
             text: "count(*)".into(),
         });
-        let blank = Row {
-            doc: DocRef {
-                id: 0,
-                attrs: &[],
-                fields: &[],
-            },
-            weight: 0,
-        };
         self.project(&items, window(&groups, limit), &blank, true)
     }
 }
 
 fn as_group<'g, 'a>(g: &'g Grouped<'a>, grouped: bool) -> Group<'g, 'a> {
     Group {
-        members: if grouped { &g.members } else { &g.members[..1] },
+        members: if grouped {
+            &g.members
+        } else {
+            &g.members[..g.members.len().min(1)]
+        },
         key: g.key.clone(),
     }
 }
