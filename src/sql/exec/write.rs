@@ -279,7 +279,7 @@ fn ids_where(
 /// `DELETE FROM t WHERE ...`.
 pub fn delete(ctx: &Ctx<'_>, session: &mut Session, d: &Delete) -> Result<Outcome, QueryError> {
     let missing = |n: &str| format!("unknown table '{n}' in delete request");
-    let (t, ids) = selected_ids(ctx, &d.table, d.filter.as_ref(), missing)?;
+    let (t, ids) = selected_ids(ctx, &d.table, Some(&d.filter), missing)?;
     let n = ids.len() as u64;
     if let Some(txn) = open_txn(session, t.name())? {
         txn.ops.push(PendingOp::Delete(ids));
@@ -309,14 +309,7 @@ pub fn update(ctx: &Ctx<'_>, u: &Update) -> Result<Outcome, QueryError> {
             }
         }
     }
-    let changes = changes(
-        ctx,
-        t.name(),
-        &t.reader(),
-        &schema,
-        &sets,
-        u.filter.as_ref(),
-    )?;
+    let changes = changes(ctx, t.name(), &t.reader(), &schema, &sets, Some(&u.filter))?;
     let mut affected = 0;
     for (id, values) in changes {
         if t.update(id, &values).map_err(engine_err)? {
