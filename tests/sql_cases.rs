@@ -153,6 +153,7 @@ async fn sql_cases() {
         "    listen = 127.0.0.1:{port}:mysql\n    listen = 127.0.0.1:{ro_port}:mysql_readonly\n"
     ));
     let _daemon = Daemon::start(sb, &[]);
+    demo_script_loads(port).await;
     let bless = std::env::var("SEARCHD_BLESS").is_ok_and(|v| v == "1");
     let mut names: Vec<PathBuf> = std::fs::read_dir(cases_dir())
         .expect("sql/cases exists")
@@ -189,6 +190,25 @@ async fn sql_cases() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// `sql/demo.sql` runs without errors and its table answers a search.
+async fn demo_script_loads(port: u16) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sql")
+        .join("demo.sql");
+    let script = std::fs::read_to_string(path).expect("read sql/demo.sql");
+    let mut conn = connect(port).await;
+    for stmt in statements(&script) {
+        let out = render(&mut conn, &stmt).await;
+        assert!(!out.contains("ERROR"), "{out}");
+    }
+    let sql = "SELECT id FROM demo WHERE MATCH('bag') AND price < 50 ORDER BY price ASC";
+    let out = render(&mut conn, sql).await;
+    assert_eq!(out, format!("> {sql}\nid\n6\n1\n"));
+    let out = render(&mut conn, "DROP TABLE demo").await;
+    assert!(out.ends_with("Query OK, 0 rows affected\n"), "{out}");
+    let _ = conn.disconnect().await;
 }
 
 #[test]
