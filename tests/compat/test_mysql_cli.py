@@ -124,3 +124,19 @@ def test_unusable_tls_plain_and_compressed_connections_work(daemon_no_tls):
     assert "SSL:\t\t\tNot in use\n" in out
     assert "Protocol:\t\tCompressed\n" in out
     assert proto_of_this_connection(daemon_no_tls.mysql, "--compress") == "mysql,compressed"
+
+
+def test_database_names_prefix_match_manticore_or_fail_with_1046(daemon):
+    assert rows(daemon.mysql, "select database(), user()", "-D", "manti", *VERIFY) == [["Manticore", "Usual"]]
+    r = mysql(daemon.mysql, "-D", "nosuch", *VERIFY, sql="select 1")
+    assert r.returncode == 1
+    assert r.stderr == "ERROR 1046 (42000): no such database nosuch\n"
+
+
+def test_mysqladmin_ping_and_status_over_tls(daemon):
+    cmd = ["mysqladmin", "-h127.0.0.1", f"-P{daemon.mysql}", "-uroot", *VERIFY, "ping", "status"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "mysqld is alive"
+    assert re.fullmatch(r"Uptime: \d+  Threads: \d+  Questions: \d+  .*", lines[1]), r.stdout
