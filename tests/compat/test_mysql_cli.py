@@ -8,6 +8,8 @@ exactly what that client prints.
 import re
 import subprocess
 
+import pytest
+
 from conftest import CERTS
 
 VERIFY = ("--ssl-ca", str(CERTS / "ca-cert.pem"), "--ssl-verify-server-cert")
@@ -140,3 +142,21 @@ def test_mysqladmin_ping_and_status_over_tls(daemon):
     lines = r.stdout.splitlines()
     assert lines[0] == "mysqld is alive"
     assert re.fullmatch(r"Uptime: \d+  Threads: \d+  Questions: \d+  .*", lines[1]), r.stdout
+
+
+def test_verification_against_another_ca_fails(daemon, other_ca):
+    r = mysql(daemon.mysql, "--ssl-ca", str(other_ca), "--ssl-verify-server-cert", sql="select 1")
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert r.stderr.startswith("ERROR 2026 (HY000): TLS/SSL error: "), r.stderr
+    assert "certificate" in r.stderr
+
+
+@pytest.mark.parametrize("version", ["TLSv1.2", "TLSv1.3"])
+def test_forced_tls_versions(daemon, version):
+    got = dict(rows(daemon.mysql, "SHOW STATUS LIKE 'ssl_%'", *VERIFY, f"--tls-version={version}"))
+    assert got["ssl_version"] == version
+    out = status(daemon.mysql, *VERIFY, f"--tls-version={version}")
+    assert CIPHER.search(out).group(1) == got["ssl_cipher"]
+    # TLS 1.3 suites are named TLS_*, TLS 1.2 ones by OpenSSL's ECDHE-... names.
+    assert got["ssl_cipher"].startswith("TLS_" if version == "TLSv1.3" else "ECDHE-")

@@ -338,3 +338,22 @@ def test_huge_value_mysqldb_tls(daemon, compress):
         huge_round_trip(conn)
     finally:
         conn.close()
+
+
+def test_every_driver_rejects_a_server_signed_by_another_ca(daemon, other_ca):
+    ca = str(other_ca)
+    attempts = {
+        "pymysql": lambda: pymysql_connect(daemon.mysql, ssl_ca=ca, ssl_verify_cert=True),
+        "connector-pure": lambda: connector_connect(daemon.mysql, True, ssl_ca=ca, ssl_verify_cert=True,
+                                                    ssl_verify_identity=True),
+        "connector-cext": lambda: connector_connect(daemon.mysql, False, ssl_ca=ca, ssl_verify_cert=True,
+                                                    ssl_verify_identity=True),
+        "mysqldb": lambda: mysqldb_connect(daemon.mysql, ssl={"ca": ca}, ssl_mode="VERIFY_IDENTITY"),
+    }
+    expected_codes = {"pymysql": 2003, "connector-pure": 2055, "connector-cext": 2026, "mysqldb": 2026}
+    for name, attempt in attempts.items():
+        with pytest.raises((pymysql.err.OperationalError, mysql.connector.errors.InterfaceError,
+                            MySQLdb.OperationalError)) as e:
+            attempt()
+        assert e.value.args[0] == expected_codes[name], (name, e.value)
+        assert "certificate verify failed" in str(e.value) or "self-signed certificate" in str(e.value), (name, e.value)
