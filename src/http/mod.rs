@@ -49,10 +49,13 @@ impl HttpShared {
 /// timeout passes, or the daemon shuts down (after the request in flight).
 pub async fn serve(stream: BoxStream, conn: HttpConn) {
     let settings = Arc::clone(&conn.service.state().settings);
-    let tls = stream.tls_info().is_some();
+    let tls_info = stream.tls_info();
+    let tls = tls_info.is_some();
     conn.service.state().count_session(tls, false);
     let proto = if tls { "http,ssl" } else { "http" };
+    let peer = tls_info.and_then(|t| t.peer_subject);
     conn.guard.update(|t| {
+        t.tls_peer = peer;
         t.proto = proto.to_string();
         t.state = "idle".into();
     });

@@ -6,8 +6,11 @@
 use std::path::Path;
 
 use super::ffi::{self, Api};
+use super::extras::{self, Extras};
 use super::handle::{c_path, clear_errors, cvt, SslCtx};
-use super::TlsSettings;
+use super::inspect::CertSummary;
+use super::ocsp::OcspFile;
+use super::{psk, TlsSettings};
 
 /// The session id context (needed for session resumption once clients present
 /// certificates; harmless otherwise).
@@ -19,36 +22,57 @@ pub struct Built {
     pub version: String,
     /// Certificate problems worth a warning (TLS still works).
     pub warnings: Vec<String>,
+    /// The server certificate, when there is one (PSK-only contexts have none).
+    pub certificate: Option<CertSummary>,
 }
 
 /// Loads the library and configures a server context; `Err` is the reason TLS is
 /// unusable.
+///
+/// TLS is usable with `ssl_cert` and `ssl_key`, or with only `ssl_psk_file` (then
+/// only pre-shared-key cipher suites can be negotiated). With neither, the reason is
+/// Manticore's `ssl_cert and ssl_key are not set`.
 pub fn build(settings: &TlsSettings) -> Result<Built, String> {
-    let (cert, key) = match (&settings.cert, &settings.key) {
-        (Some(cert), Some(key)) => (cert, key),
+    let pair = match (&settings.cert, &settings.key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) if settings.psk_file.is_some() => None,
         (None, None) => return Err("ssl_cert and ssl_key are not set".into()),
         (None, Some(_)) => return Err("ssl_cert is not set".into()),
         (Some(_), None) => return Err("ssl_key is not set".into()),
     };
-    readable("ssl_cert", cert)?;
-    readable("ssl_key", key)?;
+    if let Some((cert, key)) = pair {
+        readable("ssl_cert", cert)?;
+        readable("ssl_key", key)?;
+    }
     if let Some(ca) = &settings.ca {
         readable("ssl_ca", ca)?;
     }
+    let psk = settings.psk_file.as_deref().map(psk::load).transpose()?;
     let api = ffi::load(settings.library.as_deref())
         .map_err(|e| format!("the SSL library cannot be loaded: {e}"))?;
     let ctx = SslCtx::new_server(api).map_err(|e| format!("cannot create an SSL context: {e}"))?;
     configure_defaults(&ctx)?;
-    use_chain(&ctx, cert)?;
-    use_key(&ctx, key, cert)?;
+    if let Some((cert, key)) = pair {
+        use_chain(&ctx, cert)?;
+        use_key(&ctx, key, cert)?;
+    }
     if let Some(ca) = &settings.ca {
         use_ca(&ctx, ca)?;
     }
-    let warnings = super::inspect::certificate_warnings(&ctx, cert);
+    super::policy::apply(&ctx, settings)?;
+    let mut warnings = match pair {
+        Some((cert, _)) => super::inspect::certificate_warnings(&ctx, cert),
+        None => Vec::new(),
+    };
+    let ocsp = settings.ocsp_response.as_deref().map(OcspFile::new);
+    warnings.extend(ocsp.as_ref().and_then(OcspFile::check));
+    let certificate = super::inspect::summary(&ctx);
+    extras::install(&ctx, Extras { psk, ocsp });
     Ok(Built {
         ctx,
         version: ffi::version_text(api),
         warnings,
+        certificate,
     })
 }
 

@@ -16,9 +16,13 @@
 //! (`ffi`), the owned handles (`handle`), the context set-up and the stream engine.
 
 mod context;
+mod extras;
 mod ffi;
 mod handle;
 mod inspect;
+mod ocsp;
+mod policy;
+mod psk;
 mod stream;
 #[cfg(test)]
 mod tests;
@@ -31,7 +35,9 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use crate::config::{TlsProtocol, VerifyClient};
 use handle::SslCtx;
+pub use inspect::CertSummary;
 pub use stream::TlsStream;
 
 /// The TLS settings of the `searchd` section, paths already resolved.
@@ -45,6 +51,20 @@ pub struct TlsSettings {
     pub ca: Option<PathBuf>,
     /// An explicit libssl file (the `ssl_library` setting or `SEARCHD_LIBSSL`).
     pub library: Option<PathBuf>,
+    /// `ssl_verify_client`: `Off` (the default) never asks for a certificate.
+    pub verify_client: VerifyClient,
+    /// `ssl_protocols`, oldest first; empty means TLS 1.2 and 1.3.
+    pub protocols: Vec<TlsProtocol>,
+    /// `ssl_ciphers`: the TLS 1.2 cipher list; `None` keeps the library's default.
+    pub ciphers: Option<String>,
+    /// `ssl_ciphersuites`: the TLS 1.3 suites; `None` keeps the library's default.
+    pub ciphersuites: Option<String>,
+    /// `ssl_crl`: PEM revocation lists checked against client certificates.
+    pub crl: Vec<PathBuf>,
+    /// `ssl_psk_file`: `identity:hexkey` lines.
+    pub psk_file: Option<PathBuf>,
+    /// `ssl_ocsp_response`: a DER OCSP response stapled to clients that ask.
+    pub ocsp_response: Option<PathBuf>,
 }
 
 impl TlsSettings {
@@ -55,6 +75,13 @@ impl TlsSettings {
             key: s.ssl_key.clone(),
             ca: s.ssl_ca.clone(),
             library: s.ssl_library.clone(),
+            verify_client: s.ssl_verify_client,
+            protocols: s.ssl_protocols.clone(),
+            ciphers: s.ssl_ciphers.clone(),
+            ciphersuites: s.ssl_ciphersuites.clone(),
+            crl: s.ssl_crl.clone(),
+            psk_file: s.ssl_psk_file.clone(),
+            ocsp_response: s.ssl_ocsp_response.clone(),
         }
     }
 }
@@ -80,6 +107,8 @@ impl TlsState {
                 ctx: Arc::new(built.ctx),
                 version: Arc::from(built.version),
                 warnings: Arc::from(built.warnings),
+                certificate: built.certificate.map(Arc::new),
+                verify_client: settings.verify_client,
             }),
             Err(reason) => TlsState::Unusable { reason },
         }
@@ -115,6 +144,8 @@ pub struct TlsAcceptor {
     ctx: Arc<SslCtx>,
     version: Arc<str>,
     warnings: Arc<[String]>,
+    certificate: Option<Arc<CertSummary>>,
+    verify_client: VerifyClient,
 }
 
 impl TlsAcceptor {
@@ -127,6 +158,16 @@ impl TlsAcceptor {
     /// line each at start: no subjectAltName, expired, expiring within 30 days.
     pub fn certificate_warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// Subject, issuer and expiry of the server certificate (`None` with PSK only).
+    pub fn certificate(&self) -> Option<&CertSummary> {
+        self.certificate.as_deref()
+    }
+
+    /// Whether clients are asked for a certificate.
+    pub fn verify_client(&self) -> VerifyClient {
+        self.verify_client
     }
 
     /// Server-side handshake over `io`, bounded by `timeout`. A failure carries

@@ -83,6 +83,26 @@ impl<S> TlsStream<S> {
         self.ssl.peer_subject()
     }
 
+    /// Why the client's certificate was refused, logged as a warning (the front ends
+    /// log handshake failures only for debugging; a refused certificate is something
+    /// an operator needs to see).
+    fn client_refusal(&self) -> Option<String> {
+        let why = self.ssl.verify_failure()?;
+        let hint = if why.contains("purpose") {
+            " (a certificate with extendedKeyUsage must list clientAuth)"
+        } else {
+            ""
+        };
+        let who = self
+            .ssl
+            .peer_subject()
+            .map(|s| format!(" '{s}'"))
+            .unwrap_or_default();
+        let text = format!("client certificate{who} refused: {why}{hint}");
+        tracing::warn!("TLS {text}");
+        Some(text)
+    }
+
     /// The underlying stream.
     pub fn get_ref(&self) -> &S {
         &self.io
@@ -172,7 +192,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
                 }
                 // Anything else (including WANT_WRITE, which memory BIOs never cause)
                 // ends the handshake rather than spinning.
-                code => self.failed = Some(failure("TLS handshake failed", code, &out.errors)),
+                code => {
+                    let why = match self.client_refusal() {
+                        Some(refusal) => format!("TLS handshake failed: {refusal}"),
+                        None => failure("TLS handshake failed", code, &out.errors),
+                    };
+                    self.failed = Some(why);
+                }
             }
         }
     }
@@ -323,6 +349,7 @@ impl<S: crate::net::Stream> crate::net::Stream for TlsStream<S> {
         Some(crate::net::TlsInfo {
             cipher: self.cipher()?,
             protocol: self.protocol()?,
+            peer_subject: self.peer_subject(),
         })
     }
 }

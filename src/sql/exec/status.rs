@@ -34,22 +34,35 @@ fn load(counter: &std::sync::atomic::AtomicU64) -> String {
     counter.load(Ordering::Relaxed).to_string()
 }
 
-/// `ssl_library`, `ssl_state`, `ssl_error`, and this session's `ssl_cipher` and
+/// `ssl_library`, `ssl_state`, `ssl_error`, the server certificate's health
+/// (`ssl_cert_subject`, `ssl_cert_issuer`, `ssl_cert_expires`, `ssl_cert_days_left`),
+/// and this session's `ssl_peer` (verified client certificate), `ssl_cipher` and
 /// `ssl_version` (empty on a plain connection).
 fn tls_pairs(ctx: &Ctx<'_>) -> Vec<(String, String)> {
-    let (library, state, error) = match ctx.state.tls() {
+    let tls = ctx.state.tls();
+    let (library, state, error) = match &tls {
         TlsState::Usable(acceptor) => (
             acceptor.library_version().to_string(),
             "usable",
             String::new(),
         ),
-        TlsState::Unusable { reason } => (String::new(), "unusable", reason),
+        TlsState::Unusable { reason } => (String::new(), "unusable", reason.clone()),
     };
     let session = ctx.session;
+    let cert = tls.acceptor().and_then(|a| a.certificate());
+    let cert_field = |f: fn(&crate::tls::CertSummary) -> String| cert.map(f).unwrap_or_default();
     vec![
         ("ssl_library".to_string(), library),
         ("ssl_state".to_string(), state.to_string()),
         ("ssl_error".to_string(), error),
+        ("ssl_cert_subject".to_string(), cert_field(|c| c.subject.clone())),
+        ("ssl_cert_issuer".to_string(), cert_field(|c| c.issuer.clone())),
+        ("ssl_cert_expires".to_string(), cert_field(|c| c.not_after.clone())),
+        ("ssl_cert_days_left".to_string(), cert_field(|c| c.days_left.to_string())),
+        (
+            "ssl_peer".to_string(),
+            session.tls_peer.clone().unwrap_or_default(),
+        ),
         (
             "ssl_cipher".to_string(),
             session.tls_cipher.clone().unwrap_or_default(),
