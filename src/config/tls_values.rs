@@ -101,6 +101,46 @@ mod tests {
         assert!(protocols(" ").is_err());
     }
 
+    fn load(body: &str) -> Result<crate::config::Searchd, String> {
+        crate::config::parse_str(&format!("searchd {{\n{body}\n}}\n"), "t.conf")
+            .map(|c| c.searchd)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn searchd_keys_and_defaults() {
+        let d = load("").unwrap();
+        assert_eq!(d.ssl_verify_client, VerifyClient::Off);
+        assert_eq!(d.ssl_protocols, vec![TlsProtocol::Tls12, TlsProtocol::Tls13]);
+        assert_eq!((d.ssl_ciphers, d.ssl_crl.len()), (None, 0));
+        let s = load(
+            "ssl_verify_client = optional\nssl_protocols = TLSv1.3\n\
+             ssl_ciphers = ECDHE-RSA-AES128-GCM-SHA256\n\
+             ssl_ciphersuites = TLS_AES_128_GCM_SHA256\nssl_crl = /a.pem\nssl_crl = /b.pem\n\
+             ssl_psk_file = /psk.txt\nssl_ocsp_response = /ocsp.der",
+        )
+        .unwrap();
+        assert_eq!(s.ssl_verify_client, VerifyClient::Optional);
+        assert_eq!(s.ssl_protocols, vec![TlsProtocol::Tls13]);
+        assert_eq!(s.ssl_ciphers.as_deref(), Some("ECDHE-RSA-AES128-GCM-SHA256"));
+        assert_eq!(s.ssl_ciphersuites.as_deref(), Some("TLS_AES_128_GCM_SHA256"));
+        assert_eq!(s.ssl_crl, vec![PathBuf::from("/a.pem"), PathBuf::from("/b.pem")]);
+        assert_eq!(s.ssl_psk_file, Some(PathBuf::from("/psk.txt")));
+        assert_eq!(s.ssl_ocsp_response, Some(PathBuf::from("/ocsp.der")));
+    }
+
+    #[test]
+    fn bad_values_are_config_errors_naming_the_value() {
+        let e = load("ssl_protocols = TLSv1.2 TLSv1.4").unwrap_err();
+        assert!(
+            e.starts_with("ERROR: invalid value 'TLSv1.2 TLSv1.4' for key 'ssl_protocols'"),
+            "{e}"
+        );
+        assert!(e.contains("unknown protocol 'TLSv1.4'"), "{e}");
+        let e = load("ssl_verify_client = sometimes").unwrap_err();
+        assert!(e.contains("'sometimes' for key 'ssl_verify_client'"), "{e}");
+    }
+
     #[test]
     fn cipher_lists() {
         assert_eq!(

@@ -99,7 +99,7 @@ mod tests {
         assert!(parse(":00").unwrap_err().starts_with("line 1: the identity"));
         assert!(parse("a:0").unwrap_err().contains("even number"));
         assert!(parse("a:zz").unwrap_err().contains("not hex"));
-        assert!(parse("a:é1").unwrap_err().contains("not hex"));
+        assert!(parse("a:é").unwrap_err().contains("not hex"));
         assert!(parse("a:00\na:11").unwrap_err().contains("repeated"));
     }
 }

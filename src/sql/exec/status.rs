@@ -35,9 +35,10 @@ fn load(counter: &std::sync::atomic::AtomicU64) -> String {
 }
 
 /// `ssl_library`, `ssl_state`, `ssl_error`, the server certificate's health
-/// (`ssl_cert_subject`, `ssl_cert_issuer`, `ssl_cert_expires`, `ssl_cert_days_left`),
-/// and this session's `ssl_peer` (verified client certificate), `ssl_cipher` and
-/// `ssl_version` (empty on a plain connection).
+/// (`ssl_cert_subject`, `ssl_cert_issuer`, `ssl_cert_expires`, `ssl_cert_days_left`)
+/// when there is one, this session's `ssl_peer` (the verified client certificate; only
+/// on TLS sessions), and its `ssl_cipher` and `ssl_version` (empty on a plain
+/// connection).
 fn tls_pairs(ctx: &Ctx<'_>) -> Vec<(String, String)> {
     let tls = ctx.state.tls();
     let (library, state, error) = match &tls {
@@ -49,20 +50,17 @@ fn tls_pairs(ctx: &Ctx<'_>) -> Vec<(String, String)> {
         TlsState::Unusable { reason } => (String::new(), "unusable", reason.clone()),
     };
     let session = ctx.session;
-    let cert = tls.acceptor().and_then(|a| a.certificate());
-    let cert_field = |f: fn(&crate::tls::CertSummary) -> String| cert.map(f).unwrap_or_default();
-    vec![
+    let mut pairs = vec![
         ("ssl_library".to_string(), library),
         ("ssl_state".to_string(), state.to_string()),
         ("ssl_error".to_string(), error),
-        ("ssl_cert_subject".to_string(), cert_field(|c| c.subject.clone())),
-        ("ssl_cert_issuer".to_string(), cert_field(|c| c.issuer.clone())),
-        ("ssl_cert_expires".to_string(), cert_field(|c| c.not_after.clone())),
-        ("ssl_cert_days_left".to_string(), cert_field(|c| c.days_left.to_string())),
-        (
-            "ssl_peer".to_string(),
-            session.tls_peer.clone().unwrap_or_default(),
-        ),
+    ];
+    pairs.extend(certificate_pairs(&tls));
+    if session.tls_version.is_some() {
+        let peer = session.tls_peer.clone().unwrap_or_default();
+        pairs.push(("ssl_peer".to_string(), peer));
+    }
+    pairs.extend([
         (
             "ssl_cipher".to_string(),
             session.tls_cipher.clone().unwrap_or_default(),
@@ -79,6 +77,20 @@ fn tls_pairs(ctx: &Ctx<'_>) -> Vec<(String, String)> {
                 String::new()
             },
         ),
+    ]);
+    pairs
+}
+
+/// The server certificate's health, when TLS is usable with a certificate.
+fn certificate_pairs(tls: &TlsState) -> Vec<(String, String)> {
+    let Some(c) = tls.acceptor().and_then(|a| a.certificate()) else {
+        return Vec::new();
+    };
+    vec![
+        ("ssl_cert_subject".to_string(), c.subject.clone()),
+        ("ssl_cert_issuer".to_string(), c.issuer.clone()),
+        ("ssl_cert_expires".to_string(), c.not_after.clone()),
+        ("ssl_cert_days_left".to_string(), c.days_left.to_string()),
     ]
 }
 
