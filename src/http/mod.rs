@@ -34,6 +34,8 @@ pub(crate) struct HttpShared {
     proto: String,
     readonly: bool,
     max_body: usize,
+    /// The verified TLS client certificate's subject, for sessions and the query log.
+    tls_peer: Option<String>,
 }
 
 impl HttpShared {
@@ -53,7 +55,8 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
     let tls = tls_info.is_some();
     conn.service.state().count_session(tls, false);
     let proto = if tls { "http,ssl" } else { "http" };
-    let peer = tls_info.and_then(|t| t.peer_subject);
+    let tls_peer = tls_info.and_then(|t| t.peer_subject);
+    let peer = tls_peer.clone();
     conn.guard.update(|t| {
         t.tls_peer = peer;
         t.proto = proto.to_string();
@@ -66,6 +69,7 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
         proto: proto.to_string(),
         readonly: conn.readonly,
         max_body: settings.max_packet_size,
+        tls_peer,
     });
     let svc = service_fn(move |req| {
         let shared = Arc::clone(&shared);

@@ -5,11 +5,11 @@
 
 #![allow(unsafe_code)]
 
-use std::ffi::{c_char, c_int, c_uchar, c_uint, c_void};
+use std::ffi::{c_char, c_int, c_long, c_uchar, c_uint, c_void};
 use std::sync::{Arc, Mutex};
 
 use super::ffi::{self, Api};
-use super::handle::SslCtx;
+use super::handle::{name_text, SslCtx};
 use super::ocsp::OcspFile;
 use super::psk::PskTable;
 
@@ -84,6 +84,58 @@ fn find(ssl: *const ffi::SSL) -> Option<(&'static Api, Arc<Extras>)> {
         }
     }
     None
+}
+
+/// The library when exactly one is in use (callbacks that get no `SSL*` cannot tell
+/// two apart).
+fn only_api() -> Option<&'static Api> {
+    let entries = registry();
+    let first = entries.first()?.api;
+    entries
+        .iter()
+        .all(|e| std::ptr::eq(e.api, first))
+        .then_some(first)
+}
+
+/// The client-certificate verify callback: keeps OpenSSL's verdict and, on a refusal,
+/// logs which certificate and why (the handshake error itself only says "certificate
+/// verify failed").
+pub unsafe extern "C" fn verify_callback(ok: c_int, store: *mut ffi::X509_STORE_CTX) -> c_int {
+    if ok == 1 || store.is_null() {
+        return ok;
+    }
+    let Some(api) = only_api() else {
+        return ok;
+    };
+    // SAFETY: `store` is the live verification context OpenSSL passed; the certificate
+    // and its names are borrowed from it for the duration of the callback.
+    let (code, subject, issuer) = unsafe {
+        let code = (api.X509_STORE_CTX_get_error)(store);
+        let cert = (api.X509_STORE_CTX_get_current_cert)(store);
+        if cert.is_null() {
+            (code, None, None)
+        } else {
+            (
+                code,
+                name_text(api, (api.X509_get_subject_name)(cert)),
+                name_text(api, (api.X509_get_issuer_name)(cert)),
+            )
+        }
+    };
+    // SAFETY: the call returns a static string for any code.
+    let why = ffi::c_text(unsafe { (api.X509_verify_cert_error_string)(c_long::from(code)) })
+        .unwrap_or_else(|| format!("verification error {code}"));
+    let hint = if code == ffi::X509_V_ERR_INVALID_PURPOSE {
+        " (a certificate with extendedKeyUsage must list clientAuth)"
+    } else {
+        ""
+    };
+    tracing::warn!(
+        "TLS client certificate '{}' (issuer '{}') refused: {why}{hint}",
+        subject.unwrap_or_default(),
+        issuer.unwrap_or_default()
+    );
+    ok
 }
 
 /// Gives the key of the identity the client named (0 = unknown: the handshake fails).

@@ -70,6 +70,8 @@ pub const SSL_TLSEXT_ERR_OK: c_int = 0;
 pub const SSL_TLSEXT_ERR_NOACK: c_int = 3;
 /// `X509_V_OK`: the verification result of a certificate that passed.
 pub const X509_V_OK: c_long = 0;
+/// `X509_V_ERR_INVALID_PURPOSE`: e.g. an extendedKeyUsage without clientAuth.
+pub const X509_V_ERR_INVALID_PURPOSE: c_int = 26;
 pub const TLS1_VERSION: c_long = 0x0301;
 pub const TLS1_1_VERSION: c_long = 0x0302;
 
@@ -162,6 +164,9 @@ api! {
         fn(*mut c_int, *mut c_int, *const ASN1_TIME, *const ASN1_TIME) -> c_int;
     crypto X509_verify_cert_error_string ["X509_verify_cert_error_string"]
         fn(c_long) -> *const c_char;
+    crypto X509_STORE_CTX_get_current_cert ["X509_STORE_CTX_get_current_cert"]
+        fn(*const X509_STORE_CTX) -> *mut X509;
+    crypto X509_STORE_CTX_get_error ["X509_STORE_CTX_get_error"] fn(*const X509_STORE_CTX) -> c_int;
     crypto EVP_PKEY_get_bits ["EVP_PKEY_get_bits", "EVP_PKEY_bits"] fn(*const EVP_PKEY) -> c_int;
 
     ssl TLS_server_method ["TLS_server_method"] fn() -> *const SSL_METHOD;

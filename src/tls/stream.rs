@@ -83,24 +83,11 @@ impl<S> TlsStream<S> {
         self.ssl.peer_subject()
     }
 
-    /// Why the client's certificate was refused, logged as a warning (the front ends
-    /// log handshake failures only for debugging; a refused certificate is something
-    /// an operator needs to see).
+    /// Why the client's certificate was refused (the verify callback has already
+    /// logged it as a warning with the certificate's subject).
     fn client_refusal(&self) -> Option<String> {
         let why = self.ssl.verify_failure()?;
-        let hint = if why.contains("purpose") {
-            " (a certificate with extendedKeyUsage must list clientAuth)"
-        } else {
-            ""
-        };
-        let who = self
-            .ssl
-            .peer_subject()
-            .map(|s| format!(" '{s}'"))
-            .unwrap_or_default();
-        let text = format!("client certificate{who} refused: {why}{hint}");
-        tracing::warn!("TLS {text}");
-        Some(text)
+        Some(format!("client certificate refused: {why}"))
     }
 
     /// The underlying stream.

@@ -56,7 +56,7 @@ fn tls_pairs(ctx: &Ctx<'_>) -> Vec<(String, String)> {
         ("ssl_error".to_string(), error),
     ];
     pairs.extend(certificate_pairs(&tls));
-    if session.tls_version.is_some() {
+    if session.tls_version.is_some() || session.tls_peer.is_some() {
         let peer = session.tls_peer.clone().unwrap_or_default();
         pairs.push(("ssl_peer".to_string(), peer));
     }
