@@ -191,3 +191,53 @@ fn unknown_cipher_makes_tls_unusable_naming_it() {
         d.log()
     );
 }
+
+#[test]
+fn certificate_health_in_show_status_and_log() {
+    let pki = Pki::new();
+    pki.issue("soon", "server", &["-days", "10"]);
+    pki.issue(
+        "old",
+        "server",
+        &["-startdate", "20200101000000Z", "-enddate", "20200201000000Z"],
+    );
+    let sandbox = Sandbox::new();
+    let https = free_port();
+    sandbox.config(&format!(
+        "    listen = 127.0.0.1:{https}:https\n    ssl_cert = {}\n    ssl_key = {}\n",
+        pki.p("soon.pem"),
+        pki.p("soon.key"),
+    ));
+    let d = Daemon::start(sandbox, &[]);
+    let warning = format!("WARNING: ssl_cert '{}' expires within 30 days", pki.p("soon.pem"));
+    assert!(d.log().contains(&warning), "{}", d.log());
+    let got = pki::curl_sql(&pki, https, None, "SHOW STATUS LIKE 'ssl_cert%'");
+    assert!(got.ok, "{}", got.text);
+    for want in [
+        r#"{"Counter":"ssl_cert_subject","Value":"/CN=soon"}"#,
+        r#"{"Counter":"ssl_cert_issuer","Value":"/CN=searchd test CA"}"#,
+        r#"{"Counter":"ssl_cert_expires","Value":""#,
+    ] {
+        assert!(got.text.contains(want), "{want}: {}", got.text);
+    }
+    assert!(
+        got.text.contains(r#""ssl_cert_days_left","Value":"9""#)
+            || got.text.contains(r#""ssl_cert_days_left","Value":"10""#),
+        "{}",
+        got.text
+    );
+    drop(d);
+
+    let (d, _) = {
+        let sandbox = Sandbox::new();
+        sandbox.config(&format!(
+            "    listen = 127.0.0.1:{}:https\n    ssl_cert = {}\n    ssl_key = {}\n",
+            free_port(),
+            pki.p("old.pem"),
+            pki.p("old.key"),
+        ));
+        (Daemon::start(sandbox, &[]), ())
+    };
+    let warning = format!("WARNING: ssl_cert '{}' has expired", pki.p("old.pem"));
+    assert!(d.log().contains(&warning), "{}", d.log());
+}
