@@ -40,10 +40,26 @@ fn start(pki: &Pki, verify: &str) -> Running {
 
 /// Each refused client, the alert curl reports, and the reason the daemon logs.
 const REFUSED: &[(&str, &str, &str)] = &[
-    ("noeku", "alert unsupported certificate", "unsuitable certificate purpose (a certificate with extendedKeyUsage must list clientAuth)"),
-    ("other", "alert unknown ca", "unable to get local issuer certificate"),
-    ("revoked", "alert certificate revoked", "certificate revoked"),
-    ("expired", "alert certificate expired", "certificate has expired"),
+    (
+        "noeku",
+        "alert unsupported certificate",
+        "unsuitable certificate purpose (a certificate with extendedKeyUsage must list clientAuth)",
+    ),
+    (
+        "other",
+        "alert unknown ca",
+        "unable to get local issuer certificate",
+    ),
+    (
+        "revoked",
+        "alert certificate revoked",
+        "certificate revoked",
+    ),
+    (
+        "expired",
+        "alert certificate expired",
+        "certificate has expired",
+    ),
 ];
 
 #[test]
@@ -83,7 +99,11 @@ fn mysql_tls_with_verify_on() {
     );
     assert!(ok.ok, "{}", ok.text);
     assert!(ok.text.contains("ssl_peer\t/CN=client"), "{}", ok.text);
-    assert!(ok.text.contains("SHOW THREADS /* peer /CN=client */"), "{}", ok.text);
+    assert!(
+        ok.text.contains("SHOW THREADS /* peer /CN=client */"),
+        "{}",
+        ok.text
+    );
     let log = std::fs::read_to_string(r.daemon.sandbox.path("query.log")).unwrap();
     assert!(log.contains(" peer /CN=client */ SELECT 1;"), "{log}");
     for (name, _, _) in REFUSED {
@@ -107,9 +127,17 @@ fn optional_verifies_only_presented_certificates() {
     let ok = curl_sql(&pki, r.https, Some("client"), "SHOW STATUS LIKE 'ssl_peer'");
     assert!(ok.text.contains(r#""Value":"/CN=client""#), "{}", ok.text);
     let other = curl_sql(&pki, r.https, Some("other"), "SHOW STATUS");
-    assert!(!other.ok, "another CA's certificate was accepted: {}", other.text);
+    assert!(
+        !other.ok,
+        "another CA's certificate was accepted: {}",
+        other.text
+    );
     let plain = mysql_cli(&pki, r.mysql, None, "SHOW STATUS LIKE 'ssl_version'");
-    assert!(plain.ok && plain.text.contains("ssl_version\tTLSv1."), "{}", plain.text);
+    assert!(
+        plain.ok && plain.text.contains("ssl_version\tTLSv1."),
+        "{}",
+        plain.text
+    );
 }
 
 #[test]
@@ -117,7 +145,12 @@ fn default_off_never_asks_for_a_certificate() {
     let pki = Pki::new();
     let r = start(&pki, "off");
     // Even a certificate that would be refused is not looked at.
-    let got = curl_sql(&pki, r.https, Some("expired"), "SHOW STATUS LIKE 'ssl_peer'");
+    let got = curl_sql(
+        &pki,
+        r.https,
+        Some("expired"),
+        "SHOW STATUS LIKE 'ssl_peer'",
+    );
     assert!(got.ok, "{}", got.text);
     assert!(!got.text.contains("/CN=expired"), "{}", got.text);
 }

@@ -34,19 +34,40 @@ fn versions_and_ciphers() {
         "    ssl_protocols = TLSv1.2\n    ssl_ciphers = ECDHE-ECDSA-AES128-GCM-SHA256\n",
     );
     let dir = pki.dir.path();
-    let ok = s_client(dir, port, &["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"]);
+    let ok = s_client(
+        dir,
+        port,
+        &["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"],
+    );
     assert_eq!(
         negotiated(&ok.text),
         Some(("TLSv1.2".into(), "ECDHE-ECDSA-AES128-GCM-SHA256".into())),
         "{}",
         ok.text
     );
-    let other_cipher = s_client(dir, port, &["-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"]);
-    assert_eq!(negotiated(&other_cipher.text), None, "{}", other_cipher.text);
-    assert!(other_cipher.text.contains("alert handshake failure"), "{}", other_cipher.text);
+    let other_cipher = s_client(
+        dir,
+        port,
+        &["-tls1_2", "-cipher", "ECDHE-ECDSA-AES256-GCM-SHA384"],
+    );
+    assert_eq!(
+        negotiated(&other_cipher.text),
+        None,
+        "{}",
+        other_cipher.text
+    );
+    assert!(
+        other_cipher.text.contains("alert handshake failure"),
+        "{}",
+        other_cipher.text
+    );
     let tls13 = s_client(dir, port, &["-tls1_3"]);
     assert_eq!(negotiated(&tls13.text), None, "{}", tls13.text);
-    assert!(tls13.text.contains("alert protocol version"), "{}", tls13.text);
+    assert!(
+        tls13.text.contains("alert protocol version"),
+        "{}",
+        tls13.text
+    );
 }
 
 #[test]
@@ -64,7 +85,11 @@ fn tls13_suites() {
         "{}",
         ok.text
     );
-    let other = s_client(dir, port, &["-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384"]);
+    let other = s_client(
+        dir,
+        port,
+        &["-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384"],
+    );
     assert_eq!(negotiated(&other.text), None, "{}", other.text);
     let tls12 = s_client(dir, port, &["-tls1_2"]);
     assert_eq!(negotiated(&tls12.text), None, "{}", tls12.text);
@@ -81,7 +106,11 @@ fn psk_with_a_certificate() {
     let pki = Pki::new();
     let (d, port) = start(&pki, &format!("    ssl_psk_file = {}\n", pki.p("psk.txt")));
     let dir = pki.dir.path();
-    let tls12 = s_client(dir, port, &psk_args(&["-tls1_2", "-cipher", "PSK-AES128-GCM-SHA256"]));
+    let tls12 = s_client(
+        dir,
+        port,
+        &psk_args(&["-tls1_2", "-cipher", "PSK-AES128-GCM-SHA256"]),
+    );
     assert_eq!(
         negotiated(&tls12.text),
         Some(("TLSv1.2".into(), "PSK-AES128-GCM-SHA256".into())),
@@ -91,15 +120,31 @@ fn psk_with_a_certificate() {
     let wrong = s_client(
         dir,
         port,
-        &["-psk_identity", "mallory", "-psk", PSK_KEY, "-tls1_2", "-cipher", "PSK"],
+        &[
+            "-psk_identity",
+            "mallory",
+            "-psk",
+            PSK_KEY,
+            "-tls1_2",
+            "-cipher",
+            "PSK",
+        ],
     );
     // (s_client prints the cipher of the ServerHello even when the handshake then
     // fails on the identity.)
-    assert!(wrong.text.contains("alert unknown psk identity"), "{}", wrong.text);
+    assert!(
+        wrong.text.contains("alert unknown psk identity"),
+        "{}",
+        wrong.text
+    );
     d.sandbox.wait_log("TLS PSK: unknown identity 'mallory'");
     // Certificate clients keep working.
     let cert = s_client(dir, port, &["-CAfile", "ca.pem", "-tls1_3"]);
-    assert!(cert.text.contains("Verify return code: 0 (ok)"), "{}", cert.text);
+    assert!(
+        cert.text.contains("Verify return code: 0 (ok)"),
+        "{}",
+        cert.text
+    );
 }
 
 #[test]
@@ -114,7 +159,11 @@ fn psk_without_a_certificate() {
     let d = Daemon::start(sandbox, &[]);
     assert!(d.log().contains("TLS is usable"), "{}", d.log());
     let dir = pki.dir.path();
-    let tls12 = s_client(dir, https, &psk_args(&["-tls1_2", "-cipher", "PSK-AES256-GCM-SHA384"]));
+    let tls12 = s_client(
+        dir,
+        https,
+        &psk_args(&["-tls1_2", "-cipher", "PSK-AES256-GCM-SHA384"]),
+    );
     assert_eq!(
         negotiated(&tls12.text),
         Some(("TLSv1.2".into(), "PSK-AES256-GCM-SHA384".into())),
@@ -127,11 +176,17 @@ fn psk_without_a_certificate() {
         &psk_args(&["-tls1_3", "-ciphersuites", "TLS_AES_128_GCM_SHA256"]),
     );
     assert!(
-        tls13.text.contains("TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256"),
+        tls13
+            .text
+            .contains("TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256"),
         "{}",
         tls13.text
     );
-    assert!(tls13.text.contains("no peer certificate available"), "{}", tls13.text);
+    assert!(
+        tls13.text.contains("no peer certificate available"),
+        "{}",
+        tls13.text
+    );
     let no_psk = s_client(dir, https, &["-tls1_2"]);
     assert_eq!(negotiated(&no_psk.text), None, "{}", no_psk.text);
 }
@@ -139,17 +194,38 @@ fn psk_without_a_certificate() {
 #[test]
 fn ocsp_response_is_stapled_and_refreshed() {
     let pki = Pki::new();
-    let (_d, port) = start(&pki, &format!("    ssl_ocsp_response = {}\n", pki.p("ocsp.der")));
+    let (_d, port) = start(
+        &pki,
+        &format!("    ssl_ocsp_response = {}\n", pki.p("ocsp.der")),
+    );
     let dir = pki.dir.path();
     let got = s_client(dir, port, &["-status", "-CAfile", "ca.pem"]);
-    assert!(got.text.contains("OCSP Response Status: successful"), "{}", got.text);
+    assert!(
+        got.text.contains("OCSP Response Status: successful"),
+        "{}",
+        got.text
+    );
     assert!(got.text.contains("Cert Status: good"), "{}", got.text);
     // The certificate is revoked and a new response written: stapled without a reload.
     pki.openssl(&["ca", "-config", "ca.cnf", "-revoke", "server.pem"]);
     pki.openssl(&[
-        "ocsp", "-index", "index.txt", "-CA", "ca.pem", "-rsigner", "ca.pem", "-rkey",
-        "ca.key", "-issuer", "ca.pem", "-cert", "server.pem", "-respout", "ocsp.der.new",
-        "-ndays", "1",
+        "ocsp",
+        "-index",
+        "index.txt",
+        "-CA",
+        "ca.pem",
+        "-rsigner",
+        "ca.pem",
+        "-rkey",
+        "ca.key",
+        "-issuer",
+        "ca.pem",
+        "-cert",
+        "server.pem",
+        "-respout",
+        "ocsp.der.new",
+        "-ndays",
+        "1",
     ]);
     std::fs::rename(pki.path("ocsp.der.new"), pki.path("ocsp.der")).unwrap();
     let got = s_client(dir, port, &["-status", "-CAfile", "ca.pem"]);
@@ -181,7 +257,10 @@ fn bad_protocol_value_is_a_config_error() {
 #[test]
 fn unknown_cipher_makes_tls_unusable_naming_it() {
     let pki = Pki::new();
-    let (d, _) = start(&pki, "    ssl_ciphers = ECDHE-ECDSA-AES128-GCM-SHA256:NO-SUCH-CIPHER\n");
+    let (d, _) = start(
+        &pki,
+        "    ssl_ciphers = ECDHE-ECDSA-AES128-GCM-SHA256:NO-SUCH-CIPHER\n",
+    );
     assert!(
         d.log().contains(
             "WARNING: TLS is unusable: ssl_ciphers 'ECDHE-ECDSA-AES128-GCM-SHA256:NO-SUCH-CIPHER': \
@@ -199,7 +278,12 @@ fn certificate_health_in_show_status_and_log() {
     pki.issue(
         "old",
         "server",
-        &["-startdate", "20200101000000Z", "-enddate", "20200201000000Z"],
+        &[
+            "-startdate",
+            "20200101000000Z",
+            "-enddate",
+            "20200201000000Z",
+        ],
     );
     let sandbox = Sandbox::new();
     let https = free_port();
@@ -209,7 +293,10 @@ fn certificate_health_in_show_status_and_log() {
         pki.p("soon.key"),
     ));
     let d = Daemon::start(sandbox, &[]);
-    let warning = format!("WARNING: ssl_cert '{}' expires within 30 days", pki.p("soon.pem"));
+    let warning = format!(
+        "WARNING: ssl_cert '{}' expires within 30 days",
+        pki.p("soon.pem")
+    );
     assert!(d.log().contains(&warning), "{}", d.log());
     let got = pki::curl_sql(&pki, https, None, "SHOW STATUS LIKE 'ssl_cert%'");
     assert!(got.ok, "{}", got.text);

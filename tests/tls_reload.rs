@@ -23,7 +23,8 @@ fn hup(d: &Daemon) {
 
 /// One keep-alive `GET /` and its status line.
 fn get<S: Read + Write>(s: &mut S) -> String {
-    s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
     while !buf.ends_with(b"\r\n\r\n") {
@@ -33,7 +34,11 @@ fn get<S: Read + Write>(s: &mut S) -> String {
     let head = String::from_utf8_lossy(&buf).into_owned();
     let len: usize = head
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap())
+        })
         .expect("content-length");
     let mut body = vec![0u8; len];
     s.read_exact(&mut body).unwrap();
@@ -81,7 +86,11 @@ fn sighup_swaps_the_certificate_and_keeps_old_connections() {
     hup(&d);
     d.sandbox.wait_log("TLS reloaded");
     assert_eq!(subject(&pki, port), "subject=CN = server2");
-    assert_eq!(get(&mut old), "HTTP/1.1 200 OK", "the old connection still works");
+    assert_eq!(
+        get(&mut old),
+        "HTTP/1.1 200 OK",
+        "the old connection still works"
+    );
 
     std::fs::write(&cert, "not a certificate\n").unwrap();
     hup(&d);

@@ -73,8 +73,7 @@ const NONE: &[&str] = &[];
 const NO_DEPRECATED: &[(&str, &str)] = &[];
 
 const SEARCHD_LIST: &[&str] = &[
-    "listen",
-    // extension: several certificate revocation lists
+    "listen", // extension: several certificate revocation lists
     "ssl_crl",
 ];
 

@@ -94,7 +94,10 @@ mod tests {
         use TlsProtocol::*;
         assert_eq!(protocols("TLSv1.3 tlsv1.2"), Ok(vec![Tls12, Tls13]));
         assert_eq!(protocols("TLSv1.3"), Ok(vec![Tls13]));
-        assert_eq!(protocols("TLSv1,TLSv1.1, TLSv1.2"), Ok(vec![Tls10, Tls11, Tls12]));
+        assert_eq!(
+            protocols("TLSv1,TLSv1.1, TLSv1.2"),
+            Ok(vec![Tls10, Tls11, Tls12])
+        );
         let e = protocols("TLSv1.2 SSLv3").unwrap_err();
         assert!(e.contains("unknown protocol 'SSLv3'"), "{e}");
         assert!(protocols("TLSv1.1 TLSv1.3").is_err());
@@ -111,7 +114,10 @@ mod tests {
     fn searchd_keys_and_defaults() {
         let d = load("").unwrap();
         assert_eq!(d.ssl_verify_client, VerifyClient::Off);
-        assert_eq!(d.ssl_protocols, vec![TlsProtocol::Tls12, TlsProtocol::Tls13]);
+        assert_eq!(
+            d.ssl_protocols,
+            vec![TlsProtocol::Tls12, TlsProtocol::Tls13]
+        );
         assert_eq!((d.ssl_ciphers, d.ssl_crl.len()), (None, 0));
         let s = load(
             "ssl_verify_client = optional\nssl_protocols = TLSv1.3\n\
@@ -122,9 +128,18 @@ mod tests {
         .unwrap();
         assert_eq!(s.ssl_verify_client, VerifyClient::Optional);
         assert_eq!(s.ssl_protocols, vec![TlsProtocol::Tls13]);
-        assert_eq!(s.ssl_ciphers.as_deref(), Some("ECDHE-RSA-AES128-GCM-SHA256"));
-        assert_eq!(s.ssl_ciphersuites.as_deref(), Some("TLS_AES_128_GCM_SHA256"));
-        assert_eq!(s.ssl_crl, vec![PathBuf::from("/a.pem"), PathBuf::from("/b.pem")]);
+        assert_eq!(
+            s.ssl_ciphers.as_deref(),
+            Some("ECDHE-RSA-AES128-GCM-SHA256")
+        );
+        assert_eq!(
+            s.ssl_ciphersuites.as_deref(),
+            Some("TLS_AES_128_GCM_SHA256")
+        );
+        assert_eq!(
+            s.ssl_crl,
+            vec![PathBuf::from("/a.pem"), PathBuf::from("/b.pem")]
+        );
         assert_eq!(s.ssl_psk_file, Some(PathBuf::from("/psk.txt")));
         assert_eq!(s.ssl_ocsp_response, Some(PathBuf::from("/ocsp.der")));
     }

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use super::ffi::{self, Api};
 use super::extras::{self, Extras};
+use super::ffi::{self, Api};
 use super::handle::{c_path, clear_errors, cvt, SslCtx};
 use super::inspect::CertSummary;
 use super::ocsp::OcspFile;

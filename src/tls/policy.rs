@@ -134,7 +134,10 @@ fn load_crl(ctx: &SslCtx, path: &Path) -> Result<(), String> {
     // SAFETY: `c` is a NUL-terminated path and the mode a static string.
     let bio = unsafe { (api.BIO_new_file)(c.as_ptr(), c"r".as_ptr()) };
     if bio.is_null() {
-        return Err(format!("ssl_crl '{shown}' cannot be read: {}", drain_errors(api)));
+        return Err(format!(
+            "ssl_crl '{shown}' cannot be read: {}",
+            drain_errors(api)
+        ));
     }
     // SAFETY: `ctx` is live; the store is owned by it.
     let store = unsafe { (api.SSL_CTX_get_cert_store)(ctx.as_ptr()) };

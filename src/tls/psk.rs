@@ -34,7 +34,9 @@ pub fn load(path: &Path) -> Result<PskTable, String> {
         .map_err(|e| format!("ssl_psk_file '{shown}' cannot be read: {e}"))?;
     let table = parse(&text).map_err(|e| format!("ssl_psk_file '{shown}' {e}"))?;
     if table.is_empty() {
-        return Err(format!("ssl_psk_file '{shown}' holds no identity:hexkey line"));
+        return Err(format!(
+            "ssl_psk_file '{shown}' holds no identity:hexkey line"
+        ));
     }
     Ok(table)
 }
@@ -65,7 +67,7 @@ pub fn parse(text: &str) -> Result<PskTable, String> {
 }
 
 fn decode_hex(hex: &str) -> Result<Vec<u8>, String> {
-    if hex.is_empty() || hex.len() % 2 != 0 || hex.len() / 2 > MAX_KEY_LEN {
+    if hex.is_empty() || !hex.len().is_multiple_of(2) || hex.len() / 2 > MAX_KEY_LEN {
         return Err(format!(
             "the key must be an even number of hex digits, 1 to {MAX_KEY_LEN} bytes"
         ));
@@ -95,8 +97,13 @@ mod tests {
 
     #[test]
     fn bad_lines_name_the_line() {
-        assert_eq!(parse("a:00\nnocolon").unwrap_err(), "line 2: expected identity:hexkey");
-        assert!(parse(":00").unwrap_err().starts_with("line 1: the identity"));
+        assert_eq!(
+            parse("a:00\nnocolon").unwrap_err(),
+            "line 2: expected identity:hexkey"
+        );
+        assert!(parse(":00")
+            .unwrap_err()
+            .starts_with("line 1: the identity"));
         assert!(parse("a:0").unwrap_err().contains("even number"));
         assert!(parse("a:zz").unwrap_err().contains("not hex"));
         assert!(parse("a:é").unwrap_err().contains("not hex"));

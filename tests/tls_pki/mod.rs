@@ -65,24 +65,58 @@ impl Pki {
         pki.issue(
             "expired",
             "client",
-            &["-startdate", "20200101000000Z", "-enddate", "20200201000000Z"],
+            &[
+                "-startdate",
+                "20200101000000Z",
+                "-enddate",
+                "20200201000000Z",
+            ],
         );
         pki.openssl(&["ca", "-config", "ca.cnf", "-revoke", "revoked.pem"]);
         pki.openssl(&["ca", "-config", "ca.cnf", "-gencrl", "-out", "crl.pem"]);
         pki.openssl(&[
-            "ocsp", "-index", "index.txt", "-CA", "ca.pem", "-rsigner", "ca.pem", "-rkey",
-            "ca.key", "-issuer", "ca.pem", "-cert", "server.pem", "-respout", "ocsp.der",
-            "-ndays", "1",
+            "ocsp",
+            "-index",
+            "index.txt",
+            "-CA",
+            "ca.pem",
+            "-rsigner",
+            "ca.pem",
+            "-rkey",
+            "ca.key",
+            "-issuer",
+            "ca.pem",
+            "-cert",
+            "server.pem",
+            "-respout",
+            "ocsp.der",
+            "-ndays",
+            "1",
         ]);
         pki.self_signed("other-ca", "/CN=another CA");
         pki.key_and_request("other");
         pki.write("client.ext", "extendedKeyUsage = clientAuth\n");
         pki.openssl(&[
-            "x509", "-req", "-in", "other.csr", "-CA", "other-ca.pem", "-CAkey",
-            "other-ca.key", "-CAcreateserial", "-days", "30", "-extfile", "client.ext",
-            "-out", "other.pem",
+            "x509",
+            "-req",
+            "-in",
+            "other.csr",
+            "-CA",
+            "other-ca.pem",
+            "-CAkey",
+            "other-ca.key",
+            "-CAcreateserial",
+            "-days",
+            "30",
+            "-extfile",
+            "client.ext",
+            "-out",
+            "other.pem",
         ]);
-        pki.write("psk.txt", &format!("# test keys\n{PSK_IDENTITY}:{PSK_KEY}\n"));
+        pki.write(
+            "psk.txt",
+            &format!("# test keys\n{PSK_IDENTITY}:{PSK_KEY}\n"),
+        );
         pki
     }
 
@@ -101,7 +135,9 @@ impl Pki {
 
     /// Runs `openssl` in the PKI dir, panicking with its stderr on failure.
     pub fn openssl(&self, args: &[&str]) {
-        let out = run(Command::new("openssl").args(args).current_dir(self.dir.path()));
+        let out = run(Command::new("openssl")
+            .args(args)
+            .current_dir(self.dir.path()));
         assert!(
             out.status.success(),
             "openssl {args:?}: {}",
@@ -112,8 +148,21 @@ impl Pki {
     fn self_signed(&self, name: &str, subject: &str) {
         let (key, cert) = (format!("{name}.key"), format!("{name}.pem"));
         self.openssl(&[
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-keyout", &key, "-out", &cert, "-days", "365", "-subj", subject,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &cert,
+            "-days",
+            "365",
+            "-subj",
+            subject,
         ]);
     }
 
@@ -124,8 +173,19 @@ impl Pki {
             format!("/CN={name}"),
         );
         self.openssl(&[
-            "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-            "-keyout", &key, "-out", &csr, "-subj", &subj,
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &csr,
+            "-subj",
+            &subj,
         ]);
     }
 
@@ -134,8 +194,17 @@ impl Pki {
         self.key_and_request(name);
         let (csr, cert) = (format!("{name}.csr"), format!("{name}.pem"));
         let mut args = vec![
-            "ca", "-batch", "-config", "ca.cnf", "-notext", "-in", &csr, "-out", &cert,
-            "-extensions", section,
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-notext",
+            "-in",
+            &csr,
+            "-out",
+            &cert,
+            "-extensions",
+            section,
         ];
         args.extend_from_slice(extra);
         self.openssl(&args);
@@ -169,7 +238,8 @@ fn ran(out: Output) -> Ran {
 /// `/sql?mode=raw` on `port`.
 pub fn curl_sql(pki: &Pki, port: u16, client: Option<&str>, sql: &str) -> Ran {
     let mut cmd = Command::new("curl");
-    cmd.args(["-sS", "--max-time", "30", "--cacert"]).arg(pki.path("ca.pem"));
+    cmd.args(["-sS", "--max-time", "30", "--cacert"])
+        .arg(pki.path("ca.pem"));
     if let Some(name) = client {
         cmd.arg("--cert")
             .arg(pki.path(&format!("{name}.pem")))
@@ -185,8 +255,16 @@ pub fn curl_sql(pki: &Pki, port: u16, client: Option<&str>, sql: &str) -> Ran {
 /// `mysql --ssl-ca ca.pem [--ssl-cert --ssl-key] -e SQL` (batch output).
 pub fn mysql_cli(pki: &Pki, port: u16, client: Option<&str>, sql: &str) -> Ran {
     let mut cmd = Command::new("mysql");
-    cmd.args(["-h", "127.0.0.1", "-P", &port.to_string(), "-u", "test", "--batch"])
-        .arg(format!("--ssl-ca={}", pki.p("ca.pem")));
+    cmd.args([
+        "-h",
+        "127.0.0.1",
+        "-P",
+        &port.to_string(),
+        "-u",
+        "test",
+        "--batch",
+    ])
+    .arg(format!("--ssl-ca={}", pki.p("ca.pem")));
     if let Some(name) = client {
         cmd.arg(format!("--ssl-cert={}", pki.p(&format!("{name}.pem"))))
             .arg(format!("--ssl-key={}", pki.p(&format!("{name}.key"))));
