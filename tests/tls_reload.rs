@@ -57,7 +57,7 @@ fn subject(pki: &Pki, port: u16) -> String {
 #[test]
 fn sighup_swaps_the_certificate_and_keeps_old_connections() {
     let pki = Pki::new();
-    pki.issue("server2", "server", &[]);
+    pki.issue("server2", "server", &["-days", "10"]);
     let sandbox = Sandbox::new();
     let port = free_port();
     let (cert, key) = (sandbox.path("cert.pem"), sandbox.path("key.pem"));
@@ -85,6 +85,8 @@ fn sighup_swaps_the_certificate_and_keeps_old_connections() {
     std::fs::copy(pki.path("server2.key"), &key).unwrap();
     hup(&d);
     d.sandbox.wait_log("TLS reloaded");
+    let soon = format!("WARNING: ssl_cert '{}' expires within 30 days", cert.display());
+    d.sandbox.wait_log(&soon);
     assert_eq!(subject(&pki, port), "subject=CN = server2");
     assert_eq!(
         get(&mut old),

@@ -96,6 +96,9 @@ impl ServerState {
         match TlsState::init(&self.tls_settings) {
             TlsState::Usable(acceptor) => {
                 let text = format!("TLS reloaded ({})", acceptor.library_version());
+                for w in acceptor.certificate_warnings() {
+                    tracing::warn!("{w}");
+                }
                 self.set_tls(TlsState::Usable(acceptor));
                 Ok(text)
             }
