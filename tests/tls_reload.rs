@@ -85,7 +85,10 @@ fn sighup_swaps_the_certificate_and_keeps_old_connections() {
     std::fs::copy(pki.path("server2.key"), &key).unwrap();
     hup(&d);
     d.sandbox.wait_log("TLS reloaded");
-    let soon = format!("WARNING: ssl_cert '{}' expires within 30 days", cert.display());
+    let soon = format!(
+        "WARNING: ssl_cert '{}' expires within 30 days",
+        cert.display()
+    );
     d.sandbox.wait_log(&soon);
     assert_eq!(subject(&pki, port), "subject=CN = server2");
     assert_eq!(
