@@ -154,3 +154,54 @@ fn default_off_never_asks_for_a_certificate() {
     assert!(got.ok, "{}", got.text);
     assert!(!got.text.contains("/CN=expired"), "{}", got.text);
 }
+
+/// `mysql_async` (native-tls) with a PKCS#12 client identity.
+fn mysql_async_opts(pki: &Pki, port: u16, identity: Option<&str>) -> mysql_async::Opts {
+    let mut ssl = mysql_async::SslOpts::default()
+        .with_root_certs(vec![pki.path("ca.pem").into()])
+        .with_danger_skip_domain_validation(true);
+    if let Some(name) = identity {
+        let p12 = pki.path(&format!("{name}.p12"));
+        pki.openssl(&[
+            "pkcs12",
+            "-export",
+            "-in",
+            &format!("{name}.pem"),
+            "-inkey",
+            &format!("{name}.key"),
+            "-out",
+            p12.to_str().unwrap(),
+            "-passout",
+            "pass:test",
+        ]);
+        let id = mysql_async::ClientIdentity::new(p12.into()).with_password("test");
+        ssl = ssl.with_client_identity(Some(id));
+    }
+    mysql_async::OptsBuilder::default()
+        .ip_or_hostname("127.0.0.1")
+        .tcp_port(port)
+        .user(Some("test"))
+        .prefer_socket(false)
+        .ssl_opts(ssl)
+        .into()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_async_client_identity() {
+    use mysql_async::prelude::Queryable;
+    let pki = Pki::new();
+    let r = start(&pki, "on");
+    let mut conn = mysql_async::Conn::new(mysql_async_opts(&pki, r.mysql, Some("client")))
+        .await
+        .expect("the CA's client certificate is accepted");
+    let row: Option<(String, String)> = conn
+        .query_first("SHOW STATUS LIKE 'ssl_peer'")
+        .await
+        .unwrap();
+    assert_eq!(row, Some(("ssl_peer".into(), "/CN=client".into())));
+    conn.disconnect().await.unwrap();
+    for refused in [None, Some("noeku"), Some("other")] {
+        let got = mysql_async::Conn::new(mysql_async_opts(&pki, r.mysql, refused)).await;
+        assert!(got.is_err(), "{refused:?} was accepted");
+    }
+}
