@@ -328,3 +328,90 @@ fn certificate_health_in_show_status_and_log() {
     let warning = format!("WARNING: ssl_cert '{}' has expired", pki.p("old.pem"));
     assert!(d.log().contains(&warning), "{}", d.log());
 }
+
+/// An `openssl ocsp` responder for the test CA, killed on drop.
+struct Responder(std::process::Child);
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the responder and waits for its `ACCEPT` line (a probe connection would
+/// block the single-threaded responder).
+fn responder(pki: &Pki, port: u16) -> Responder {
+    let out = std::fs::File::create(pki.path("responder.out")).unwrap();
+    let child = std::process::Command::new("openssl")
+        .args([
+            "ocsp",
+            "-index",
+            "index.txt",
+            "-port",
+            &port.to_string(),
+            "-rsigner",
+            "ca.pem",
+            "-rkey",
+            "ca.key",
+            "-CA",
+            "ca.pem",
+            "-ndays",
+            "1",
+        ])
+        .current_dir(pki.dir.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(out)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start openssl ocsp");
+    let r = Responder(child);
+    let start = std::time::Instant::now();
+    while !std::fs::read_to_string(pki.path("responder.out"))
+        .unwrap_or_default()
+        .contains("ACCEPT")
+    {
+        assert!(
+            start.elapsed() < common::PATIENCE,
+            "the OCSP responder never listened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    r
+}
+
+#[test]
+fn ocsp_response_fetched_from_the_certificates_responder() {
+    let pki = Pki::new();
+    let ocsp_port = free_port();
+    pki.write(
+        "aia.ext",
+        &format!(
+            "[ aia ]\nsubjectAltName = DNS:localhost,IP:127.0.0.1\n\
+             extendedKeyUsage = serverAuth\n\
+             authorityInfoAccess = OCSP;URI:http://127.0.0.1:{ocsp_port}/\n"
+        ),
+    );
+    pki.issue("aia", "aia", &["-extfile", "aia.ext"]);
+    let _responder = responder(&pki, ocsp_port);
+    let sandbox = Sandbox::new();
+    let https = free_port();
+    sandbox.config(&format!(
+        "    listen = 127.0.0.1:{https}:https\n    ssl_cert = {}\n    ssl_key = {}\n    \
+         ssl_ca = {}\n    ssl_ocsp_responder = auto\n",
+        pki.p("aia.pem"),
+        pki.p("aia.key"),
+        pki.p("ca.pem"),
+    ));
+    let d = Daemon::start(sandbox, &[]);
+    d.sandbox.wait_log(&format!(
+        "OCSP response fetched from http://127.0.0.1:{ocsp_port}/"
+    ));
+    let got = s_client(pki.dir.path(), https, &["-status", "-CAfile", "ca.pem"]);
+    assert!(
+        got.text.contains("OCSP Response Status: successful"),
+        "{}",
+        got.text
+    );
+    assert!(got.text.contains("Cert Status: good"), "{}", got.text);
+}

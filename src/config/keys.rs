@@ -198,6 +198,7 @@ const SEARCHD: &[&str] = &[
     "ssl_ciphersuites",
     "ssl_psk_file",
     "ssl_ocsp_response",
+    "ssl_ocsp_responder",
 ];
 
 const SEARCHD_DEPRECATED: &[(&str, &str)] = &[

@@ -141,6 +141,7 @@ impl Default for Searchd {
             ssl_crl: Vec::new(),
             ssl_psk_file: None,
             ssl_ocsp_response: None,
+            ssl_ocsp_responder: None,
         }
     }
 }

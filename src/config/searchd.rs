@@ -110,6 +110,7 @@ fn apply(out: &mut Searchd, ctx: &Ctx<'_>) -> Result<bool, ConfigError> {
         "ssl_ciphersuites" => out.ssl_ciphersuites = ctx.parsed(tls_values::cipher_list)?,
         "ssl_psk_file" => out.ssl_psk_file = ctx.path(),
         "ssl_ocsp_response" => out.ssl_ocsp_response = ctx.path(),
+        "ssl_ocsp_responder" => out.ssl_ocsp_responder = ctx.parsed(tls_values::responder)?,
         _ => return Ok(false),
     }
     Ok(true)

@@ -69,6 +69,20 @@ pub(crate) fn cipher_list(text: &str) -> Result<Option<String>, String> {
     Ok(Some(text.to_string()))
 }
 
+/// `auto` or an `http://` URL; empty means none.
+pub(crate) fn responder(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        Ok(None)
+    } else if text.eq_ignore_ascii_case("auto") {
+        Ok(Some("auto".into()))
+    } else if text.starts_with("http://") && text.len() > "http://".len() {
+        Ok(Some(text.to_string()))
+    } else {
+        Err("expected auto or an http:// URL".into())
+    }
+}
+
 /// Every non-empty `ssl_crl` value, in order.
 pub(crate) fn crl_paths<'a>(values: impl Iterator<Item = &'a str>) -> Vec<PathBuf> {
     values
@@ -152,6 +166,15 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("unknown protocol 'TLSv1.4'"), "{e}");
+        let e = load("ssl_ocsp_responder = https://x/").unwrap_err();
+        assert!(e.contains("expected auto or an http:// URL"), "{e}");
+        assert_eq!(
+            load("ssl_ocsp_responder = AUTO")
+                .unwrap()
+                .ssl_ocsp_responder
+                .as_deref(),
+            Some("auto")
+        );
         let e = load("ssl_verify_client = sometimes").unwrap_err();
         assert!(e.contains("'sometimes' for key 'ssl_verify_client'"), "{e}");
     }

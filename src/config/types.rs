@@ -19,7 +19,7 @@
 //! | `ssl_protocols` | `TLSv1.2 TLSv1.3` |
 //! | `ssl_ciphers`, `ssl_ciphersuites` | none (the library's defaults) |
 //! | `ssl_crl` | none (several allowed) |
-//! | `ssl_psk_file`, `ssl_ocsp_response` | none |
+//! | `ssl_psk_file`, `ssl_ocsp_response`, `ssl_ocsp_responder` | none |
 //!
 //! `Searchd::default()` leaves `listen` empty; [`crate::config::load`] fills in the
 //! two default listeners when the file has no `listen`. Durations take `us`, `ms`, `s`,
@@ -89,6 +89,9 @@ pub struct Searchd {
     pub ssl_psk_file: Option<PathBuf>,
     /// Extension `ssl_ocsp_response`: a DER OCSP response stapled for clients asking.
     pub ssl_ocsp_response: Option<PathBuf>,
+    /// Extension `ssl_ocsp_responder`: `auto` (the certificate's authorityInfoAccess)
+    /// or an `http://` URL to fetch the OCSP response from, hourly.
+    pub ssl_ocsp_responder: Option<String>,
 }
 
 /// `ssl_verify_client`.

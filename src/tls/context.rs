@@ -10,7 +10,9 @@ use super::ffi::{self, Api};
 use super::handle::{c_path, clear_errors, cvt, SslCtx};
 use super::inspect::CertSummary;
 use super::ocsp::OcspFile;
+use super::ocsp_fetch::{self, Fetched};
 use super::{psk, TlsSettings};
+use std::sync::Arc;
 
 /// The session id context (needed for session resumption once clients present
 /// certificates; harmless otherwise).
@@ -64,10 +66,22 @@ pub fn build(settings: &TlsSettings) -> Result<Built, String> {
         Some((cert, _)) => super::inspect::certificate_warnings(&ctx, cert),
         None => Vec::new(),
     };
+    let fetcher = settings.ocsp_responder.as_deref().and_then(|responder| {
+        let file = settings.ocsp_response.as_deref();
+        ocsp_fetch::prepare(&ctx, responder, settings.ca.as_deref(), file)
+            .map_err(|e| warnings.push(format!("{e}: no OCSP response is fetched")))
+            .ok()
+    });
     let ocsp = settings.ocsp_response.as_deref().map(OcspFile::new);
-    warnings.extend(ocsp.as_ref().and_then(OcspFile::check));
+    if fetcher.is_none() {
+        warnings.extend(ocsp.as_ref().and_then(OcspFile::check));
+    }
     let certificate = super::inspect::summary(&ctx);
-    extras::install(&ctx, Extras { psk, ocsp });
+    let fetched = fetcher.as_ref().map(|_| Fetched::default());
+    let extras = extras::install(&ctx, Extras { psk, ocsp, fetched });
+    if let Some(f) = fetcher {
+        ocsp_fetch::spawn(f, Arc::downgrade(&extras), |e: &Extras| e.fetched.as_ref());
+    }
     Ok(Built {
         ctx,
         version: ffi::version_text(api),

@@ -11,12 +11,15 @@ use std::sync::{Arc, Mutex};
 use super::ffi::{self, Api};
 use super::handle::{name_text, SslCtx};
 use super::ocsp::OcspFile;
+use super::ocsp_fetch::Fetched;
 use super::psk::PskTable;
 
 /// What the callbacks of one context use.
 pub struct Extras {
     pub psk: Option<PskTable>,
     pub ocsp: Option<OcspFile>,
+    /// Responses fetched from the OCSP responder (`ssl_ocsp_responder`).
+    pub fetched: Option<Fetched>,
 }
 
 struct Entry {
@@ -31,14 +34,17 @@ fn registry() -> std::sync::MutexGuard<'static, Vec<Entry>> {
     REGISTRY.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Registers `extras` for `ctx` and installs the callbacks they need.
-pub fn install(ctx: &SslCtx, extras: Extras) {
+/// Registers `extras` for `ctx` and installs the callbacks they need; the registry
+/// keeps them alive until the context is freed.
+pub fn install(ctx: &SslCtx, extras: Extras) -> Arc<Extras> {
     let api = ctx.api;
-    let (psk, ocsp) = (extras.psk.is_some(), extras.ocsp.is_some());
+    let psk = extras.psk.is_some();
+    let ocsp = extras.ocsp.is_some() || extras.fetched.is_some();
+    let extras = Arc::new(extras);
     registry().push(Entry {
         ctx: ctx.as_ptr() as usize,
         api,
-        extras: Arc::new(extras),
+        extras: extras.clone(),
     });
     if psk {
         // SAFETY: `ctx` is live; the callback has the `SSL_psk_server_cb_func` signature.
@@ -56,6 +62,7 @@ pub fn install(ctx: &SslCtx, extras: Extras) {
             )
         };
     }
+    extras
 }
 
 /// Removes the entry of a context about to be freed.
@@ -171,7 +178,8 @@ unsafe extern "C" fn status_callback(ssl: *mut ffi::SSL, _arg: *mut c_void) -> c
     let Some((api, extras)) = find(ssl) else {
         return ffi::SSL_TLSEXT_ERR_NOACK;
     };
-    let Some(der) = extras.ocsp.as_ref().and_then(OcspFile::current) else {
+    let from_file = extras.ocsp.as_ref().and_then(OcspFile::current);
+    let Some(der) = from_file.or_else(|| extras.fetched.as_ref().and_then(Fetched::current)) else {
         return ffi::SSL_TLSEXT_ERR_NOACK;
     };
     let Ok(len) = std::ffi::c_long::try_from(der.len()) else {

@@ -45,6 +45,12 @@ opaque!(
     X509_VERIFY_PARAM,
     X509_STORE_CTX,
     EVP_PKEY,
+    EVP_MD,
+    OPENSSL_STACK,
+    OCSP_REQUEST,
+    OCSP_CERTID,
+    OCSP_ONEREQ,
+    OCSP_RESPONSE,
     STACK_OF_X509_NAME
 );
 
@@ -65,6 +71,10 @@ pub const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
 pub const SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB: c_int = 63;
 /// `SSL_set_tlsext_status_ocsp_resp` (through `SSL_ctrl`).
 pub const SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP: c_int = 71;
+/// `SSL_CTX_get0_chain_certs` (through `SSL_CTX_ctrl`, `parg` = `STACK_OF(X509) **`).
+pub const SSL_CTRL_GET_CHAIN_CERTS: c_int = 115;
+/// `OCSP_RESPONSE_STATUS_SUCCESSFUL`.
+pub const OCSP_RESPONSE_STATUS_SUCCESSFUL: c_int = 0;
 /// `SSL_TLSEXT_ERR_OK` / `SSL_TLSEXT_ERR_NOACK` (servername and status callbacks).
 pub const SSL_TLSEXT_ERR_OK: c_int = 0;
 pub const SSL_TLSEXT_ERR_NOACK: c_int = 3;
@@ -167,6 +177,25 @@ api! {
     crypto X509_STORE_CTX_get_current_cert ["X509_STORE_CTX_get_current_cert"]
         fn(*const X509_STORE_CTX) -> *mut X509;
     crypto X509_STORE_CTX_get_error ["X509_STORE_CTX_get_error"] fn(*const X509_STORE_CTX) -> c_int;
+    crypto PEM_read_bio_X509 ["PEM_read_bio_X509"]
+        fn(*mut BIO, *mut *mut X509, PemPasswordCb, *mut c_void) -> *mut X509;
+    crypto X509_check_issued ["X509_check_issued"] fn(*mut X509, *mut X509) -> c_int;
+    crypto X509_get1_ocsp ["X509_get1_ocsp"] fn(*mut X509) -> *mut OPENSSL_STACK;
+    crypto X509_email_free ["X509_email_free"] fn(*mut OPENSSL_STACK);
+    crypto OPENSSL_sk_num ["OPENSSL_sk_num"] fn(*const OPENSSL_STACK) -> c_int;
+    crypto OPENSSL_sk_value ["OPENSSL_sk_value"] fn(*const OPENSSL_STACK, c_int) -> *mut c_void;
+    crypto OCSP_cert_to_id ["OCSP_cert_to_id"]
+        fn(*const EVP_MD, *const X509, *const X509) -> *mut OCSP_CERTID;
+    crypto OCSP_REQUEST_new ["OCSP_REQUEST_new"] fn() -> *mut OCSP_REQUEST;
+    crypto OCSP_REQUEST_free ["OCSP_REQUEST_free"] fn(*mut OCSP_REQUEST);
+    crypto OCSP_request_add0_id ["OCSP_request_add0_id"]
+        fn(*mut OCSP_REQUEST, *mut OCSP_CERTID) -> *mut OCSP_ONEREQ;
+    crypto i2d_OCSP_REQUEST ["i2d_OCSP_REQUEST"] fn(*const OCSP_REQUEST, *mut *mut c_uchar) -> c_int;
+    crypto d2i_OCSP_RESPONSE ["d2i_OCSP_RESPONSE"]
+        fn(*mut *mut OCSP_RESPONSE, *mut *const c_uchar, c_long) -> *mut OCSP_RESPONSE;
+    crypto OCSP_response_status ["OCSP_response_status"] fn(*mut OCSP_RESPONSE) -> c_int;
+    crypto OCSP_RESPONSE_free ["OCSP_RESPONSE_free"] fn(*mut OCSP_RESPONSE);
+    crypto OCSP_CERTID_free ["OCSP_CERTID_free"] fn(*mut OCSP_CERTID);
     crypto EVP_PKEY_get_bits ["EVP_PKEY_get_bits", "EVP_PKEY_bits"] fn(*const EVP_PKEY) -> c_int;
 
     ssl TLS_server_method ["TLS_server_method"] fn() -> *const SSL_METHOD;

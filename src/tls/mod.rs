@@ -21,6 +21,7 @@ mod ffi;
 mod handle;
 mod inspect;
 mod ocsp;
+mod ocsp_fetch;
 mod policy;
 mod psk;
 mod stream;
@@ -65,6 +66,8 @@ pub struct TlsSettings {
     pub psk_file: Option<PathBuf>,
     /// `ssl_ocsp_response`: a DER OCSP response stapled to clients that ask.
     pub ocsp_response: Option<PathBuf>,
+    /// `ssl_ocsp_responder`: `auto` or an `http://` URL to fetch the response from.
+    pub ocsp_responder: Option<String>,
 }
 
 impl TlsSettings {
@@ -82,6 +85,7 @@ impl TlsSettings {
             crl: s.ssl_crl.clone(),
             psk_file: s.ssl_psk_file.clone(),
             ocsp_response: s.ssl_ocsp_response.clone(),
+            ocsp_responder: s.ssl_ocsp_responder.clone(),
         }
     }
 }

@@ -113,3 +113,18 @@ fn missing_ocsp_response_is_a_warning_only() {
         a.certificate_warnings()
     );
 }
+
+#[test]
+fn responder_auto_without_an_ocsp_url_is_a_warning_only() {
+    let certs = Certs::new();
+    let mut s = certs.settings("server");
+    s.ocsp_responder = Some("auto".into());
+    let a = usable(&s);
+    assert!(
+        a.certificate_warnings().iter().any(|w| w
+            == "ssl_ocsp_responder = auto: ssl_cert names no OCSP responder \
+                (authorityInfoAccess): no OCSP response is fetched"),
+        "{:?}",
+        a.certificate_warnings()
+    );
+}
