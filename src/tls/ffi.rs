@@ -7,8 +7,8 @@
 //! lives for the whole process.
 
 #![allow(unsafe_code)]
-// Constants and symbols for client verification, versions, ciphers and CRLs are
-// declared ahead of their use by the configuration that will enable them.
+// A few constants complete their documented set (error codes, verify modes, CRL
+// flags) without being used yet.
 #![allow(dead_code)]
 // The C names are kept as they are in the OpenSSL headers.
 #![allow(non_camel_case_types, clippy::upper_case_acronyms)]
