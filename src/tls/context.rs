@@ -12,6 +12,7 @@ use super::inspect::CertSummary;
 use super::ocsp::OcspFile;
 use super::ocsp_fetch::{self, Fetched};
 use super::{psk, TlsSettings};
+use crate::config::VerifyClient;
 use std::sync::Arc;
 
 /// The session id context (needed for session resumption once clients present
@@ -72,6 +73,9 @@ pub fn build(settings: &TlsSettings) -> Result<Built, String> {
             .map_err(|e| warnings.push(format!("{e}: no OCSP response is fetched")))
             .ok()
     });
+    if !settings.crl.is_empty() && settings.verify_client == VerifyClient::Off {
+        warnings.push("ssl_crl has no effect while ssl_verify_client = off".into());
+    }
     let ocsp = settings.ocsp_response.as_deref().map(OcspFile::new);
     if fetcher.is_none() {
         warnings.extend(ocsp.as_ref().and_then(OcspFile::check));

@@ -6,6 +6,17 @@
 //!   (including a prefixed stream that replays sniffed bytes) within a timeout.
 //! - [`TlsStream`] is `AsyncRead + AsyncWrite` and reports cipher and protocol.
 //!
+//! Beyond Manticore (all opt-in, see `TlsSettings`): client certificate verification
+//! (`policy`), versions and cipher lists, CRLs, pre-shared keys (`psk`), OCSP stapling
+//! from a file (`ocsp`) or fetched from the responder (`ocsp_fetch`). The callbacks
+//! find their context's data through a registry (`extras`).
+//!
+//! State rules: usable with `ssl_cert` + `ssl_key`, or with `ssl_psk_file` alone (PSK
+//! suites only); neither gives Manticore's `ssl_cert and ssl_key are not set`. A
+//! setting that cannot be applied (unknown cipher, `ssl_verify_client` without
+//! `ssl_ca`, unreadable CRL or PSK file) makes the state unusable with a reason naming
+//! it; an OCSP response that cannot be read or fetched is only a warning.
+//!
 //! The library: `TlsSettings::library`, else the `SEARCHD_LIBSSL` environment variable
 //! (with `SEARCHD_LIBCRYPTO`, else the libcrypto of the same version next to it), else
 //! the system's `libssl.so.3` then `libssl.so.1.1` (OpenSSL 1.1.1 or newer). Loaded
