@@ -71,6 +71,7 @@ fn new_session(est: &Established, conn: &MysqlConn) -> Session {
     if let Some(t) = tls {
         s.tls_cipher = Some(t.cipher);
         s.tls_version = Some(t.protocol);
+        s.tls_peer = t.peer_subject;
     }
     s
 }
@@ -79,7 +80,11 @@ fn new_session(est: &Established, conn: &MysqlConn) -> Session {
 pub async fn run(est: Established, conn: &MysqlConn) {
     let session = new_session(&est, conn);
     let proto = session.proto.clone();
-    conn.guard.update(|t| t.proto = proto);
+    let peer = session.tls_peer.clone();
+    conn.guard.update(|t| {
+        t.proto = proto;
+        t.tls_peer = peer;
+    });
     let mut c = Commands {
         deprecate_eof: est.caps & caps::DEPRECATE_EOF != 0,
         multi_statements: est.caps & caps::MULTI_STATEMENTS != 0,

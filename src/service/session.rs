@@ -19,6 +19,8 @@ pub struct Session {
     pub tls_cipher: Option<String>,
     /// TLS protocol version in use, if any.
     pub tls_version: Option<String>,
+    /// The subject of the client's verified TLS certificate (`/CN=...`), if any.
+    pub tls_peer: Option<String>,
 }
 
 impl Session {
@@ -32,6 +34,7 @@ impl Session {
             proto: proto.into(),
             tls_cipher: None,
             tls_version: None,
+            tls_peer: None,
         }
     }
 }

@@ -83,6 +83,13 @@ impl<S> TlsStream<S> {
         self.ssl.peer_subject()
     }
 
+    /// Why the client's certificate was refused (the verify callback has already
+    /// logged it as a warning with the certificate's subject).
+    fn client_refusal(&self) -> Option<String> {
+        let why = self.ssl.verify_failure()?;
+        Some(format!("client certificate refused: {why}"))
+    }
+
     /// The underlying stream.
     pub fn get_ref(&self) -> &S {
         &self.io
@@ -172,7 +179,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
                 }
                 // Anything else (including WANT_WRITE, which memory BIOs never cause)
                 // ends the handshake rather than spinning.
-                code => self.failed = Some(failure("TLS handshake failed", code, &out.errors)),
+                code => {
+                    let why = match self.client_refusal() {
+                        Some(refusal) => format!("TLS handshake failed: {refusal}"),
+                        None => failure("TLS handshake failed", code, &out.errors),
+                    };
+                    self.failed = Some(why);
+                }
             }
         }
     }
@@ -323,6 +336,7 @@ impl<S: crate::net::Stream> crate::net::Stream for TlsStream<S> {
         Some(crate::net::TlsInfo {
             cipher: self.cipher()?,
             protocol: self.protocol()?,
+            peer_subject: self.peer_subject(),
         })
     }
 }

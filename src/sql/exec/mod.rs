@@ -66,7 +66,7 @@ impl SqlService {
         if let (Some(log), Statement::Select(_), Ok(Outcome::Rows { rows, .. })) =
             (&self.state.query_log, &stmt, &result)
         {
-            log.log(session.conn_id, started.elapsed(), rows.len(), text);
+            log.log_session(session, started.elapsed(), rows.len(), text);
         }
         result
     }
