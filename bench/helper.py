@@ -25,6 +25,7 @@ FIGURES = {
     "2b": ("2b TLS full handshakes/s (s_time -new)", "searchd", "nginx", 0.95),
     "3": ("3 MySQL SELECT 1 QPS, c=8: TLS vs plain", "tls", "plain", 0.9),
     "4": ("4 MySQL connect+TLS+SELECT 1+quit /s, c=8", "searchd", "mariadb", 1.5),
+    "4m": ("4m same via mysql_async (client-bound)", "searchd", "mariadb", None),
     "5": ("5 searchd keep-alive req/s: HTTPS vs HTTP", "https", "http", None),
 }
 
@@ -96,8 +97,13 @@ def report(raw_path, json_out):
             continue
         fig, side, value = parts[0], parts[1], float(parts[2])
         note = parts[3] if len(parts) > 3 else ""
-        runs.setdefault(fig, {"searchd": [], "peer": [], "notes": []})
+        cpu = float(parts[4]) if len(parts) > 4 else 0.0
+        secs = float(parts[5]) if len(parts) > 5 else 0.0
+        runs.setdefault(fig, {"searchd": [], "peer": [], "notes": [],
+                              "searchd_cpu_us": [], "peer_cpu_us": []})
         runs[fig][side].append(value)
+        if value > 0 and secs > 0:
+            runs[fig][side + "_cpu_us"].append(cpu * 1e6 / (value * secs))
         if note:
             runs[fig]["notes"].append(f"{side}: {note}")
     rows, results = [], []
@@ -115,7 +121,13 @@ def report(raw_path, json_out):
         verdict = ""
         if goal is not None and ratio is not None:
             verdict = f">= {goal}x " + ("ok" if ratio >= goal else "MISSED")
-        rows.append((title, f"{ours}: {fmt(s)}", f"{theirs}: {fmt(p)}", ratio_txt, verdict))
+        cpu = "/".join(
+            f"{statistics.median(r[k]):,.0f}" if r[k] else "?"
+            for k in ("searchd_cpu_us", "peer_cpu_us")
+        )
+        rows.append(
+            (title, f"{ours}: {fmt(s)}", f"{theirs}: {fmt(p)}", ratio_txt, verdict, cpu)
+        )
         results.append(
             {
                 "figure": fig,
@@ -126,11 +138,16 @@ def report(raw_path, json_out):
                 "peer": p,
                 "ratios": ratios,
                 "median_ratio": ratio,
+                "server_cpu_us_per_op": {
+                    "searchd": r["searchd_cpu_us"],
+                    "peer": r["peer_cpu_us"],
+                },
                 "goal": goal,
                 "notes": r["notes"],
             }
         )
-    head = ("figure", "searchd", "peer", "ratio median (min-max)", "goal")
+    head = ("figure", "searchd", "peer", "ratio median (min-max)", "goal",
+            "server CPU us/op")
     widths = [max(len(str(x[i])) for x in rows + [head]) for i in range(len(head))]
     line = lambda cols: "  ".join(str(c).ljust(w) for c, w in zip(cols, widths))
     print(line(head))
