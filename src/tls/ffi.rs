@@ -203,6 +203,7 @@ api! {
     ssl SSL_CTX_free ["SSL_CTX_free"] fn(*mut SSL_CTX);
     ssl SSL_CTX_ctrl ["SSL_CTX_ctrl"] fn(*mut SSL_CTX, c_int, c_long, *mut c_void) -> c_long;
     ssl SSL_CTX_set_options ["SSL_CTX_set_options"] fn(*mut SSL_CTX, u64) -> u64;
+    ssl SSL_CTX_set_num_tickets ["SSL_CTX_set_num_tickets"] fn(*mut SSL_CTX, usize) -> c_int;
     ssl SSL_CTX_use_certificate_chain_file ["SSL_CTX_use_certificate_chain_file"]
         fn(*mut SSL_CTX, *const c_char) -> c_int;
     ssl SSL_CTX_use_PrivateKey_file ["SSL_CTX_use_PrivateKey_file"]
