@@ -34,6 +34,8 @@ pub(crate) struct HttpShared {
     proto: String,
     readonly: bool,
     max_body: usize,
+    /// The verified TLS client certificate's subject, for sessions and the query log.
+    tls_peer: Option<String>,
 }
 
 impl HttpShared {
@@ -49,10 +51,14 @@ impl HttpShared {
 /// timeout passes, or the daemon shuts down (after the request in flight).
 pub async fn serve(stream: BoxStream, conn: HttpConn) {
     let settings = Arc::clone(&conn.service.state().settings);
-    let tls = stream.tls_info().is_some();
+    let tls_info = stream.tls_info();
+    let tls = tls_info.is_some();
     conn.service.state().count_session(tls, false);
     let proto = if tls { "http,ssl" } else { "http" };
+    let tls_peer = tls_info.and_then(|t| t.peer_subject);
+    let peer = tls_peer.clone();
     conn.guard.update(|t| {
+        t.tls_peer = peer;
         t.proto = proto.to_string();
         t.state = "idle".into();
     });
@@ -63,6 +69,7 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
         proto: proto.to_string(),
         readonly: conn.readonly,
         max_body: settings.max_packet_size,
+        tls_peer,
     });
     let svc = service_fn(move |req| {
         let shared = Arc::clone(&shared);

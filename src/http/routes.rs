@@ -48,6 +48,7 @@ async fn sql(req: Request<Incoming>, shared: &HttpShared) -> Response<Body> {
     }
     let mut session = Session::new(shared.guard_id, shared.proto.clone());
     session.readonly = shared.readonly;
+    session.tls_peer = shared.tls_peer.clone();
     shared.update_thread("query", &sql);
     let results = shared.service.query(&mut session, &sql);
     shared.update_thread("idle", "");

@@ -19,6 +19,8 @@ pub struct Session {
     pub tls_cipher: Option<String>,
     /// TLS protocol version in use, if any.
     pub tls_version: Option<String>,
+    /// The subject of the client's verified TLS certificate (`/CN=...`), if any.
+    pub tls_peer: Option<String>,
     /// What `SHOW META` shows: name/value pairs of the last search.
     pub meta: Vec<(String, String)>,
     /// The open transaction's writes (`BEGIN` or `autocommit=0`), if any.
@@ -57,6 +59,7 @@ impl Session {
             proto: proto.into(),
             tls_cipher: None,
             tls_version: None,
+            tls_peer: None,
             meta: Vec::new(),
             txn: None,
             last_insert_ids: String::new(),
