@@ -216,3 +216,37 @@ fn statements_split_on_line_ends() {
     let s = statements("-- c\nselect 1;\nselect\n  2;\n\nselect 3");
     assert_eq!(s, ["select 1;", "select 2;", "select 3"]);
 }
+
+/// `RELOAD TLS` answers OK while the configured certificate files are usable, and
+/// says why (keeping the old context) once they are not.
+#[tokio::test(flavor = "multi_thread")]
+async fn reload_tls_statement() {
+    let sb = Sandbox::new();
+    let port = free_port();
+    let certs = common::certs_dir();
+    let (cert, key) = (sb.path("cert.pem"), sb.path("key.pem"));
+    std::fs::copy(certs.join("server-cert.pem"), &cert).expect("copy cert");
+    std::fs::copy(certs.join("server-key.pem"), &key).expect("copy key");
+    sb.config(&format!(
+        "    listen = 127.0.0.1:{port}:mysql\n    ssl_cert = {}\n    ssl_key = {}\n",
+        cert.display(),
+        key.display()
+    ));
+    let daemon = Daemon::start(sb, &[]);
+    let mut conn = connect(port).await;
+    assert_eq!(
+        render(&mut conn, "RELOAD TLS").await,
+        "> RELOAD TLS\nQuery OK, 0 rows affected\n"
+    );
+    std::fs::write(&key, "not a key").expect("break the key");
+    let out = render(&mut conn, "RELOAD TLS").await;
+    assert!(
+        out.starts_with(
+            "> RELOAD TLS\nERROR 1064: TLS reload failed, keeping the previous TLS context: "
+        ),
+        "{out}"
+    );
+    assert_eq!(render(&mut conn, "SELECT 1").await, "> SELECT 1\n1\n1\n");
+    let _ = conn.disconnect().await;
+    drop(daemon);
+}
