@@ -59,7 +59,11 @@ impl SqlService {
             check_writable(session)?;
         }
         let one = |r: Result<Outcome, QueryError>| r.map(|o| vec![o]);
+        // What the statement reads of its session (the pending writes stay out of
+        // the copy: nothing reads them but the write path, which gets `session`).
+        let txn = session.txn.take();
         let snapshot = session.clone();
+        session.txn = txn;
         let ctx = self.ctx(&snapshot);
         match stmt {
             Statement::Select(s) if s.from.is_empty() => one(select::run(&ctx, s)),
