@@ -21,7 +21,8 @@
 //!
 //! Every write builds a small immutable segment and publishes a new snapshot (an
 //! `Arc` swap), so it is visible to the next reader at once; segments of one size
-//! class are merged in the background of the write path (tiered, logarithmic).
+//! class are merged (tiered, logarithmic): small merges inside the write, large
+//! ones on a background thread that swaps its result in under the writer lock.
 
 mod index;
 mod query;

@@ -149,6 +149,16 @@ fn morphology_and_exact_forms() {
     assert_eq!(ids(&t, "=running"), vec![1]);
     assert_eq!(ids(&t, "=dog"), vec![2]);
     assert_eq!(ids(&t, "\"run dog\""), vec![1, 2]);
+    let prefixed = table_with(
+        TableSettings {
+            morphology: "stem_en".into(),
+            min_prefix_len: 2,
+            ..TableSettings::default()
+        },
+        &[(1, "running dogs", ""), (2, "run dog", ""), (3, "runs", "")],
+    );
+    assert_eq!(ids(&prefixed, "runn*"), vec![1]);
+    assert_eq!(ids(&prefixed, "ru*"), vec![1, 2, 3]);
     let m = t.reader();
     let res = m.search("running =dogs", &MatchOptions::default()).unwrap();
     assert_eq!(

@@ -6,6 +6,7 @@ use super::ast::{Keyword, Node, PhraseKind};
 use super::bind::Lookup;
 use super::doclist::{DocList, QHit};
 use crate::engine::index::{hit_field, hit_pos, Bits, Segment};
+use crate::engine::tokenizer::EXACT_MARK;
 
 /// One segment as a query sees it.
 pub struct SegCtx<'a> {
@@ -19,7 +20,14 @@ pub struct SegCtx<'a> {
 pub fn resolve(seg: &Segment, lookup: &Lookup) -> Vec<usize> {
     match lookup {
         Lookup::Term(t) => seg.find(t).into_iter().collect(),
-        Lookup::Prefix(p) => seg.prefix_range(p).collect(),
+        Lookup::Prefix(p) => {
+            // Original word forms too (indexed with morphology), so `runn*` finds
+            // "running" even though its stem is "run".
+            let exact = format!("{EXACT_MARK}{p}");
+            seg.prefix_range(p)
+                .chain(seg.prefix_range(&exact))
+                .collect()
+        }
         Lookup::Infix(s) => seg.infix_terms(s),
         Lookup::Suffix(s) => seg
             .infix_terms(s)
