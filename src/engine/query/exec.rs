@@ -195,13 +195,13 @@ fn phrase(words: &[Keyword], lists: &[DocList]) -> DocList {
         found.clear();
         for h0 in slices[0] {
             let all = words.iter().zip(slices).all(|(w, hits)| {
-                let target = h0.hit + (w.offset - base_off);
+                let target = h0.hit.wrapping_add(w.offset.saturating_sub(base_off));
                 hits.binary_search_by_key(&target, |h| h.hit).is_ok()
             });
             if all {
                 for w in words {
                     found.push(QHit {
-                        hit: h0.hit + (w.offset - base_off),
+                        hit: h0.hit.wrapping_add(w.offset.saturating_sub(base_off)),
                         kw: w.id as u32,
                     });
                 }
