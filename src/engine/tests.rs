@@ -521,3 +521,65 @@ fn background_merges_keep_deletes_and_updates() {
     let ordered: Vec<u64> = r.docs().map(|d| d.id).take(3).collect();
     assert_eq!(ordered, vec![1, 2, 3]);
 }
+
+/// Random queries built from operator fragments: each gives a result or an error,
+/// never a panic.
+#[test]
+fn random_queries_never_panic() {
+    let t = corpus();
+    let r = t.reader();
+    let parts = [
+        "hello",
+        "world",
+        "fox",
+        " ",
+        "\"",
+        "(",
+        ")",
+        "|",
+        "-",
+        "!",
+        "@title",
+        "@!body",
+        "@(title,body)",
+        "@*",
+        "@nope",
+        "~2",
+        "/2",
+        "/0.5",
+        "*",
+        "he*",
+        "*ll*",
+        "=",
+        "^",
+        "$",
+        "\\",
+        "NEAR/2",
+        "NOTNEAR/1",
+        "MAYBE",
+        "[3]",
+        "ж",
+        "0",
+        ".",
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..5000 {
+        let mut q = String::new();
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let len = (state % 9) as usize;
+        for k in 0..len {
+            q.push_str(parts[((state >> (k * 6)) % parts.len() as u64) as usize]);
+        }
+        for ranker in [Ranker::ProximityBm25, Ranker::Sph04, Ranker::Matchany] {
+            let opts = MatchOptions {
+                ranker,
+                ..MatchOptions::default()
+            };
+            if let Ok(m) = r.search(&q, &opts) {
+                assert!(m.hits.iter().all(|h| (1..=5).contains(&h.doc.id)), "{q}");
+            }
+        }
+    }
+}
