@@ -149,6 +149,15 @@ fn morphology_and_exact_forms() {
     assert_eq!(ids(&t, "=running"), vec![1]);
     assert_eq!(ids(&t, "=dog"), vec![2]);
     assert_eq!(ids(&t, "\"run dog\""), vec![1, 2]);
+    let forms = t.keywords("The Running, dogs!");
+    let pairs: Vec<(u32, &str, &str)> = forms
+        .iter()
+        .map(|k| (k.qpos, k.tokenized.as_str(), k.normalized.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![(1, "the", "the"), (2, "running", "run"), (3, "dogs", "dog")]
+    );
     let prefixed = table_with(
         TableSettings {
             morphology: "stem_en".into(),

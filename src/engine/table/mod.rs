@@ -9,7 +9,9 @@ pub use reader::Reader;
 
 use super::index::SegmentBuilder;
 use super::tokenizer::Tokenizer;
-use super::types::{Attr, AttrValue, Document, EngineError, Schema, TableSettings, WriteMode};
+use super::types::{
+    Attr, AttrValue, Document, EngineError, KeywordForm, Schema, TableSettings, WriteMode,
+};
 use merger::{Shared, WriterState};
 use snapshot::{AttrStore, SegView, Snapshot};
 use std::collections::HashSet;
@@ -196,6 +198,22 @@ impl Table {
             view.attrs = Arc::new(view.attrs.map_rows(f));
         }
         self.publish(next);
+    }
+
+    /// How the table's tokenizer splits and normalizes a text (`CALL KEYWORDS`):
+    /// stopwords and words shorter than `min_word_len` are left out.
+    pub fn keywords(&self, text: &str) -> Vec<KeywordForm> {
+        let mut out = Vec::new();
+        self.tok.split(text, |word, pos| {
+            if let Some(normalized) = self.tok.normalize(word) {
+                out.push(KeywordForm {
+                    qpos: pos,
+                    tokenized: word.to_string(),
+                    normalized,
+                });
+            }
+        });
+        out
     }
 
     /// A consistent read view: later writes do not change it.
