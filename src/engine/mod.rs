@@ -36,7 +36,7 @@ mod bench;
 #[cfg(test)]
 mod tests;
 
-pub use table::{Reader, Table};
+pub use table::{Reader, Table, MAX_FIELDS};
 pub use types::*;
 
 use std::collections::BTreeMap;

@@ -386,6 +386,16 @@ fn catalog() {
         ..TableSettings::default()
     };
     assert!(c.create("x", Schema::default(), bad, false).is_err());
+    let wide = Schema {
+        fields: (0..300).map(|i| field(&format!("f{i}"))).collect(),
+        attrs: vec![],
+    };
+    assert_eq!(
+        c.create("wide", wide, TableSettings::default(), false)
+            .unwrap_err()
+            .0,
+        "too many full-text fields (300, max 256)"
+    );
     assert!(c.drop_table("ABC", false).unwrap());
     assert!(!c.drop_table("abc", true).unwrap());
     assert!(c.get("abc").is_none());

@@ -17,6 +17,9 @@ use snapshot::{AttrStore, SegView, Snapshot};
 use std::collections::HashSet;
 use std::sync::{Arc, MutexGuard};
 
+/// Most full-text fields a table may have (hits keep the field in 8 bits).
+pub const MAX_FIELDS: usize = 256;
+
 /// One table.
 pub struct Table {
     name: String,
@@ -28,6 +31,12 @@ pub struct Table {
 impl Table {
     /// A new empty table; fails when the settings are invalid.
     pub fn new(name: &str, schema: Schema, settings: TableSettings) -> Result<Table, EngineError> {
+        if schema.fields.len() > MAX_FIELDS {
+            return Err(EngineError(format!(
+                "too many full-text fields ({}, max {MAX_FIELDS})",
+                schema.fields.len()
+            )));
+        }
         let tok = Tokenizer::new(&settings)?;
         Ok(Table {
             name: name.to_string(),
