@@ -27,6 +27,7 @@
 mod index;
 mod query;
 mod rank;
+mod storage;
 mod table;
 mod tokenizer;
 mod types;
@@ -36,6 +37,7 @@ mod bench;
 #[cfg(test)]
 mod tests;
 
+pub use storage::{LogOp, MemoryStorage, NoStorage, Storage};
 pub use table::{Reader, Table, MAX_FIELDS};
 pub use types::*;
 
@@ -43,15 +45,29 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 /// The tables of a daemon.
-#[derive(Default)]
 pub struct Catalog {
     tables: RwLock<BTreeMap<String, Arc<Table>>>,
+    storage: Arc<dyn Storage>,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Catalog::with_storage(Arc::new(NoStorage))
+    }
 }
 
 impl Catalog {
     /// An empty catalog kept in memory.
     pub fn new() -> Catalog {
         Catalog::default()
+    }
+
+    /// An empty catalog whose tables log their changes to `storage`.
+    pub fn with_storage(storage: Arc<dyn Storage>) -> Catalog {
+        Catalog {
+            tables: RwLock::new(BTreeMap::new()),
+            storage,
+        }
     }
 
     /// Creates a table. With `if_not_exists`, an existing table is left alone and
@@ -71,7 +87,7 @@ impl Catalog {
             }
             return Err(EngineError(format!("table '{key}' already exists")));
         }
-        let table = Table::new(&key, schema, settings)?;
+        let table = Table::with_storage(&key, schema, settings, self.storage.clone())?;
         tables.insert(key, Arc::new(table));
         Ok(true)
     }

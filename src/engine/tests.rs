@@ -602,3 +602,67 @@ fn random_queries_never_panic() {
         }
     }
 }
+
+#[test]
+fn changes_are_logged_with_assigned_ids_and_a_failed_log_aborts() {
+    let log = Arc::new(MemoryStorage::default());
+    let c = Catalog::with_storage(log.clone());
+    let schema = Schema {
+        fields: vec![field("title")],
+        attrs: vec![],
+    };
+    c.create("t", schema, TableSettings::default(), false)
+        .unwrap();
+    let t = c.get("t").unwrap();
+    let doc = Document {
+        id: 0,
+        fields: vec!["hi".into()],
+        attrs: vec![],
+    };
+    t.write(vec![doc.clone()], WriteMode::Insert).unwrap();
+    t.delete(&[1, 5]);
+    t.delete(&[5]);
+    let logged = Document { id: 1, ..doc };
+    assert_eq!(
+        log.entries(),
+        vec![
+            (
+                "t".to_string(),
+                LogOp::Write {
+                    docs: vec![logged],
+                    mode: WriteMode::Insert
+                }
+            ),
+            ("t".to_string(), LogOp::Delete(vec![1, 5])),
+        ]
+    );
+
+    struct Refusing;
+    impl Storage for Refusing {
+        fn append(&self, _: &str, _: &LogOp) -> Result<(), EngineError> {
+            Err(EngineError::new("disk full"))
+        }
+    }
+    let c = Catalog::with_storage(Arc::new(Refusing));
+    c.create(
+        "r",
+        Schema {
+            fields: vec![field("title")],
+            attrs: vec![],
+        },
+        TableSettings::default(),
+        false,
+    )
+    .unwrap();
+    let r = c.get("r").unwrap();
+    let doc = Document {
+        id: 3,
+        fields: vec!["hi".into()],
+        attrs: vec![],
+    };
+    assert_eq!(
+        r.write(vec![doc], WriteMode::Insert).unwrap_err().0,
+        "disk full"
+    );
+    assert!(r.reader().is_empty());
+}
