@@ -41,6 +41,8 @@ pub enum Statement {
     Delete(Delete),
     /// `RELOAD TLS`.
     ReloadTls,
+    /// `CALL name(args)` (`CALL KEYWORDS`).
+    Call(Call),
 }
 
 /// `SELECT`, with or without `FROM`.

@@ -128,6 +128,10 @@ fn table_statements_round_trip() {
         "ALTER TABLE t DROP COLUMN n"
     );
     assert_eq!(round_trip("reload tls"), "RELOAD TLS");
+    assert_eq!(
+        round_trip("call keywords('a b', 't', 1 as stats)"),
+        "CALL KEYWORDS('a b', 't', 1 AS stats)"
+    );
 }
 
 #[test]

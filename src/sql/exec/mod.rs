@@ -6,6 +6,7 @@
 //! tables...), `status` (`SHOW STATUS` and the COM_STATISTICS line), `threads`
 //! (`SHOW THREADS`).
 
+mod call;
 mod ddl;
 mod eval;
 mod options;
@@ -90,6 +91,7 @@ impl SqlService {
             Statement::Update(u) => one(write::update(&ctx, u)),
             Statement::Delete(d) => one(write::delete(&ctx, session, d)),
             Statement::ReloadTls => one(self.reload_tls()),
+            Statement::Call(c) => one(call::run(&ctx, c)),
         }
     }
 

@@ -54,6 +54,19 @@ pub(super) fn statement(f: &mut Formatter<'_>, stmt: &Statement) -> fmt::Result 
             write!(f, " WHERE {}", d.filter)
         }
         Statement::ReloadTls => f.write_str("RELOAD TLS"),
+        Statement::Call(c) => {
+            write!(f, "CALL {}(", c.name)?;
+            for (i, a) in c.args.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{}", a.value)?;
+                if let Some(o) = &a.option {
+                    write!(f, " AS {}", Ident(o))?;
+                }
+            }
+            f.write_char(')')
+        }
         other => other.fmt(f),
     }
 }
