@@ -118,6 +118,7 @@ fn table_statements_round_trip() {
     );
     assert_eq!(round_trip("truncate table t"), "TRUNCATE TABLE t");
     assert_eq!(round_trip("desc t"), "DESCRIBE t");
+    assert_eq!(round_trip("desc t like 'a%'"), "DESCRIBE t LIKE 'a%'");
     assert_eq!(round_trip("show create table t"), "SHOW CREATE TABLE t");
     assert_eq!(
         round_trip("alter table t add column n bigint"),

@@ -85,7 +85,7 @@ impl SqlService {
             Statement::CreateTable(c) => one(ddl::create(&ctx, c)),
             Statement::DropTable { name, if_exists } => one(ddl::drop(&ctx, name, *if_exists)),
             Statement::Truncate(name) => one(ddl::truncate(&ctx, name)),
-            Statement::Describe(name) => one(ddl::describe(&ctx, name)),
+            Statement::Describe { table, like } => one(ddl::describe(&ctx, table, like.as_deref())),
             Statement::Alter(a) => one(ddl::alter(&ctx, a)),
             Statement::Insert(i) => one(write::insert(&ctx, session, i)),
             Statement::Update(u) => one(write::update(&ctx, u)),

@@ -17,7 +17,9 @@ impl Parser<'_> {
             "TRUNCATE" => self.truncate(),
             "DESC" | "DESCRIBE" => {
                 self.pos += 1;
-                Ok(Statement::Describe(self.name()?))
+                let table = self.name()?;
+                let like = self.opt_like()?;
+                Ok(Statement::Describe { table, like })
             }
             "ALTER" => self.alter().map(Statement::Alter),
             "INSERT" | "REPLACE" => self.insert().map(Statement::Insert),
