@@ -37,28 +37,35 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
     if !missing.is_empty() {
         return Err(unknown_table(&missing));
     }
-    let table = match select.from.as_slice() {
-        [one] => ctx
-            .state
-            .catalog
-            .get(one)
-            .ok_or_else(|| unknown_table(&select.from))?,
-        _ => {
-            return Err(QueryError::new(
-                "searching several tables in one SELECT is not supported",
-            ))
-        }
+    let tables: Vec<_> = select
+        .from
+        .iter()
+        .filter_map(|n| ctx.state.catalog.get(n))
+        .collect();
+    let readers: Vec<Reader> = tables.iter().map(|t| t.reader()).collect();
+    let Some(first) = readers.first() else {
+        return Err(unknown_table(&select.from));
     };
-    let reader = table.reader();
-    let schema = reader.schema().clone();
+    let schema = first.schema().clone();
     let opts = QueryOptions::parse(&select.options, &schema)?;
     let env = Env {
         ctx,
         schema: &schema,
         aliases: aliases(&select.items),
     };
-    check_select(&env, table.name(), select)?;
-    let (rows, keywords) = matching_rows(&reader, &env, select.filter.as_ref(), &opts)?;
+    let mut rows = Vec::new();
+    let mut keywords: Keywords = None;
+    for (table, reader) in tables.iter().zip(&readers) {
+        let table_env = Env {
+            ctx,
+            schema: reader.schema(),
+            aliases: env.aliases.clone(),
+        };
+        check_select(&table_env, table.name(), select)?;
+        let (found, stats) = matching_rows(reader, &env, select.filter.as_ref(), &opts)?;
+        rows.extend(found);
+        keywords = merge_keywords(keywords, stats);
+    }
     let query = Query {
         env: &env,
         select,
@@ -152,6 +159,23 @@ fn match_query(e: &Expr) -> Option<Result<String, QueryError>> {
 
 type Keywords = Option<Vec<KeywordStat>>;
 
+/// Keyword statistics over several tables: counts of the same keyword add up.
+fn merge_keywords(into: Keywords, more: Keywords) -> Keywords {
+    let Some(mut acc) = into else {
+        return more;
+    };
+    for k in more.unwrap_or_default() {
+        match acc.iter_mut().find(|a| a.keyword == k.keyword) {
+            Some(a) => {
+                a.docs += k.docs;
+                a.hits += k.hits;
+            }
+            None => acc.push(k),
+        }
+    }
+    Some(acc)
+}
+
 /// The rows that pass `WHERE`: the engine matches `MATCH()`, the rest is
 /// evaluated here. Applies `cutoff`.
 pub fn matching_rows<'r>(
@@ -184,12 +208,20 @@ pub fn matching_rows<'r>(
                 .map(|h| Row {
                     doc: h.doc,
                     weight: h.weight,
+                    schema: reader.schema(),
                 })
                 .collect::<Vec<_>>();
             (rows, Some(m.keywords))
         }
         None => (
-            reader.docs().map(|doc| Row { doc, weight: 1 }).collect(),
+            reader
+                .docs()
+                .map(|doc| Row {
+                    doc,
+                    weight: 1,
+                    schema: reader.schema(),
+                })
+                .collect(),
             None,
         ),
     };
@@ -304,6 +336,7 @@ impl Query<'_> {
                 fields: &blank_fields,
             },
             weight: 0,
+            schema: self.env.schema,
         };
         let groups = if grouped {
             let mut g = self.group(rows, &s.group_by)?;
@@ -525,6 +558,7 @@ impl Query<'_> {
                 fields: &[],
             },
             weight: 0,
+            schema: self.env.schema,
         };
         let groups = self.group(rows, &keys)?;
         let env = self.env;

@@ -20,6 +20,8 @@ pub struct Row<'a> {
     pub doc: DocRef<'a>,
     /// Its full-text weight (1 without `MATCH`).
     pub weight: i64,
+    /// The schema of the table it comes from.
+    pub schema: &'a Schema,
 }
 
 /// What a group's aggregates are computed over.
@@ -224,7 +226,8 @@ impl Env<'_> {
         if path.is_none() && head.eq_ignore_ascii_case("id") {
             return Ok(Val::Int(row.doc.id as i64));
         }
-        if let Some(i) = self.schema.attr_index(head) {
+        let schema = row.schema;
+        if let Some(i) = schema.attr_index(head) {
             let v = row
                 .doc
                 .attrs
@@ -240,7 +243,7 @@ impl Env<'_> {
             });
         }
         if path.is_none() {
-            if let Some(i) = self.schema.field_index(head) {
+            if let Some(i) = schema.field_index(head) {
                 return Ok(Val::Str(row.doc.fields.get(i).cloned().unwrap_or_default()));
             }
         }
