@@ -28,20 +28,7 @@ pub struct SearchResult {
 /// Runs a `SELECT` with `FROM`.
 pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
     let started = Instant::now();
-    let missing: Vec<String> = select
-        .from
-        .iter()
-        .filter(|n| ctx.state.catalog.get(n).is_none())
-        .cloned()
-        .collect();
-    if !missing.is_empty() {
-        return Err(unknown_table(&missing));
-    }
-    let tables: Vec<_> = select
-        .from
-        .iter()
-        .filter_map(|n| ctx.state.catalog.get(n))
-        .collect();
+    let tables = tables(ctx, &select.from)?;
     let readers: Vec<Reader> = tables.iter().map(|t| t.reader()).collect();
     let Some(first) = readers.first() else {
         return Err(unknown_table(&select.from));
@@ -66,13 +53,25 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
         rows.extend(found);
         keywords = merge_keywords(keywords, stats);
     }
+    finish(&env, select, rows, keywords, &opts, started)
+}
+
+/// Sorts, groups, pages and projects the matches; adds the facets and the meta.
+fn finish(
+    env: &Env<'_>,
+    select: &Select,
+    rows: Vec<Row<'_>>,
+    keywords: Keywords,
+    opts: &QueryOptions,
+    started: Instant,
+) -> Result<SearchResult, QueryError> {
     let query = Query {
-        env: &env,
+        env,
         select,
         matched: keywords.is_some(),
     };
-    let rows = base_sort(&env, rows, &select.within_group, query.matched)?;
-    let main = query.main_set(&rows, &opts)?;
+    let rows = base_sort(env, rows, &select.within_group, query.matched)?;
+    let main = query.main_set(&rows, opts)?;
     let mut outcomes = vec![main.outcome];
     for facet in &select.facets {
         outcomes.push(query.facet(&rows, facet)?);
@@ -84,6 +83,25 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
         keywords.as_deref().unwrap_or(&[]),
     );
     Ok(SearchResult { outcomes, meta })
+}
+
+/// The tables after `FROM`, or upstream's error naming the missing ones.
+fn tables(
+    ctx: &Ctx<'_>,
+    names: &[String],
+) -> Result<Vec<std::sync::Arc<crate::engine::Table>>, QueryError> {
+    let missing: Vec<String> = names
+        .iter()
+        .filter(|n| ctx.state.catalog.get(n).is_none())
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(unknown_table(&missing));
+    }
+    Ok(names
+        .iter()
+        .filter_map(|n| ctx.state.catalog.get(n))
+        .collect())
 }
 
 /// Refuses unknown columns before any row is read (so an empty result does not
