@@ -140,6 +140,11 @@ impl Env<'_> {
         Ok(match e {
             Expr::Ident(name) => return self.column(name, row, group, depth),
             Expr::Star => Val::Int(1),
+            Expr::UserVar(name) => match self.ctx.session.user_vars.get(&name.to_ascii_lowercase())
+            {
+                Some(set) => Val::Mva(set.clone()),
+                None => Val::Null,
+            },
             Expr::CountDistinct(inner) => {
                 let Some(g) = group else {
                     return Ok(Val::Int(1));
@@ -168,7 +173,13 @@ impl Env<'_> {
                 negated,
             } => {
                 let (quant, l) = self.quantified(expr, &ev)?;
-                let cands = list.iter().map(&ev).collect::<Result<Vec<_>, _>>()?;
+                let mut cands = Vec::with_capacity(list.len());
+                for item in list {
+                    match ev(item)? {
+                        Val::Mva(set) => cands.extend(set.into_iter().map(Val::Int)),
+                        v => cands.push(v),
+                    }
+                }
                 let hit = quant.test(&l, |x| cands.iter().any(|c| equal(x, c)));
                 Val::Int(i64::from(hit != *negated))
             }
