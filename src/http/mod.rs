@@ -1,28 +1,47 @@
 //! HTTP/1.1 JSON front end (hyper) over a plain or TLS stream.
+//!
+//! Each JSON request is translated into SphinxQL text by pure functions
+//! ([`search`], [`write`], [`query`]), run through [`Service::query`], and the results
+//! are shaped into upstream Manticore's JSON answers. Every error kind maps to one
+//! status and body in [`errors`].
 
+mod body;
+mod bulk;
+mod cells;
+mod cli;
+pub mod errors;
+mod handlers;
+mod highlight;
+mod ojson;
+pub mod query;
 mod response;
 mod routes;
+pub mod search;
+mod search_reply;
+mod source;
+mod sqlapi;
+pub mod sqltext;
 pub mod urlencoded;
+pub mod write;
 
 use std::sync::Arc;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
-use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 
 use crate::net::{BoxStream, Shutdown};
-use crate::service::{ConnectionGuard, Service};
-use response::Body;
+use crate::service::{ConnectionGuard, Outcome, QueryError, Service, Session};
 
 /// One HTTP connection's context.
 pub struct HttpConn {
+    /// What runs the statements.
     pub service: Arc<dyn Service>,
+    /// The connection's registry entry.
     pub guard: ConnectionGuard,
+    /// The listener is `_readonly`: writes are refused.
     pub readonly: bool,
+    /// Daemon shutdown signal.
     pub shutdown: Shutdown,
 }
 
@@ -42,6 +61,21 @@ impl HttpShared {
             t.state = state.to_string();
             t.info = info.to_string();
         });
+    }
+
+    /// A fresh session for one request.
+    fn session(&self) -> Session {
+        let mut session = Session::new(self.guard_id, self.proto.clone());
+        session.readonly = self.readonly;
+        session
+    }
+
+    /// Runs SphinxQL text, showing it in `SHOW THREADS` meanwhile.
+    fn run(&self, session: &mut Session, sql: &str) -> Vec<Result<Outcome, QueryError>> {
+        self.update_thread("query", sql);
+        let results = self.service.query(session, sql);
+        self.update_thread("idle", "");
+        results
     }
 }
 
@@ -84,24 +118,11 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
     }
 }
 
-/// Reads a whole request body, refusing one over `limit` bytes with 413.
-pub(crate) async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, Response<Body>> {
-    match Limited::new(body, limit).collect().await {
-        Ok(c) => Ok(c.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(response::error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("request body exceeds max_packet_size ({limit} bytes)"),
-        )),
-        Err(e) => Err(response::error(
-            StatusCode::BAD_REQUEST,
-            &format!("failed to read request body: {e}"),
-        )),
-    }
-}
-
 /// A 503 `maxed out` reply for a connection over the limit, then close.
 pub async fn reply_maxed_out(stream: BoxStream, message: &str) {
-    let body = serde_json::json!({ "error": message }).to_string();
+    let body = errors::ApiError::new(errors::Kind::MaxedOut, message)
+        .plain_json()
+        .render();
     let reply = format!(
         "HTTP/1.1 503 Service Unavailable\r\nServer: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
         crate::version::SERVER,

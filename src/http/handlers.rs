@@ -1,0 +1,90 @@
+//! The JSON endpoints: `/search`, the single writes and `/bulk`.
+
+use std::time::Instant;
+
+use hyper::{Response, StatusCode};
+use serde_json::Value as Json;
+
+use super::errors::ApiError;
+use super::response::{self, Body};
+use super::routes::Req;
+use super::search_reply::{self, Presentation};
+use super::write::{self, Action};
+use super::{bulk, cells, search, HttpShared};
+
+fn parse_json(body: &[u8]) -> Result<Json, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::parse(format!("invalid JSON in request body: {e}")))
+}
+
+/// `/search` and `/json/search`.
+pub fn search(r: Req, shared: &HttpShared) -> Response<Body> {
+    let plan = match parse_json(&r.body).and_then(|j| search::plan(&j)) {
+        Ok(p) => p,
+        Err(e) => return e.plain(),
+    };
+    let start = Instant::now();
+    let mut session = shared.session();
+    let schema = shared
+        .run(&mut session, &format!("DESCRIBE {}", plan.table))
+        .into_iter()
+        .next()
+        .and_then(Result::ok)
+        .map(|o| cells::schema(&o))
+        .unwrap_or_default();
+    let results = shared.run(&mut session, &plan.sql);
+    let took = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let p = Presentation {
+        schema,
+        source: plan.source.clone(),
+        highlight: plan.highlight.as_ref(),
+        words: &plan.words,
+        aggs: &plan.aggs,
+    };
+    match search_reply::shape(results, took, &p) {
+        Ok(j) => response::json(StatusCode::OK, j.render()),
+        Err(e) => e.with_table(&plan.table).plain(),
+    }
+}
+
+/// `/insert`, `/create`, `/replace`, `/index`, `/update`, `/delete`.
+pub fn write(action: Action, r: Req, shared: &HttpShared) -> Response<Body> {
+    let op = match parse_json(&r.body).and_then(|j| write::plan(action, &j)) {
+        Ok(op) => op,
+        Err(e) => return e.typed(),
+    };
+    let mut session = shared.session();
+    let result = shared
+        .run(&mut session, &op.sql)
+        .into_iter()
+        .last()
+        .unwrap_or_else(|| Err(crate::service::QueryError::new("no result")));
+    match write::reply(&op, result, "id") {
+        Ok((status, j)) => response::json(status, j.render()),
+        Err(e) => e.typed(),
+    }
+}
+
+/// `/bulk`: NDJSON only.
+pub fn bulk(r: Req, shared: &HttpShared) -> Response<Body> {
+    if !r
+        .content_type
+        .to_ascii_lowercase()
+        .contains("application/x-ndjson")
+    {
+        return ApiError::illegal("Content-Type must be application/x-ndjson").typed();
+    }
+    let text = match std::str::from_utf8(&r.body) {
+        Ok(t) => t,
+        Err(_) => return ApiError::parse("request body is not valid UTF-8").typed(),
+    };
+    let mut session = shared.session();
+    let (status, j) = bulk::run(text, |sql| {
+        shared
+            .run(&mut session, sql)
+            .into_iter()
+            .last()
+            .unwrap_or_else(|| Err(crate::service::QueryError::new("no result")))
+    });
+    response::json(status, j.render())
+}

@@ -1,0 +1,73 @@
+use super::*;
+use serde_json::json;
+
+fn sql(body: Json) -> String {
+    plan(&body).unwrap().sql
+}
+
+#[test]
+fn minimal_search() {
+    assert_eq!(
+        sql(json!({"table": "t"})),
+        "SELECT *, WEIGHT() FROM t LIMIT 0,20; SHOW META"
+    );
+    assert_eq!(
+        sql(json!({"index": "t", "query": {"match_all": {}}, "size": 5, "from": 10})),
+        "SELECT *, WEIGHT() FROM t LIMIT 10,5; SHOW META"
+    );
+}
+
+#[test]
+fn full_search() {
+    let body = json!({
+        "table": "products",
+        "query": {"bool": {"must": [{"match": {"title": "it's"}}, {"range": {"price": {"lte": 10}}}]}},
+        "sort": [{"price": "desc"}, "_score", {"id": {"order": "asc"}}],
+        "limit": 3,
+        "offset": 1,
+        "max_matches": 50,
+        "options": {"ranker": "bm25", "field_weights": {"title": 10, "body": 2}, "cutoff": 100},
+        "aggs": {"by_tag": {"terms": {"field": "tag", "size": 4}}}
+    });
+    assert_eq!(
+        sql(body),
+        "SELECT *, WEIGHT() FROM products WHERE MATCH('@title (it\\\\\\'s)') AND price<=10 \
+         ORDER BY price DESC, WEIGHT() DESC, id ASC LIMIT 1,3 OPTION max_matches=50, \
+         cutoff=100, field_weights=(body=2, title=10), ranker=bm25; SHOW META; \
+         SELECT tag, COUNT(*) FROM products WHERE MATCH('@title (it\\\\\\'s)') AND price<=10 \
+         GROUP BY tag ORDER BY COUNT(*) DESC LIMIT 4"
+    );
+}
+
+#[test]
+fn expression_ranker_is_quoted() {
+    let s = sql(json!({"table": "t", "options": {"ranker": "expr('sum(lcs)*1000')"}}));
+    assert!(s.contains("OPTION ranker=expr('sum(lcs)*1000')"), "{s}");
+}
+
+#[test]
+fn keeps_aggregation_names() {
+    let p = plan(&json!({"table": "t", "aggs": {"a": {"terms": {"field": "x"}}}})).unwrap();
+    assert_eq!(p.aggs, vec![("a".to_string(), "x".to_string())]);
+    assert!(p
+        .sql
+        .ends_with("GROUP BY x ORDER BY COUNT(*) DESC LIMIT 20"));
+}
+
+#[test]
+fn refuses_bad_requests() {
+    for body in [
+        json!([1]),
+        json!({}),
+        json!({"table": "t x"}),
+        json!({"table": "t", "limit": -1}),
+        json!({"table": "t", "limit": "5"}),
+        json!({"table": "t", "sort": [{"a": "up"}]}),
+        json!({"table": "t", "sort": [1]}),
+        json!({"table": "t", "options": {"ranker": "x; drop"}}),
+        json!({"table": "t", "aggs": {"a": {"avg": {"field": "x"}}}}),
+        json!({"table": "t", "query": {"bogus": 1}}),
+    ] {
+        assert!(plan(&body).is_err(), "{body}");
+    }
+}
