@@ -2,19 +2,38 @@
 
 use std::io::Read;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
+use bytes::{Bytes, BytesMut};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
 use super::errors::{ApiError, Kind};
 
-/// Reads a whole body, refusing one over `limit` bytes.
-pub async fn read(body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
-    match Limited::new(body, limit).collect().await {
-        Ok(c) => Ok(c.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large(limit)),
-        Err(e) => Err(ApiError::parse(format!("failed to read request body: {e}"))),
+/// How much of an over-long body is read and thrown away so that the connection
+/// stays in step for the next request; past this the connection is given up.
+const DRAIN_CAP: usize = 64 * 1024 * 1024;
+
+/// Reads a whole body, refusing one over `limit` bytes (the rest of such a body is
+/// drained, up to a cap, so the reply reaches the client and keep-alive survives).
+pub async fn read(mut body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
+    let mut out = BytesMut::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|e| ApiError::parse(format!("failed to read request body: {e}")))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= limit {
+            out.extend_from_slice(&data);
+        } else if seen > limit.saturating_add(DRAIN_CAP) {
+            break;
+        }
     }
+    if seen > limit {
+        return Err(too_large(limit));
+    }
+    Ok(out.freeze())
 }
 
 fn too_large(limit: usize) -> ApiError {

@@ -126,9 +126,9 @@ pub fn parse_statement(text: &str) -> Result<Statement, ParseError> {
 /// Keywords that can never name a column in an expression (the rest, such as
 /// `META` or `STATUS`, are keywords only where a statement expects them).
 const RESERVED: &[&str] = &[
-    "AND", "AS", "BETWEEN", "BY", "DESC", "DISTINCT", "DIV", "FACET", "FROM", "GROUP",
-    "HAVING", "IN", "LIKE", "LIMIT", "MOD", "NOT", "OFFSET", "OPTION", "OR", "ORDER",
-    "SELECT", "WHERE", "WITHIN",
+    "AND", "AS", "BETWEEN", "BY", "DESC", "DISTINCT", "DIV", "FACET", "FROM", "GROUP", "HAVING",
+    "IN", "LIKE", "LIMIT", "MOD", "NOT", "OFFSET", "OPTION", "OR", "ORDER", "SELECT", "WHERE",
+    "WITHIN",
 ];
 
 /// Whether `word` is reserved in expressions (case-insensitive).

@@ -340,7 +340,13 @@ fn select_from_clauses() {
     assert_eq!(s.items[1].alias.as_deref(), Some("p"));
     assert_eq!(s.group_by, vec![Expr::Ident("tag".into())]);
     assert!(s.order_by[0].desc);
-    assert_eq!(s.limit, Some(Limit { offset: 0, count: 2 }));
+    assert_eq!(
+        s.limit,
+        Some(Limit {
+            offset: 0,
+            count: 2
+        })
+    );
     assert_eq!(s.options[0].name, "max_matches");
 }
 
@@ -350,7 +356,9 @@ fn in_between_and_json_paths() {
     let Some(Expr::Binary { left, right, .. }) = s.filter else {
         panic!("no AND");
     };
-    assert!(matches!(*left, Expr::In { negated: true, ref expr, .. } if **expr == Expr::Ident("meta.a.b".into())));
+    assert!(
+        matches!(*left, Expr::In { negated: true, ref expr, .. } if **expr == Expr::Ident("meta.a.b".into()))
+    );
     assert!(matches!(*right, Expr::Between { negated: false, .. }));
 }
 
@@ -372,6 +380,10 @@ fn table_statement_errors() {
 
 #[test]
 fn deep_nesting_is_refused() {
-    let text = format!("select * from t where {}1{}", "(".repeat(200), ")".repeat(200));
+    let text = format!(
+        "select * from t where {}1{}",
+        "(".repeat(200),
+        ")".repeat(200)
+    );
     assert!(err(&text).contains("nested too deeply"));
 }

@@ -193,7 +193,11 @@ impl Display for Expr {
                 negated,
             } => {
                 write_operand(f, expr, 5, false)?;
-                f.write_str(if *negated { " NOT BETWEEN " } else { " BETWEEN " })?;
+                f.write_str(if *negated {
+                    " NOT BETWEEN "
+                } else {
+                    " BETWEEN "
+                })?;
                 write_operand(f, low, 5, false)?;
                 f.write_str(" AND ")?;
                 write_operand(f, high, 5, false)

@@ -112,7 +112,10 @@ fn table_statements_round_trip() {
         "CREATE TABLE IF NOT EXISTS t (title text, body text indexed, tag string, price int, \
          tags multi, ids multi64) morphology = 'stem_en' min_word_len = '2'"
     );
-    assert_eq!(round_trip("drop table if exists t"), "DROP TABLE IF EXISTS t");
+    assert_eq!(
+        round_trip("drop table if exists t"),
+        "DROP TABLE IF EXISTS t"
+    );
     assert_eq!(round_trip("truncate table t"), "TRUNCATE TABLE t");
     assert_eq!(round_trip("desc t"), "DESCRIBE t");
     assert_eq!(round_trip("show create table t"), "SHOW CREATE TABLE t");

@@ -29,7 +29,10 @@ pub fn create(ctx: &Ctx<'_>, c: &CreateTable) -> Result<Outcome, QueryError> {
             continue;
         }
         if schema.field_index(&col.name).is_some() || schema.attr_index(&col.name).is_some() {
-            return Err(QueryError::new(format!("duplicate attribute name '{}'", col.name)));
+            return Err(QueryError::new(format!(
+                "duplicate attribute name '{}'",
+                col.name
+            )));
         }
         match column(col)? {
             Column::Field(f) => schema.fields.push(f),
@@ -112,9 +115,8 @@ fn settings(options: &[(String, String)]) -> Result<TableSettings, QueryError> {
 fn read_stopwords(files: &str) -> Result<Vec<String>, QueryError> {
     let mut words = Vec::new();
     for name in files.split([' ', ',']).filter(|n| !n.is_empty()) {
-        let text = std::fs::read_to_string(name).map_err(|e| {
-            QueryError::new(format!("failed to open stopwords file '{name}': {e}"))
-        })?;
+        let text = std::fs::read_to_string(name)
+            .map_err(|e| QueryError::new(format!("failed to open stopwords file '{name}': {e}")))?;
         words.extend(text.split_whitespace().map(str::to_lowercase));
     }
     Ok(words)

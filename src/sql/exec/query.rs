@@ -97,10 +97,12 @@ fn conjuncts(e: &Expr, out: &mut Vec<Expr>) {
 
 fn match_query(e: &Expr) -> Option<Result<String, QueryError>> {
     match e {
-        Expr::Call { name, args } if name.eq_ignore_ascii_case("MATCH") => Some(match args.as_slice() {
-            [Expr::Str(q)] => Ok(q.clone()),
-            _ => Err(QueryError::new("MATCH() argument must be a string")),
-        }),
+        Expr::Call { name, args } if name.eq_ignore_ascii_case("MATCH") => {
+            Some(match args.as_slice() {
+                [Expr::Str(q)] => Ok(q.clone()),
+                _ => Err(QueryError::new("MATCH() argument must be a string")),
+            })
+        }
         _ => None,
     }
 }
@@ -272,10 +274,18 @@ impl Query<'_> {
         })
     }
 
-    fn having<'a>(&self, groups: Vec<Grouped<'a>>, cond: &Expr) -> Result<Vec<Grouped<'a>>, QueryError> {
+    fn having<'a>(
+        &self,
+        groups: Vec<Grouped<'a>>,
+        cond: &Expr,
+    ) -> Result<Vec<Grouped<'a>>, QueryError> {
         let mut out = Vec::new();
         for g in groups {
-            if self.env.eval(cond, &g.members[0], Some(&as_group(&g, true)))?.truthy() {
+            if self
+                .env
+                .eval(cond, &g.members[0], Some(&as_group(&g, true)))?
+                .truthy()
+            {
                 out.push(g);
             }
         }
@@ -302,7 +312,11 @@ impl Query<'_> {
                 .map(|k| self.env.eval(k, row, None))
                 .collect::<Result<Vec<_>, _>>()?;
             for key_val in expand_mva(vals) {
-                let k: String = key_val.iter().map(group_key).collect::<Vec<_>>().join("\u{1}");
+                let k: String = key_val
+                    .iter()
+                    .map(group_key)
+                    .collect::<Vec<_>>()
+                    .join("\u{1}");
                 let slot = *index.entry(k).or_insert_with(|| {
                     groups.push(Grouped {
                         members: Vec::new(),
@@ -316,7 +330,12 @@ impl Query<'_> {
         Ok(groups)
     }
 
-    fn project(&self, items: &[SelectItem], page: &[Grouped<'_>], grouped: bool) -> Result<Outcome, QueryError> {
+    fn project(
+        &self,
+        items: &[SelectItem],
+        page: &[Grouped<'_>],
+        grouped: bool,
+    ) -> Result<Outcome, QueryError> {
         let schema = self.env.schema;
         let mut columns: Vec<Column> = Vec::new();
         let mut exprs: Vec<Expr> = Vec::new();
@@ -328,7 +347,10 @@ impl Query<'_> {
                 }
             } else {
                 let ty = self.static_type(&item.expr);
-                columns.push(Column::new(item.column_name(), ty.unwrap_or(ColumnType::String)));
+                columns.push(Column::new(
+                    item.column_name(),
+                    ty.unwrap_or(ColumnType::String),
+                ));
                 exprs.push(item.expr.clone());
             }
         }
@@ -342,9 +364,14 @@ impl Query<'_> {
             values.push(row);
         }
         for (i, col) in columns.iter_mut().enumerate() {
-            let fixed = matches!(&exprs[i], Expr::Ident(_)) || self.static_type(&exprs[i]).is_some();
+            let fixed =
+                matches!(&exprs[i], Expr::Ident(_)) || self.static_type(&exprs[i]).is_some();
             if !fixed {
-                if let Some(v) = values.iter().map(|r| &r[i]).find(|v| !matches!(v, Val::Null)) {
+                if let Some(v) = values
+                    .iter()
+                    .map(|r| &r[i])
+                    .find(|v| !matches!(v, Val::Null))
+                {
                     col.ty = v.column_type();
                 }
             }
@@ -376,7 +403,11 @@ impl Query<'_> {
         }
     }
 
-    fn facet(&self, rows: &[Row<'_>], facet: &crate::sql::ast::Facet) -> Result<Outcome, QueryError> {
+    fn facet(
+        &self,
+        rows: &[Row<'_>],
+        facet: &crate::sql::ast::Facet,
+    ) -> Result<Outcome, QueryError> {
         let keys = if facet.by.is_empty() {
             facet.items.iter().take(1).map(|i| i.expr.clone()).collect()
         } else {
@@ -416,7 +447,9 @@ fn as_group<'g, 'a>(g: &'g Grouped<'a>, grouped: bool) -> Group<'g, 'a> {
 
 /// The `LIMIT` window of a list.
 fn window<T>(items: &[T], limit: Limit) -> &[T] {
-    let start = usize::try_from(limit.offset).unwrap_or(usize::MAX).min(items.len());
+    let start = usize::try_from(limit.offset)
+        .unwrap_or(usize::MAX)
+        .min(items.len());
     let count = usize::try_from(limit.count).unwrap_or(usize::MAX);
     &items[start..start.saturating_add(count).min(items.len())]
 }
@@ -444,22 +477,42 @@ fn expand_mva(vals: Vec<Val>) -> Vec<Vec<Val>> {
 
 /// The columns `*` stands for: `id`, the stored fields, then the attributes.
 pub fn star_columns(schema: &Schema) -> Vec<(String, Expr, ColumnType)> {
-    let mut out = vec![("id".to_string(), Expr::Ident("id".into()), ColumnType::BigInt)];
+    let mut out = vec![(
+        "id".to_string(),
+        Expr::Ident("id".into()),
+        ColumnType::BigInt,
+    )];
     for f in schema.fields.iter().filter(|f| f.stored) {
-        out.push((f.name.clone(), Expr::Ident(f.name.clone()), ColumnType::String));
+        out.push((
+            f.name.clone(),
+            Expr::Ident(f.name.clone()),
+            ColumnType::String,
+        ));
     }
     for a in &schema.attrs {
-        out.push((a.name.clone(), Expr::Ident(a.name.clone()), attr_column_type(a.ty)));
+        out.push((
+            a.name.clone(),
+            Expr::Ident(a.name.clone()),
+            attr_column_type(a.ty),
+        ));
     }
     out
 }
 
-fn meta_pairs(returned: usize, found: usize, started: Instant, keywords: &[KeywordStat]) -> Vec<(String, String)> {
+fn meta_pairs(
+    returned: usize,
+    found: usize,
+    started: Instant,
+    keywords: &[KeywordStat],
+) -> Vec<(String, String)> {
     let mut out = vec![
         ("total".to_string(), returned.to_string()),
         ("total_found".to_string(), found.to_string()),
         ("total_relation".to_string(), "eq".to_string()),
-        ("time".to_string(), format!("{:.3}", started.elapsed().as_secs_f64())),
+        (
+            "time".to_string(),
+            format!("{:.3}", started.elapsed().as_secs_f64()),
+        ),
     ];
     for (i, k) in keywords.iter().enumerate() {
         out.push((format!("keyword[{i}]"), k.keyword.clone()));

@@ -44,9 +44,7 @@ pub struct Env<'e> {
 pub fn has_aggregate(e: &Expr) -> bool {
     match e {
         Expr::CountDistinct(_) => true,
-        Expr::Call { name, args } => {
-            is_aggregate(name) || args.iter().any(has_aggregate)
-        }
+        Expr::Call { name, args } => is_aggregate(name) || args.iter().any(has_aggregate),
         Expr::Unary { expr, .. } => has_aggregate(expr),
         Expr::Binary { left, right, .. } => has_aggregate(left) || has_aggregate(right),
         Expr::In { expr, list, .. } => has_aggregate(expr) || list.iter().any(has_aggregate),
@@ -69,7 +67,12 @@ fn unknown_column(name: &str) -> QueryError {
 
 impl Env<'_> {
     /// Evaluates `e` for `row` (and its group, for aggregates).
-    pub fn eval(&self, e: &Expr, row: &Row<'_>, group: Option<&Group<'_, '_>>) -> Result<Val, QueryError> {
+    pub fn eval(
+        &self,
+        e: &Expr,
+        row: &Row<'_>,
+        group: Option<&Group<'_, '_>>,
+    ) -> Result<Val, QueryError> {
         self.eval_at(e, row, group, 0)
     }
 
@@ -171,7 +174,12 @@ impl Env<'_> {
             return Ok(Val::Int(row.doc.id as i64));
         }
         if let Some(i) = self.schema.attr_index(head) {
-            let v = row.doc.attrs.get(i).map(Val::from_attr).unwrap_or(Val::Null);
+            let v = row
+                .doc
+                .attrs
+                .get(i)
+                .map(Val::from_attr)
+                .unwrap_or(Val::Null);
             return Ok(match path {
                 None => v,
                 Some(p) => json_path(&v, p),
@@ -182,7 +190,10 @@ impl Env<'_> {
                 return Ok(Val::Str(row.doc.fields.get(i).cloned().unwrap_or_default()));
             }
         }
-        let alias = self.aliases.iter().find(|(a, _)| a.eq_ignore_ascii_case(name));
+        let alias = self
+            .aliases
+            .iter()
+            .find(|(a, _)| a.eq_ignore_ascii_case(name));
         match alias {
             Some((_, e)) if depth < MAX_ALIAS_DEPTH => self.eval_at(e, row, group, depth + 1),
             _ => Err(unknown_column(name)),
@@ -318,7 +329,9 @@ fn json_path(v: &Val, path: &str) -> Val {
     for key in path.split('.') {
         let next = match &cur {
             serde_json::Value::Object(o) => o.get(key).cloned(),
-            serde_json::Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i).cloned()),
+            serde_json::Value::Array(a) => {
+                key.parse::<usize>().ok().and_then(|i| a.get(i).cloned())
+            }
             _ => None,
         };
         match next {

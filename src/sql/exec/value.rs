@@ -99,11 +99,7 @@ impl Val {
             Val::Int(i) => i.to_string(),
             Val::Float(f) => Value::Float(*f).to_text().unwrap_or_default(),
             Val::Str(s) => s.clone(),
-            Val::Mva(m) => m
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
+            Val::Mva(m) => m.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
             Val::Json(j) => j.to_string(),
         }
     }

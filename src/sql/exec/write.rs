@@ -65,7 +65,11 @@ pub fn insert(ctx: &Ctx<'_>, session: &mut Session, ins: &Insert) -> Result<Outc
     let mut docs = Vec::with_capacity(ins.rows.len());
     for row in &ins.rows {
         if row.len() != targets.len() {
-            let what = if ins.columns.is_empty() { "schema" } else { "value count" };
+            let what = if ins.columns.is_empty() {
+                "schema"
+            } else {
+                "value count"
+            };
             return Err(QueryError::new(format!(
                 "column count does not match {what} (expected {}, got {})",
                 targets.len(),
@@ -90,7 +94,12 @@ pub fn insert(ctx: &Ctx<'_>, session: &mut Session, ins: &Insert) -> Result<Outc
     Ok(done(n, last))
 }
 
-fn document(ctx: &Ctx<'_>, schema: &Schema, targets: &[Target], row: &[Expr]) -> Result<Document, QueryError> {
+fn document(
+    ctx: &Ctx<'_>,
+    schema: &Schema,
+    targets: &[Target],
+    row: &[Expr],
+) -> Result<Document, QueryError> {
     let mut doc = Document {
         id: 0,
         fields: vec![String::new(); schema.fields.len()],
@@ -147,9 +156,10 @@ pub fn attr_value(name: &str, ty: AttrType, v: Val) -> Result<AttrValue, QueryEr
         AttrType::String => AttrValue::Str(v.text()),
         AttrType::Json => match v {
             Val::Str(s) if s.trim().is_empty() => AttrValue::Json(serde_json::Value::Null),
-            Val::Str(s) => AttrValue::Json(serde_json::from_str(&s).map_err(|e| {
-                QueryError::new(format!("column '{name}': JSON error: {e}"))
-            })?),
+            Val::Str(s) => AttrValue::Json(
+                serde_json::from_str(&s)
+                    .map_err(|e| QueryError::new(format!("column '{name}': JSON error: {e}")))?,
+            ),
             other => AttrValue::Json(serde_json::from_str(&other.text()).unwrap_or_default()),
         },
         AttrType::Multi | AttrType::Multi64 => {
@@ -170,7 +180,10 @@ pub fn attr_value(name: &str, ty: AttrType, v: Val) -> Result<AttrValue, QueryEr
 
 /// The open transaction, when writes must wait for `COMMIT` (after `BEGIN`, or
 /// with `autocommit=0`); `None` when they apply now.
-fn open_txn<'s>(session: &'s mut Session, table: &str) -> Result<Option<&'s mut PendingWrites>, QueryError> {
+fn open_txn<'s>(
+    session: &'s mut Session,
+    table: &str,
+) -> Result<Option<&'s mut PendingWrites>, QueryError> {
     if session.txn.is_none() && session.autocommit {
         return Ok(None);
     }
@@ -187,7 +200,12 @@ fn open_txn<'s>(session: &'s mut Session, table: &str) -> Result<Option<&'s mut 
 }
 
 /// Ids of the documents a `WHERE` selects.
-fn selected_ids(ctx: &Ctx<'_>, table_name: &str, filter: Option<&Expr>, verb: &str) -> Result<(std::sync::Arc<crate::engine::Table>, Vec<u64>), QueryError> {
+fn selected_ids(
+    ctx: &Ctx<'_>,
+    table_name: &str,
+    filter: Option<&Expr>,
+    verb: &str,
+) -> Result<(std::sync::Arc<crate::engine::Table>, Vec<u64>), QueryError> {
     let t = table(ctx, table_name, verb)?;
     let reader = t.reader();
     let schema = reader.schema().clone();
@@ -223,11 +241,7 @@ pub fn update(ctx: &Ctx<'_>, u: &Update) -> Result<Outcome, QueryError> {
     for (col, e) in &u.set {
         match schema.attr_index(col) {
             Some(i) => sets.push((i, e)),
-            None => {
-                return Err(QueryError::new(format!(
-                    "attribute '{col}' not found"
-                )))
-            }
+            None => return Err(QueryError::new(format!("attribute '{col}' not found"))),
         }
     }
     let reader = t.reader();
@@ -263,7 +277,11 @@ pub fn update(ctx: &Ctx<'_>, u: &Update) -> Result<Outcome, QueryError> {
 }
 
 /// `BEGIN`, `START TRANSACTION`, `COMMIT`, `ROLLBACK`.
-pub fn transaction(ctx: &Ctx<'_>, session: &mut Session, tx: Transaction) -> Result<Outcome, QueryError> {
+pub fn transaction(
+    ctx: &Ctx<'_>,
+    session: &mut Session,
+    tx: Transaction,
+) -> Result<Outcome, QueryError> {
     match tx {
         Transaction::Begin | Transaction::StartTransaction => {
             commit(ctx, session)?;

@@ -2,9 +2,7 @@
 //! `OPTION` and `FACET`.
 
 use super::{is_keyword, ParseError, Parser};
-use crate::sql::ast::{
-    Expr, Facet, Limit, OptionValue, OrderKey, QueryOption, Select, SelectItem,
-};
+use crate::sql::ast::{Expr, Facet, Limit, OptionValue, OrderKey, QueryOption, Select, SelectItem};
 use crate::sql::lexer::TokenKind;
 
 impl Parser<'_> {

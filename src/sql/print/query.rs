@@ -59,7 +59,12 @@ impl Display for Select {
 
 impl Display for OrderKey {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.expr, if self.desc { "DESC" } else { "ASC" })
+        write!(
+            f,
+            "{} {}",
+            self.expr,
+            if self.desc { "DESC" } else { "ASC" }
+        )
     }
 }
 
