@@ -20,7 +20,8 @@ pub struct Highlight {
 }
 
 impl Highlight {
-    /// Parses `{"fields": [..] | {..}, "pre_tags": .., "post_tags": .., "limit": N}`.
+    /// Parses `{"fields": [..] | {..}, "pre_tags": .., "post_tags": .., "limit": N}`
+    /// (`before_match`/`after_match` are accepted for the tags too).
     pub fn parse(v: &Json) -> Result<Highlight, ApiError> {
         let Some(o) = v.as_object() else {
             return Err(ApiError::illegal("'highlight' must be an object"));
@@ -66,8 +67,8 @@ impl Highlight {
         };
         Ok(Highlight {
             fields,
-            pre: tag("pre_tags", "<b>")?,
-            post: tag("post_tags", "</b>")?,
+            pre: tag("pre_tags", &tag("before_match", "<b>")?)?,
+            post: tag("post_tags", &tag("after_match", "</b>")?)?,
             limit,
         })
     }
@@ -178,6 +179,8 @@ mod tests {
         let h = Highlight::parse(&json!({"pre_tags": "[", "post_tags": "]", "fields": ["title"]}))
             .unwrap();
         assert_eq!(h.fields, vec!["title"]);
+        let h2 = Highlight::parse(&json!({"before_match": "<i>", "after_match": "</i>"})).unwrap();
+        assert_eq!((h2.pre.as_str(), h2.post.as_str()), ("<i>", "</i>"));
         assert_eq!(h.fragments("a b a", &words(&["A", "x"])), vec!["[a] b [a]"]);
     }
 

@@ -57,7 +57,8 @@ fn node(q: &Json, depth: usize) -> Result<Cond, ApiError> {
 
 fn clause(key: &str, value: &Json, depth: usize) -> Result<Cond, ApiError> {
     match key {
-        "match_all" => Ok(Cond::default()),
+        // `highlight` may ride inside `query` (the official clients put it there).
+        "match_all" | "highlight" => Ok(Cond::default()),
         "match" => match_query(value, false),
         "match_phrase" => match_query(value, true),
         "query_string" => query_string(value),

@@ -73,7 +73,11 @@ pub fn plan(body: &Json) -> Result<SearchPlan, ApiError> {
         table,
         sql,
         aggs: aggs.into_iter().map(|(n, f, _)| (n, f)).collect(),
-        highlight: obj.get("highlight").map(Highlight::parse).transpose()?,
+        highlight: obj
+            .get("highlight")
+            .or_else(|| obj.get("query").and_then(|q| q.get("highlight")))
+            .map(Highlight::parse)
+            .transpose()?,
         source: SourceFilter::parse(obj.get("_source"))?,
         words: cond.words,
     })

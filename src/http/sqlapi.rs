@@ -12,12 +12,17 @@ use super::search_reply::{self, Presentation};
 use super::{cells, cli as cli_text, urlencoded, HttpShared};
 use crate::service::{ColumnType, Outcome, QueryError};
 
-/// The SQL text and whether raw mode was asked for, from `?query=`, a
+/// The SQL text and whether raw mode was asked for (`mode=raw` or
+/// `raw_response=true`), from `?query=`, a
 /// `query=` urlencoded body, or a raw SQL body.
 pub fn statement(url_query: &str, body: &str) -> (String, bool) {
     let form = body.starts_with("query=") || body.starts_with("mode=") || body.contains("&query=");
-    let raw = urlencoded::get(url_query, "mode").as_deref() == Some("raw")
-        || (form && urlencoded::get(body, "mode").as_deref() == Some("raw"));
+    let flag = |q: &str| {
+        urlencoded::get(q, "mode").as_deref() == Some("raw")
+            || urlencoded::get(q, "raw_response")
+                .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1"))
+    };
+    let raw = flag(url_query) || (form && flag(body));
     let sql = if let Some(q) = urlencoded::get(url_query, "query") {
         q
     } else if form {
