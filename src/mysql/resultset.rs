@@ -33,6 +33,19 @@ fn describe(ty: ColumnType) -> (u8, u32, u16, u8) {
     }
 }
 
+/// Column names longer than this are cut (as MySQL cuts names generated from long
+/// expressions), so that a huge literal never makes a huge column definition.
+pub const MAX_COLUMN_NAME: usize = 256;
+
+/// A column name as sent: at most [`MAX_COLUMN_NAME`] bytes, on a character boundary.
+fn wire_name(name: &str) -> &str {
+    let mut cut = name.len().min(MAX_COLUMN_NAME);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &name[..cut]
+}
+
 /// A ColumnDefinition41 packet.
 pub fn column_definition(col: &Column) -> Vec<u8> {
     let (ty, len, flags, decimals) = describe(col.ty);
@@ -43,7 +56,8 @@ pub fn column_definition(col: &Column) -> Vec<u8> {
     };
     let mut out = Vec::new();
     put_lenenc_bytes(&mut out, b"def");
-    for field in ["", "", "", col.name.as_str(), col.name.as_str()] {
+    let name = wire_name(&col.name);
+    for field in ["", "", "", name, name] {
         put_lenenc_bytes(&mut out, field.as_bytes());
     }
     out.push(0x0C);
@@ -54,6 +68,22 @@ pub fn column_definition(col: &Column) -> Vec<u8> {
     out.push(decimals);
     out.extend_from_slice(&[0, 0]);
     out
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn long_names_are_cut_on_a_character_boundary() {
+        assert_eq!(wire_name("short"), "short");
+        let long = "é".repeat(200);
+        let cut = wire_name(&long);
+        assert_eq!(cut.len(), 256);
+        assert!(long.starts_with(cut));
+        let def = column_definition(&Column::new("x".repeat(1000), ColumnType::String));
+        assert!(def.len() < 600, "{}", def.len());
+    }
 }
 
 /// A text-protocol row: each cell a length-encoded string, NULL as 0xFB.

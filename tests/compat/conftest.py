@@ -83,3 +83,13 @@ def daemon_no_tls(tmp_path_factory):
     d = Daemon(tmp_path_factory.mktemp("searchd-notls"), ssl=False)
     yield d
     d.stop()
+
+
+@pytest.fixture(scope="module")
+def other_ca(tmp_path_factory):
+    """A CA that did not sign the server's certificate."""
+    d = tmp_path_factory.mktemp("other-ca")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=Some Other CA", "-keyout", str(d / "key.pem"), "-out", str(d / "ca.pem")],
+                   check=True, capture_output=True, timeout=60)
+    return d / "ca.pem"

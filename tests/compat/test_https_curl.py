@@ -25,9 +25,11 @@ def test_https_on_the_multi_and_http_ports(daemon):
 
 
 def test_plain_http_on_the_https_port_gets_400(daemon):
-    r = curl("-i", f"http://127.0.0.1:{daemon.https}/")
-    assert r.stdout.startswith("HTTP/1.1 400 Bad Request\r\n")
-    assert r.stdout.endswith('{"error":"The plain HTTP request was sent to HTTPS port"}')
+    # Bytes, not text: text mode would turn the CRLF line ends into LF.
+    r = subprocess.run(["curl", "-sS", "-i", f"http://127.0.0.1:{daemon.https}/"], capture_output=True, timeout=60)
+    assert r.stdout.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert b"\r\nContent-Length: 57\r\n\r\n" in r.stdout
+    assert r.stdout.endswith(b'{"error":"The plain HTTP request was sent to HTTPS port"}')
 
 
 def test_tls_versions_1_2_and_1_3(daemon):
