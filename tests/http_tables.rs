@@ -203,6 +203,21 @@ fn conflicts_missing_tables_and_partial_bulks() {
         r#"{"table":"t","query":{"in":{"id":[10,11]}},"sort":"id"}"#,
     );
     assert_eq!(ids(&r), [10, 11]);
+    // The Elasticsearch-style partial update, /json/ aliases, ?query= on /sql.
+    let r = c.post("/t/_update/10", r#"{"doc":{"price":3.5}}"#);
+    assert_eq!(r.body, r#"{"table":"t","updated":1}"#);
+    let r = c.post(
+        "/json/search",
+        r#"{"table":"t","query":{"range":{"price":{"gt":3,"lt":4}}}}"#,
+    );
+    assert_eq!(ids(&r), [10]);
+    let r = c.call(
+        "GET",
+        "/sql?query=select%20*%20from%20t%20where%20id%3D10",
+        &[],
+        b"",
+    );
+    assert_eq!(ids(&r), [10]);
     let r = c.post("/search", r#"{"table":"t","query":{"equals":{"id":1}}}"#);
     assert_eq!(
         r.json()["hits"]["hits"][0]["_source"]["title"],

@@ -88,3 +88,48 @@ pub fn bulk(r: Req, shared: &HttpShared) -> Response<Body> {
     });
     response::json(status, j.render())
 }
+
+/// The table and id of `/<table>/_update/<id>`.
+pub fn partial_update_target(path: &str) -> Option<(String, u64)> {
+    let mut parts = path.trim_matches('/').split('/');
+    let (table, verb, id) = (parts.next()?, parts.next()?, parts.next()?);
+    if verb != "_update" || parts.next().is_some() {
+        return None;
+    }
+    Some((table.to_string(), id.parse().ok()?))
+}
+
+/// `/<table>/_update/<id>` with `{"doc":{...}}`: `{"table":t,"updated":N}`.
+pub fn partial_update(path: &str, r: Req, shared: &HttpShared) -> Response<Body> {
+    let Some((table, id)) = partial_update_target(path) else {
+        return ApiError::illegal("expected /<table>/_update/<id>").typed();
+    };
+    let op = parse_json(&r.body).and_then(|body| {
+        let doc = body.get("doc").cloned().unwrap_or(Json::Null);
+        let req = serde_json::json!({ "table": table, "id": id, "doc": doc });
+        write::plan(Action::Update, &req)
+    });
+    let op = match op {
+        Ok(op) => op,
+        Err(e) => return e.typed(),
+    };
+    let mut session = shared.session();
+    let result = shared
+        .run(&mut session, &op.sql)
+        .into_iter()
+        .last()
+        .unwrap_or_else(|| Err(crate::service::QueryError::new("no result")));
+    match result {
+        Ok(outcome) => {
+            let updated = match outcome {
+                crate::service::Outcome::Done { affected, .. } => affected,
+                crate::service::Outcome::Rows { rows, .. } => rows.len() as u64,
+            };
+            let j = super::ojson::J::obj()
+                .with("table", op.table.as_str())
+                .with("updated", updated);
+            response::json(StatusCode::OK, j.render())
+        }
+        Err(e) => ApiError::from_query(&e).with_table(&op.table).typed(),
+    }
+}

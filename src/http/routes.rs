@@ -20,6 +20,8 @@ enum Endpoint {
     Search,
     Write(Action),
     Bulk,
+    /// `/<table>/_update/<id>`: a partial update by id.
+    PartialUpdate,
 }
 
 fn endpoint(path: &str) -> Option<Endpoint> {
@@ -34,7 +36,9 @@ fn endpoint(path: &str) -> Option<Endpoint> {
         "/cli" | "/cli_json" => Some(Endpoint::Cli),
         "/search" => Some(Endpoint::Search),
         "/bulk" => Some(Endpoint::Bulk),
-        other => Action::from_name(other).map(Endpoint::Write),
+        other => Action::from_name(other)
+            .map(Endpoint::Write)
+            .or_else(|| handlers::partial_update_target(other).map(|_| Endpoint::PartialUpdate)),
     }
 }
 
@@ -61,8 +65,11 @@ pub async fn route(req: Request<Incoming>, shared: &HttpShared) -> Response<Body
     if ep == Endpoint::Root {
         return banner();
     }
-    let typed = matches!(ep, Endpoint::Write(_) | Endpoint::Bulk);
-    if shared.readonly && matches!(ep, Endpoint::Write(_) | Endpoint::Bulk) {
+    let typed = matches!(
+        ep,
+        Endpoint::Write(_) | Endpoint::Bulk | Endpoint::PartialUpdate
+    );
+    if shared.readonly && typed {
         let _ = body::read(req.into_body(), shared.max_body).await;
         return ApiError::new(Kind::ReadOnly, "connection is read-only").typed();
     }
@@ -77,6 +84,7 @@ pub async fn route(req: Request<Incoming>, shared: &HttpShared) -> Response<Body
         Endpoint::Search => handlers::search(r, shared),
         Endpoint::Write(a) => handlers::write(a, r, shared),
         Endpoint::Bulk => handlers::bulk(r, shared),
+        Endpoint::PartialUpdate => handlers::partial_update(&path, r, shared),
         Endpoint::Root => banner(),
     }
 }
@@ -130,6 +138,8 @@ mod tests {
         );
         assert_eq!(endpoint("/cli"), Some(Endpoint::Cli));
         assert_eq!(endpoint("/sql/"), Some(Endpoint::Sql));
+        assert_eq!(endpoint("/t/_update/5"), Some(Endpoint::PartialUpdate));
+        assert_eq!(endpoint("/t/_update/x"), None);
         assert_eq!(endpoint("/json"), None);
         assert_eq!(endpoint("/nowhere"), None);
     }

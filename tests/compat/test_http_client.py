@@ -15,6 +15,7 @@ from manticoresearch.models import (
     HighlightFields,
     InsertDocumentRequest,
     QueryFilter,
+    ReplaceDocumentRequest,
     SearchQuery,
     SearchRequest,
     UpdateDocumentRequest,
@@ -96,6 +97,8 @@ def test_the_official_client_end_to_end(client):
     r = index.update(UpdateDocumentRequest(table="products", doc={"tag": "misc"},
                                            query=QueryFilter(equals={"tag": "home"})))
     assert r.updated == 2
+    r = index.partial_replace("products", 2, ReplaceDocumentRequest(doc={"price": 30.5}))
+    assert (r.table, r.updated) == ("products", 1)
     r = index.delete(DeleteDocumentRequest(table="products", id=3))
     assert (r.id, r.found, r.result) == (3, True, "deleted")
     r = index.delete(DeleteDocumentRequest(table="products", query={"match": {"title": "leather"}}))
@@ -103,7 +106,7 @@ def test_the_official_client_end_to_end(client):
 
     raw = utils.sql("SELECT id, price FROM products ORDER BY id ASC")
     data = raw.actual_instance[0]["data"]
-    assert [row["id"] for row in data] == [1, 2]
+    assert [(row["id"], row["price"]) for row in data] == [(1, 12.5), (2, 30.5)]
     plain = utils.sql("SELECT * FROM products WHERE id = 1", raw_response=False)
     assert plain.actual_instance.hits["hits"][0]["_source"]["price"] == 12.5
 
