@@ -100,7 +100,7 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
     });
     let svc = service_fn(move |req| {
         let shared = Arc::clone(&shared);
-        async move { Ok::<_, std::convert::Infallible>(routes::route(req, &shared).await) }
+        async move { Ok::<_, std::convert::Infallible>(routes::route(req, shared).await) }
     });
     let mut builder = http1::Builder::new();
     builder

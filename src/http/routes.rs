@@ -1,5 +1,7 @@
 //! Endpoint routing: reads and decodes the body, then hands it to a handler.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, ALLOW, CONTENT_ENCODING, CONTENT_TYPE};
@@ -49,8 +51,8 @@ pub struct Req {
     pub body: Bytes,
 }
 
-/// Answers one request.
-pub async fn route(req: Request<Incoming>, shared: &HttpShared) -> Response<Body> {
+/// Answers one request. The statements run on a blocking thread, off the reactor.
+pub async fn route(req: Request<Incoming>, shared: Arc<HttpShared>) -> Response<Body> {
     let path = req.uri().path().to_string();
     if req.method() == Method::OPTIONS {
         return options();
@@ -78,15 +80,21 @@ pub async fn route(req: Request<Incoming>, shared: &HttpShared) -> Response<Body
         Err(e) if typed => return e.typed(),
         Err(e) => return e.plain(),
     };
-    match ep {
-        Endpoint::Sql => sqlapi::sql(r, shared),
-        Endpoint::Cli => sqlapi::cli(r, shared),
-        Endpoint::Search => handlers::search(r, shared),
-        Endpoint::Write(a) => handlers::write(a, r, shared),
-        Endpoint::Bulk => handlers::bulk(r, shared),
-        Endpoint::PartialUpdate => handlers::partial_update(&path, r, shared),
-        Endpoint::Root => banner(),
-    }
+    let job = tokio::task::spawn_blocking(move || {
+        let shared = &*shared;
+        match ep {
+            Endpoint::Sql => sqlapi::sql(r, shared),
+            Endpoint::Cli => sqlapi::cli(r, shared),
+            Endpoint::Search => handlers::search(r, shared),
+            Endpoint::Write(a) => handlers::write(a, r, shared),
+            Endpoint::Bulk => handlers::bulk(r, shared),
+            Endpoint::PartialUpdate => handlers::partial_update(&path, r, shared),
+            Endpoint::Root => banner(),
+        }
+    });
+    job.await.unwrap_or_else(|_| {
+        ApiError::new(Kind::Execution, "internal error while running the request").plain()
+    })
 }
 
 async fn read(req: Request<Incoming>, limit: usize) -> Result<Req, ApiError> {
