@@ -10,11 +10,16 @@ use crate::sql::like::like_match;
 
 use super::{string_table, Ctx};
 
-/// A table by name, or upstream's error for a statement on a missing one.
-pub fn table(ctx: &Ctx<'_>, name: &str, verb: &str) -> Result<Arc<Table>, QueryError> {
-    ctx.state.catalog.get(name).ok_or_else(|| {
-        QueryError::new(format!("table '{name}' absent, or does not support {verb}"))
-    })
+/// A table by name, or `missing(name)` as the error.
+pub fn table(
+    ctx: &Ctx<'_>,
+    name: &str,
+    missing: impl Fn(&str) -> String,
+) -> Result<Arc<Table>, QueryError> {
+    ctx.state
+        .catalog
+        .get(name)
+        .ok_or_else(|| QueryError::new(missing(name)))
 }
 
 fn engine_err(e: crate::engine::EngineError) -> QueryError {
@@ -124,6 +129,11 @@ fn read_stopwords(files: &str) -> Result<Vec<String>, QueryError> {
 
 /// `DROP TABLE`.
 pub fn drop(ctx: &Ctx<'_>, name: &str, if_exists: bool) -> Result<Outcome, QueryError> {
+    if !if_exists && ctx.state.catalog.get(name).is_none() {
+        return Err(QueryError::new(format!(
+            "DROP TABLE failed: unknown table '{name}'"
+        )));
+    }
     ctx.state
         .catalog
         .drop_table(name, if_exists)
@@ -133,13 +143,18 @@ pub fn drop(ctx: &Ctx<'_>, name: &str, if_exists: bool) -> Result<Outcome, Query
 
 /// `TRUNCATE TABLE`.
 pub fn truncate(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
-    table(ctx, name, "TRUNCATE")?.truncate();
+    table(ctx, name, |_| {
+        "TRUNCATE RTINDEX requires an existing RT table".to_string()
+    })?
+    .truncate();
     Ok(Outcome::ok())
 }
 
 /// `ALTER TABLE ... ADD COLUMN / DROP COLUMN`.
 pub fn alter(ctx: &Ctx<'_>, a: &Alter) -> Result<Outcome, QueryError> {
-    let t = table(ctx, &a.table, "ALTER")?;
+    let t = table(ctx, &a.table, |n| {
+        format!("'{n}' is absent, or does not support ALTER")
+    })?;
     match &a.action {
         AlterAction::Add(col) => match column(col)? {
             Column::Attr(attr) => t.add_attr(attr).map_err(engine_err)?,
@@ -149,7 +164,14 @@ pub fn alter(ctx: &Ctx<'_>, a: &Alter) -> Result<Outcome, QueryError> {
                 ))
             }
         },
-        AlterAction::Drop(name) => t.drop_attr(name).map_err(engine_err)?,
+        AlterAction::Drop(name) => {
+            if t.schema().attr_index(name).is_none() {
+                return Err(QueryError::new(format!(
+                    "attribute '{name}' does not exist"
+                )));
+            }
+            t.drop_attr(name).map_err(engine_err)?
+        }
     }
     Ok(Outcome::ok())
 }
@@ -235,30 +257,31 @@ pub fn show_create(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
     Ok(string_table(&["Table", "Create Table"], vec![row]))
 }
 
-/// The settings that differ from the defaults, as `CREATE TABLE` options.
+/// The settings that differ from the defaults, as `CREATE TABLE` options, in
+/// upstream's order (index, tokenizer, then dictionary settings).
 fn settings_pairs(s: &TableSettings) -> Vec<(&'static str, String)> {
     let d = TableSettings::default();
     let mut out = Vec::new();
-    if s.morphology != d.morphology {
-        out.push(("morphology", s.morphology.clone()));
-    }
-    if s.min_word_len != d.min_word_len {
-        out.push(("min_word_len", s.min_word_len.to_string()));
-    }
-    if let Some(c) = &s.charset_table {
-        out.push(("charset_table", c.clone()));
-    }
     if s.min_prefix_len != 0 {
         out.push(("min_prefix_len", s.min_prefix_len.to_string()));
     }
     if s.min_infix_len != 0 {
         out.push(("min_infix_len", s.min_infix_len.to_string()));
     }
-    if !s.stopwords_files.is_empty() {
-        out.push(("stopwords", s.stopwords_files.clone()));
-    }
     if s.html_strip {
         out.push(("html_strip", "1".to_string()));
+    }
+    if let Some(c) = &s.charset_table {
+        out.push(("charset_table", c.clone()));
+    }
+    if s.min_word_len > 1 {
+        out.push(("min_word_len", s.min_word_len.to_string()));
+    }
+    if s.morphology != d.morphology && !s.morphology.is_empty() {
+        out.push(("morphology", s.morphology.clone()));
+    }
+    if !s.stopwords_files.is_empty() {
+        out.push(("stopwords", s.stopwords_files.clone()));
     }
     out
 }

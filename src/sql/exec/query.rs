@@ -44,6 +44,7 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
         schema: &schema,
         aliases: aliases(&select.items),
     };
+    check_select(&env, table.name(), select)?;
     let (rows, keywords) = matching_rows(&reader, &env, select.filter.as_ref(), &opts)?;
     let query = Query {
         env: &env,
@@ -63,6 +64,29 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
         keywords.as_deref().unwrap_or(&[]),
     );
     Ok(SearchResult { outcomes, meta })
+}
+
+/// Refuses unknown columns before any row is read (so an empty result does not
+/// hide them), with upstream's message for each clause.
+fn check_select(env: &Env<'_>, table: &str, s: &Select) -> Result<(), QueryError> {
+    for e in s.items.iter().map(|i| &i.expr) {
+        env.check_expr(table, e)?;
+    }
+    if let Some(f) = &s.filter {
+        env.check_filter(table, f)?;
+    }
+    for g in &s.group_by {
+        if let Some(n) = env.unknown_name(g) {
+            return Err(QueryError::new(format!(
+                "table {table}: group-by attribute '{n}' not found"
+            )));
+        }
+    }
+    let keys = s.order_by.iter().chain(&s.within_group).map(|k| &k.expr);
+    for e in s.having.iter().chain(keys) {
+        env.check_expr(table, e)?;
+    }
+    Ok(())
 }
 
 fn unknown_table(names: &[String]) -> QueryError {
@@ -150,6 +174,8 @@ pub fn matching_rows<'r>(
             None,
         ),
     };
+    let mut candidates = candidates;
+    candidates.sort_by_key(|r| r.doc.id);
     let mut out = Vec::new();
     for row in candidates {
         if opts.cutoff.is_some_and(|c| out.len() as u64 >= c) {
@@ -408,6 +434,30 @@ impl Query<'_> {
         rows: &[Row<'_>],
         facet: &crate::sql::ast::Facet,
     ) -> Result<Outcome, QueryError> {
+        let mut names = aliases(&facet.items);
+        names.extend(self.env.aliases.iter().cloned());
+        let env = Env {
+            ctx: self.env.ctx,
+            schema: self.env.schema,
+            aliases: names,
+        };
+        let table = self.select.from.first().map_or("", String::as_str);
+        for e in facet.items.iter().map(|i| &i.expr).chain(&facet.by) {
+            env.check_expr(table, e)?;
+        }
+        let sub = Query {
+            env: &env,
+            select: self.select,
+            matched: self.matched,
+        };
+        sub.facet_set(rows, facet)
+    }
+
+    fn facet_set(
+        &self,
+        rows: &[Row<'_>],
+        facet: &crate::sql::ast::Facet,
+    ) -> Result<Outcome, QueryError> {
         let keys = if facet.by.is_empty() {
             facet.items.iter().take(1).map(|i| i.expr.clone()).collect()
         } else {
@@ -514,7 +564,9 @@ fn meta_pairs(
             format!("{:.3}", started.elapsed().as_secs_f64()),
         ),
     ];
-    for (i, k) in keywords.iter().enumerate() {
+    let mut sorted: Vec<&KeywordStat> = keywords.iter().collect();
+    sorted.sort_by(|a, b| a.keyword.cmp(&b.keyword));
+    for (i, k) in sorted.into_iter().enumerate() {
         out.push((format!("keyword[{i}]"), k.keyword.clone()));
         out.push((format!("docs[{i}]"), k.docs.to_string()));
         out.push((format!("hits[{i}]"), k.hits.to_string()));

@@ -66,6 +66,57 @@ fn unknown_column(name: &str) -> QueryError {
 }
 
 impl Env<'_> {
+    /// The first name in `e` that is neither a column nor an alias, if any.
+    pub fn unknown_name(&self, e: &Expr) -> Option<String> {
+        let many = |list: &[Expr]| list.iter().find_map(|a| self.unknown_name(a));
+        match e {
+            Expr::Ident(name) => {
+                let head = name.split('.').next().unwrap_or(name);
+                let known = head.eq_ignore_ascii_case("id")
+                    || self.schema.attr_index(head).is_some()
+                    || self.schema.field_index(head).is_some()
+                    || self
+                        .aliases
+                        .iter()
+                        .any(|(a, _)| a.eq_ignore_ascii_case(name));
+                (!known).then(|| name.clone())
+            }
+            Expr::CountDistinct(x) | Expr::Unary { expr: x, .. } => self.unknown_name(x),
+            Expr::Call { args, .. } | Expr::Tuple(args) => many(args),
+            Expr::Binary { left, right, .. } => {
+                self.unknown_name(left).or_else(|| self.unknown_name(right))
+            }
+            Expr::In { expr, list, .. } => self.unknown_name(expr).or_else(|| many(list)),
+            Expr::Between {
+                expr, low, high, ..
+            } => self
+                .unknown_name(expr)
+                .or_else(|| self.unknown_name(low))
+                .or_else(|| self.unknown_name(high)),
+            _ => None,
+        }
+    }
+
+    /// Refuses a `WHERE` naming an unknown attribute, in upstream's words.
+    pub fn check_filter(&self, table: &str, e: &Expr) -> Result<(), QueryError> {
+        match self.unknown_name(e) {
+            Some(n) => Err(QueryError::new(format!(
+                "table {table}: no such filter attribute '{n}'"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Refuses an expression naming an unknown column, in upstream's words.
+    pub fn check_expr(&self, table: &str, e: &Expr) -> Result<(), QueryError> {
+        match self.unknown_name(e) {
+            Some(n) => Err(QueryError::new(format!(
+                "table {table}: parse error: unknown column: {n}"
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// Evaluates `e` for `row` (and its group, for aggregates).
     pub fn eval(
         &self,

@@ -107,7 +107,7 @@ impl Val {
     /// The cell a result row carries for this value in a column of type `ty`.
     pub fn cell(&self, ty: ColumnType) -> Value {
         match (ty, self) {
-            (_, Val::Null) if ty != ColumnType::String => Value::Null,
+            (_, Val::Null) => Value::Null,
             (ColumnType::UInt, v) => Value::UInt(v.as_i64().unwrap_or(0).max(0) as u64),
             (ColumnType::BigInt, v) => Value::Int(v.as_i64().unwrap_or(0)),
             (ColumnType::Float, v) => Value::Float(v.as_f64().unwrap_or(0.0)),

@@ -34,6 +34,15 @@ enum Target {
 }
 
 fn targets(schema: &Schema, columns: &[String]) -> Result<Vec<Target>, QueryError> {
+    for (i, c) in columns.iter().enumerate() {
+        if columns[..i].iter().any(|p| p.eq_ignore_ascii_case(c)) {
+            return Err(QueryError {
+                code: 1110,
+                sqlstate: "42000",
+                message: format!("column '{c}' specified twice"),
+            });
+        }
+    }
     if columns.is_empty() {
         let mut all = vec![Target::Id];
         all.extend((0..schema.fields.len()).map(Target::Field));
@@ -58,8 +67,7 @@ fn targets(schema: &Schema, columns: &[String]) -> Result<Vec<Target>, QueryErro
 
 /// `INSERT` / `REPLACE`.
 pub fn insert(ctx: &Ctx<'_>, session: &mut Session, ins: &Insert) -> Result<Outcome, QueryError> {
-    let verb = if ins.replace { "REPLACE" } else { "INSERT" };
-    let t = table(ctx, &ins.table, verb)?;
+    let t = table(ctx, &ins.table, |n| format!("table '{n}' absent"))?;
     let schema = t.schema();
     let targets = targets(&schema, &ins.columns)?;
     let mut docs = Vec::with_capacity(ins.rows.len());
@@ -141,7 +149,8 @@ fn literal(ctx: &Ctx<'_>, e: &Expr) -> Result<Val, QueryError> {
 fn id_value(v: &Val) -> Result<u64, QueryError> {
     match v.as_i64() {
         Some(i) if i >= 0 => Ok(i as u64),
-        _ => Err(QueryError::new("'id' must be a non-negative integer")),
+        Some(_) => Err(QueryError::new("Negative document ids are not allowed")),
+        None => Err(QueryError::new("'id' must be an integer")),
     }
 }
 
@@ -204,27 +213,37 @@ fn selected_ids(
     ctx: &Ctx<'_>,
     table_name: &str,
     filter: Option<&Expr>,
-    verb: &str,
+    missing: impl Fn(&str) -> String,
 ) -> Result<(std::sync::Arc<crate::engine::Table>, Vec<u64>), QueryError> {
-    let t = table(ctx, table_name, verb)?;
-    let reader = t.reader();
+    let t = table(ctx, table_name, missing)?;
+    let ids = ids_where(ctx, t.name(), &t.reader(), filter)?;
+    Ok((t, ids))
+}
+
+fn ids_where(
+    ctx: &Ctx<'_>,
+    table_name: &str,
+    reader: &crate::engine::Reader,
+    filter: Option<&Expr>,
+) -> Result<Vec<u64>, QueryError> {
     let schema = reader.schema().clone();
     let env = Env {
         ctx,
         schema: &schema,
         aliases: Vec::new(),
     };
+    if let Some(f) = filter {
+        env.check_filter(table_name, f)?;
+    }
     let opts = QueryOptions::parse(&[], &schema)?;
-    let (rows, _) = matching_rows(&reader, &env, filter, &opts)?;
-    let ids = rows.iter().map(|r| r.doc.id).collect();
-    drop(rows);
-    drop(reader);
-    Ok((t, ids))
+    let (rows, _) = matching_rows(reader, &env, filter, &opts)?;
+    Ok(rows.iter().map(|r| r.doc.id).collect())
 }
 
 /// `DELETE FROM t WHERE ...`.
 pub fn delete(ctx: &Ctx<'_>, session: &mut Session, d: &Delete) -> Result<Outcome, QueryError> {
-    let (t, ids) = selected_ids(ctx, &d.table, d.filter.as_ref(), "DELETE")?;
+    let missing = |n: &str| format!("unknown table '{n}' in delete request");
+    let (t, ids) = selected_ids(ctx, &d.table, d.filter.as_ref(), missing)?;
     let n = ids.len() as u64;
     if let Some(txn) = open_txn(session, t.name())? {
         txn.ops.push(PendingOp::Delete(ids));
@@ -235,27 +254,70 @@ pub fn delete(ctx: &Ctx<'_>, session: &mut Session, d: &Delete) -> Result<Outcom
 
 /// `UPDATE t SET attr = value, ... WHERE ...` (applied at once, as upstream).
 pub fn update(ctx: &Ctx<'_>, u: &Update) -> Result<Outcome, QueryError> {
-    let t = table(ctx, &u.table, "UPDATE")?;
+    let t = table(ctx, &u.table, |n| {
+        format!("unknown table '{n}' in update request")
+    })?;
     let schema = t.schema();
     let mut sets = Vec::with_capacity(u.set.len());
     for (col, e) in &u.set {
+        if col.eq_ignore_ascii_case("id") {
+            return Err(QueryError::new("'id' attribute cannot be updated"));
+        }
         match schema.attr_index(col) {
             Some(i) => sets.push((i, e)),
-            None => return Err(QueryError::new(format!("attribute '{col}' not found"))),
+            None => {
+                return Err(QueryError::new(format!(
+                    "table {}: attribute '{col}' not found",
+                    t.name()
+                )))
+            }
         }
     }
-    let reader = t.reader();
+    let changes = changes(
+        ctx,
+        t.name(),
+        &t.reader(),
+        &schema,
+        &sets,
+        u.filter.as_ref(),
+    )?;
+    let mut affected = 0;
+    for (id, values) in changes {
+        if t.update(id, &values).map_err(engine_err)? {
+            affected += 1;
+        }
+    }
+    Ok(done(affected, 0))
+}
+
+type Change = (u64, Vec<(usize, AttrValue)>);
+
+/// The new attribute values of every document `filter` selects.
+fn changes(
+    ctx: &Ctx<'_>,
+    table_name: &str,
+    reader: &crate::engine::Reader,
+    schema: &Schema,
+    sets: &[(usize, &Expr)],
+    filter: Option<&Expr>,
+) -> Result<Vec<Change>, QueryError> {
     let env = Env {
         ctx,
-        schema: &schema,
+        schema,
         aliases: Vec::new(),
     };
-    let opts = QueryOptions::parse(&[], &schema)?;
-    let (rows, _) = matching_rows(&reader, &env, u.filter.as_ref(), &opts)?;
+    if let Some(f) = filter {
+        env.check_filter(table_name, f)?;
+    }
+    for (_, e) in sets {
+        env.check_expr(table_name, e)?;
+    }
+    let opts = QueryOptions::parse(&[], schema)?;
+    let (rows, _) = matching_rows(reader, &env, filter, &opts)?;
     let mut changes = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut values = Vec::with_capacity(sets.len());
-        for (i, e) in &sets {
+        for (i, e) in sets {
             let a = &schema.attrs[*i];
             let v = match e {
                 Expr::Tuple(_) => literal(ctx, e)?,
@@ -265,15 +327,7 @@ pub fn update(ctx: &Ctx<'_>, u: &Update) -> Result<Outcome, QueryError> {
         }
         changes.push((row.doc.id, values));
     }
-    drop(rows);
-    drop(reader);
-    let mut affected = 0;
-    for (id, values) in changes {
-        if t.update(id, &values).map_err(engine_err)? {
-            affected += 1;
-        }
-    }
-    Ok(done(affected, 0))
+    Ok(changes)
 }
 
 /// `BEGIN`, `START TRANSACTION`, `COMMIT`, `ROLLBACK`.
@@ -301,7 +355,7 @@ pub fn commit(ctx: &Ctx<'_>, session: &mut Session) -> Result<(), QueryError> {
     if txn.ops.is_empty() {
         return Ok(());
     }
-    let t = table(ctx, &txn.table, "INSERT")?;
+    let t = table(ctx, &txn.table, |n| format!("table '{n}' absent"))?;
     for op in txn.ops {
         match op {
             PendingOp::Write(docs, mode) => {
