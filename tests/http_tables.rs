@@ -177,7 +177,7 @@ fn conflicts_missing_tables_and_partial_bulks() {
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(
         r.json()["error"]["type"],
-        "version_conflict_engine_exception"
+        "action_request_validation_exception"
     );
     assert_eq!(r.json()["error"]["table"], "t");
     let r = c.post("/insert", r#"{"table":"nope","id":1,"doc":{"title":"x"}}"#);

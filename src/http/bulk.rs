@@ -129,7 +129,7 @@ mod tests {
             j.render(),
             concat!(
                 r#"{"items":[{"insert":{"table":"t","_id":1,"created":true,"result":"created","status":201}},"#,
-                r#"{"insert":{"table":"t","error":{"type":"version_conflict_engine_exception","reason":"duplicate id '1'","table":"t"},"status":409}},"#,
+                r#"{"insert":{"table":"t","error":{"type":"action_request_validation_exception","reason":"duplicate id '1'","table":"t"},"status":409}},"#,
                 r#"{"error":{"error":{"type":"parse_exception","reason":"invalid JSON: key must be a string at line 1 column 2"},"status":400}},"#,
                 r#"{"delete":{"table":"t","_id":1,"found":true,"result":"deleted"}}],"#,
                 r#""current_line":5,"skipped_lines":1,"errors":true,"error":"line 3: duplicate id '1'"}"#

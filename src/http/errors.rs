@@ -37,11 +37,8 @@ pub fn describe(kind: Kind) -> (StatusCode, &'static str) {
         Kind::Parse => (StatusCode::BAD_REQUEST, "parse_exception"),
         Kind::IllegalArgument => (StatusCode::BAD_REQUEST, "illegal_argument_exception"),
         Kind::TableNotFound => (StatusCode::NOT_FOUND, "index_not_found_exception"),
-        Kind::Conflict => (StatusCode::CONFLICT, "version_conflict_engine_exception"),
-        Kind::Execution => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "action_request_exception",
-        ),
+        Kind::Conflict => (StatusCode::CONFLICT, "action_request_validation_exception"),
+        Kind::Execution => (StatusCode::INTERNAL_SERVER_ERROR, "runtime_exception"),
         Kind::ReadOnly => (StatusCode::FORBIDDEN, "security_exception"),
         Kind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "request_too_large_exception"),
         Kind::UnsupportedEncoding => (

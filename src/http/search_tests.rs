@@ -71,3 +71,13 @@ fn refuses_bad_requests() {
         assert!(plan(&body).is_err(), "{body}");
     }
 }
+
+#[test]
+fn highlight_may_sit_in_the_query() {
+    let p = plan(&json!({"table": "t", "query": {"match": {"*": "a"}, "highlight": {}}})).unwrap();
+    assert!(p.highlight.is_some());
+    assert_eq!(
+        p.sql,
+        "SELECT *, WEIGHT() FROM t WHERE MATCH('(a)') LIMIT 0,20; SHOW META"
+    );
+}

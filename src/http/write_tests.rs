@@ -130,6 +130,6 @@ fn replies_like_upstream() {
     let e = reply(&op, Err(QueryError::new("duplicate id '3'")), "id").unwrap_err();
     assert_eq!(
         e.typed_json().render(),
-        r#"{"error":{"type":"version_conflict_engine_exception","reason":"duplicate id '3'","table":"t"},"status":409}"#
+        r#"{"error":{"type":"action_request_validation_exception","reason":"duplicate id '3'","table":"t"},"status":409}"#
     );
 }
