@@ -224,3 +224,23 @@ fn conflicts_missing_tables_and_partial_bulks() {
         "Crossbody Bag with Tassel"
     );
 }
+
+#[test]
+fn readonly_listeners_still_search_but_refuse_sql_writes() {
+    let (_d, p) = start();
+    let mut c = Client::plain(p.http);
+    fill(&mut c, "t");
+    let mut ro = Client::plain(p.readonly);
+    let r = ro.post("/search", r#"{"table":"t","query":{"equals":{"id":2}}}"#);
+    assert_eq!(ids(&r), [2]);
+    let r = ro.sql("DELETE FROM t WHERE id=2");
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (403, r#"{"error":"connection is read-only"}"#)
+    );
+    let r = ro.post("/cli", "SELECT id FROM t WHERE id=2");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("|  2 |"), "{}", r.body);
+    let r = c.post("/search", r#"{"table":"t","query":{"equals":{"id":2}}}"#);
+    assert_eq!(ids(&r), [2]);
+}
