@@ -244,3 +244,19 @@ fn readonly_listeners_still_search_but_refuse_sql_writes() {
     let r = c.post("/search", r#"{"table":"t","query":{"equals":{"id":2}}}"#);
     assert_eq!(ids(&r), [2]);
 }
+
+#[test]
+fn raw_batches_say_what_ran_before_an_error() {
+    let (_d, p) = start();
+    let mut c = Client::tls(p.https);
+    fill(&mut c, "t");
+    let r = c.sql("DELETE FROM t WHERE id=2; SELECT nosuchcolumn FROM t; DELETE FROM t WHERE id=3");
+    assert_eq!(r.status, 400, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j[0], json!({"total": 1, "error": "", "warning": ""}));
+    assert_eq!(j[1]["total"], 0);
+    assert!(!j[1]["error"].as_str().unwrap().is_empty(), "{}", r.body);
+    assert_eq!(j.as_array().unwrap().len(), 2);
+    let r = c.post("/search", r#"{"table":"t","query":{"in":{"id":[2,3]}}}"#);
+    assert_eq!(ids(&r), [3]);
+}

@@ -82,6 +82,9 @@ pub fn cli(r: Req, shared: &HttpShared) -> Response<Body> {
 }
 
 /// The `mode=raw` answer: one JSON object per statement.
+/// A failing statement stops the batch. Alone, it answers `{"error":..}`; after
+/// statements that already ran, the array shows their results and then the error,
+/// so the client knows what was applied.
 fn raw_results(results: Vec<Result<Outcome, QueryError>>) -> Response<Body> {
     let mut out = Vec::with_capacity(results.len());
     for r in results {
@@ -94,7 +97,16 @@ fn raw_results(results: Vec<Result<Outcome, QueryError>>) -> Response<Body> {
                 } else {
                     err.status()
                 };
-                return response::json(status, err.plain_json().render());
+                if out.is_empty() {
+                    return response::json(status, err.plain_json().render());
+                }
+                out.push(
+                    J::obj()
+                        .with("total", 0u64)
+                        .with("error", e.message.as_str())
+                        .with("warning", ""),
+                );
+                return response::json(status, J::A(out).render());
             }
         }
     }
