@@ -53,12 +53,16 @@ pub fn describe(kind: Kind) -> (StatusCode, &'static str) {
 /// An error with its reason and, when known, the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
+    /// What kind of error (decides status and `type`).
     pub kind: Kind,
+    /// The message.
     pub reason: String,
+    /// The table the request was about, when known.
     pub table: Option<String>,
 }
 
 impl ApiError {
+    /// An error of `kind` saying `reason`.
     pub fn new(kind: Kind, reason: impl Into<String>) -> Self {
         ApiError {
             kind,
@@ -113,6 +117,7 @@ impl ApiError {
         Self::new(kind, e.message.clone())
     }
 
+    /// The HTTP status of this error.
     pub fn status(&self) -> StatusCode {
         describe(self.kind).0
     }

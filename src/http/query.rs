@@ -66,6 +66,7 @@ fn clause(key: &str, value: &Json, depth: usize) -> Result<Cond, ApiError> {
         "equals" => per_field(value, equals),
         "in" => per_field(value, in_list),
         "range" => per_field(value, range),
+        "geo_distance" => Err(ApiError::illegal("geo_distance queries are not supported")),
         other => Err(ApiError::illegal(format!("unknown query type '{other}'"))),
     }
 }

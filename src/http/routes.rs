@@ -46,8 +46,11 @@ fn endpoint(path: &str) -> Option<Endpoint> {
 
 /// What a handler gets: the URL query string, selected headers and the decoded body.
 pub struct Req {
+    /// The raw URL query string (after `?`).
     pub url_query: String,
+    /// `Content-Type`, empty when absent.
     pub content_type: String,
+    /// The body, decoded per `Content-Encoding`.
     pub body: Bytes,
 }
 

@@ -17,12 +17,15 @@ const DEFAULT_LIMIT: u64 = 20;
 /// Everything needed to run a search and shape its answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchPlan {
+    /// The table searched.
     pub table: String,
     /// `SELECT ...; SHOW META[; SELECT f, COUNT(*) ... GROUP BY f]*`.
     pub sql: String,
     /// `(aggregation name, field)`, in the order of the `GROUP BY` statements.
     pub aggs: Vec<(String, String)>,
+    /// `highlight` options, when asked.
     pub highlight: Option<Highlight>,
+    /// `_source` include/exclude rules.
     pub source: SourceFilter,
     /// Words of the full-text query, for highlighting.
     pub words: Vec<String>,

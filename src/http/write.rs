@@ -13,9 +13,13 @@ use crate::service::{Outcome, QueryError};
 /// What a write request does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// `/insert`, `/create`: `INSERT`.
     Insert,
+    /// `/replace`, `/index`: `REPLACE`.
     Replace,
+    /// `/update`: `UPDATE`.
     Update,
+    /// `/delete`: `DELETE`.
     Delete,
 }
 
@@ -35,10 +39,13 @@ impl Action {
 /// A translated write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WriteOp {
+    /// What it does.
     pub action: Action,
+    /// The table written.
     pub table: String,
     /// The document id, when the request names one.
     pub id: Option<u64>,
+    /// The statement.
     pub sql: String,
 }
 
