@@ -77,6 +77,26 @@ fn expect_continue_then_body() {
 }
 
 #[test]
+fn expect_continue_over_the_limit_is_refused_before_the_body() {
+    let (_d, p) = start();
+    for (port, tls) in [(p.http, false), (p.https, true)] {
+        let mut c = Client::new(port, tls);
+        let head = "POST /search HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5000000\r\n\r\n";
+        c.s.write_all(head.as_bytes()).unwrap();
+        let r = c.read(false);
+        assert_eq!(r.status, 413);
+        assert_eq!(
+            r.body,
+            r#"{"error":"request body exceeds max_packet_size (1048576 bytes)"}"#
+        );
+        assert_eq!(
+            Client::new(port, tls).call("GET", "/", &[], b"").status,
+            200
+        );
+    }
+}
+
+#[test]
 fn gzip_bodies_and_unsupported_encodings() {
     let (_d, p) = start();
     for (port, tls) in [(p.http, false), (p.https, true)] {

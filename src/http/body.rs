@@ -36,7 +36,8 @@ pub async fn read(mut body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
     Ok(out.freeze())
 }
 
-fn too_large(limit: usize) -> ApiError {
+/// The 413 error for a body over `limit` bytes.
+pub fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         Kind::TooLarge,
         format!("request body exceeds max_packet_size ({limit} bytes)"),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, ALLOW, CONTENT_ENCODING, CONTENT_TYPE};
+use hyper::header::{HeaderValue, ALLOW, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, EXPECT};
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::json;
 
@@ -111,6 +111,12 @@ async fn read(req: Request<Incoming>, limit: usize) -> Result<Req, ApiError> {
     };
     let encoding = header(CONTENT_ENCODING);
     let content_type = header(CONTENT_TYPE).unwrap_or_default();
+    let expects = header(EXPECT).is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
+    let declared = header(CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
+    if expects && declared.is_some_and(|n| n > limit as u64) {
+        // Refused before the client sends it: no `100 Continue`, no body to drain.
+        return Err(body::too_large(limit));
+    }
     let raw = body::read(incoming, limit).await?;
     let body = body::decode(encoding.as_deref(), raw, limit)?;
     Ok(Req {
