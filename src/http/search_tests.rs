@@ -81,3 +81,73 @@ fn highlight_may_sit_in_the_query() {
         "SELECT *, WEIGHT() FROM t WHERE MATCH('(a)') LIMIT 0,20; SHOW META"
     );
 }
+
+/// Every oddly typed value in every place gives an answer (plan or error), never a
+/// panic.
+#[test]
+fn odd_values_anywhere_never_panic() {
+    let odd = [
+        json!(null),
+        json!(true),
+        json!(-1),
+        json!(1.5e300),
+        json!(u64::MAX),
+        json!(""),
+        json!("*"),
+        json!("a'\\\"@|"),
+        json!([]),
+        json!([null, {}, [1]]),
+        json!({}),
+        json!({"": {"": ""}}),
+    ];
+    let keys = [
+        "table",
+        "query",
+        "sort",
+        "limit",
+        "offset",
+        "size",
+        "from",
+        "max_matches",
+        "options",
+        "_source",
+        "aggs",
+        "highlight",
+    ];
+    let queries = [
+        "match",
+        "match_phrase",
+        "query_string",
+        "bool",
+        "equals",
+        "in",
+        "range",
+        "match_all",
+    ];
+    for v in &odd {
+        for k in keys {
+            let mut body = json!({"table": "t"});
+            body[k] = v.clone();
+            let _ = plan(&body);
+        }
+        for q in queries {
+            let _ = plan(&json!({"table": "t", "query": {q: v.clone()}}));
+            let _ = plan(&json!({"table": "t", "query": {q: {"f": v.clone()}}}));
+            let _ =
+                plan(&json!({"table": "t", "query": {"bool": {"must": [{q: {"f": v.clone()}}]}}}));
+            let _ = crate::http::write::plan(
+                crate::http::write::Action::Update,
+                &json!({"table": "t", "doc": {"a": 1}, "query": {q: {"f": v.clone()}}}),
+            );
+        }
+        for a in ["insert", "replace", "update", "delete"] {
+            let action = crate::http::write::Action::from_name(a).unwrap();
+            let _ = crate::http::write::plan(
+                action,
+                &json!({"table": "t", "id": v.clone(), "doc": v.clone()}),
+            );
+            let _ =
+                crate::http::write::plan(action, &json!({"table": "t", "doc": {"x": v.clone()}}));
+        }
+    }
+}
