@@ -4,6 +4,16 @@
 //! ([`search`], [`write`], [`query`]), run through [`Service::query`], and the results
 //! are shaped into upstream Manticore's JSON answers. Every error kind maps to one
 //! status and body in [`errors`].
+//!
+//! | endpoint | SphinxQL it runs |
+//! |---|---|
+//! | `/search`, `/json/search` | `DESCRIBE t`, then `SELECT *, WEIGHT() ... ; SHOW META` and one `GROUP BY` per `terms` aggregation |
+//! | `/insert`, `/create` / `/replace`, `/index` | `INSERT` / `REPLACE` |
+//! | `/update`, `/<table>/_update/<id>` / `/delete` | `UPDATE` / `DELETE` by id or by translated `query` |
+//! | `/bulk` (`application/x-ndjson`) | one write per line, each reported |
+//! | `/sql` (plain, `mode=raw`, `raw_response=true`), `/cli` | the text as given |
+//!
+//! Highlighting is done here, over the returned text fields, with the query's words.
 
 mod body;
 mod bulk;
