@@ -203,6 +203,14 @@ fn conflicts_missing_tables_and_partial_bulks() {
         r#"{"table":"t","query":{"in":{"id":[10,11]}},"sort":"id"}"#,
     );
     assert_eq!(ids(&r), [10, 11]);
+    // Operator characters in `match` text are words, never syntax.
+    let r = c.post(
+        "/search",
+        r#"{"table":"t","query":{"match":{"title":"| tassel's ( -\\ \" @x"}}}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.post("/search", r#"{"table":"t","query":{"query_string":"(("}}"#);
+    assert_eq!(r.status, 400, "{}", r.body);
     // The Elasticsearch-style partial update, /json/ aliases, ?query= on /sql.
     let r = c.post("/t/_update/10", r#"{"doc":{"price":3.5}}"#);
     assert_eq!(r.body, r#"{"table":"t","updated":1}"#);

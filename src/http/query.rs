@@ -167,8 +167,14 @@ fn match_query(v: &Json, phrase: bool) -> Result<Cond, ApiError> {
                 )))
             }
         };
-        let terms: Vec<String> = text.split_whitespace().map(escape_fulltext).collect();
-        words.extend(text.split_whitespace().map(str::to_string));
+        // Terms without a letter or digit hold no keyword; left in, they would
+        // leave an empty group behind.
+        let raw: Vec<&str> = text
+            .split_whitespace()
+            .filter(|t| t.chars().any(char::is_alphanumeric))
+            .collect();
+        let terms: Vec<String> = raw.iter().map(|t| escape_fulltext(t)).collect();
+        words.extend(raw.iter().map(|t| t.to_string()));
         if terms.is_empty() {
             continue;
         }

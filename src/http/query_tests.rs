@@ -13,6 +13,9 @@ fn match_defaults_to_or_and_escapes() {
     assert_eq!(c.words, vec!["find", "joe-x"]);
     let c = t(json!({"match": {"*": {"query": "a b", "operator": "and"}}}));
     assert_eq!(c.fulltext, "a b");
+    let c = t(json!({"match": {"title": "| - it's"}}));
+    assert_eq!(c.fulltext, r"@title (it\'s)");
+    assert_eq!(t(json!({"match": {"title": "| -"}})).fulltext, "");
     let c = t(json!({"match": {"title,body": "x"}}));
     assert_eq!(c.fulltext, "@(title,body) (x)");
 }
