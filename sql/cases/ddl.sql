@@ -14,6 +14,7 @@ INSERT INTO c_ddl (id, title, extra) VALUES (1, 'x', 5);
 SELECT id, title, extra FROM c_ddl;
 TRUNCATE TABLE c_ddl;
 SELECT id FROM c_ddl;
+SELECT count(*) AS c FROM c_ddl;
 DROP TABLE c_ddl;
 DROP TABLE IF EXISTS c_ddl;
 SHOW TABLES LIKE 'c_dd%';

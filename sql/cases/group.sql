@@ -2,6 +2,8 @@
 -- WITHIN GROUP ORDER BY, HAVING, and aggregates without GROUP BY.
 CREATE TABLE c_grp (title text, tag string, price int, score float, ok bool, tags multi);
 INSERT INTO c_grp (id, title, tag, price, score, ok, tags) VALUES (1, 'red apple', 'fruit', 10, 1.5, 1, (1,2,3)), (2, 'green apple', 'fruit', 20, 2.5, 0, (2,3)), (3, 'yellow banana', 'fruit', 5, 0.5, 1, (4)), (4, 'carrot', 'vegetable', 7, 3, 0, ()), (5, 'red pepper', 'vegetable', 15, 4.25, 1, (3,5));
+SELECT tag, count(*) FROM c_grp GROUP BY tag;
+SELECT groupby(), count(*) FROM c_grp GROUP BY tags;
 SELECT tag, count(*) FROM c_grp GROUP BY tag ORDER BY tag ASC;
 SELECT tag, count(*), sum(price), min(price), max(price), avg(score) FROM c_grp GROUP BY tag ORDER BY tag ASC;
 SELECT ok, count(DISTINCT tag) AS tags FROM c_grp GROUP BY ok ORDER BY ok DESC;

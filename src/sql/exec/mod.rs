@@ -190,3 +190,7 @@ pub(crate) fn string_table(names: &[&str], rows: Vec<Row>) -> Outcome {
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "tests_tables.rs"]
+mod tests_tables;

@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 use std::time::Instant;
 
-use crate::engine::{KeywordStat, MatchOptions, Reader, Schema};
+use crate::engine::{AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema};
 use crate::service::{Column, ColumnType, Outcome, QueryError, Row as OutRow};
 use crate::sql::ast::{BinaryOp, Expr, Limit, OrderKey, Select, SelectItem};
 
@@ -271,10 +271,32 @@ impl Query<'_> {
             offset: 0,
             count: DEFAULT_LIMIT,
         });
+        let schema = self.env.schema;
+        let blank_attrs: Vec<AttrValue> = schema
+            .attrs
+            .iter()
+            .map(|a| AttrValue::default_for(a.ty))
+            .collect();
+        let blank_fields = vec![String::new(); schema.fields.len()];
+        let blank = Row {
+            doc: DocRef {
+                id: 0,
+                attrs: &blank_attrs,
+                fields: &blank_fields,
+            },
+            weight: 0,
+        };
         let groups = if grouped {
             let mut g = self.group(rows, &s.group_by)?;
+            if g.is_empty() && s.group_by.is_empty() {
+                // Aggregates over no rows still give one row (`count(*)` 0).
+                g.push(Grouped {
+                    members: Vec::new(),
+                    key: Val::Null,
+                });
+            }
             if let Some(h) = &s.having {
-                g = self.having(g, h)?;
+                g = self.having(g, h, &blank)?;
             }
             g
         } else {
@@ -287,12 +309,20 @@ impl Query<'_> {
         };
         let env = self.env;
         let mut groups = sort_by_keys(groups, &s.order_by, |g, k| {
-            env.eval(k, &g.members[0], Some(&as_group(g, grouped)))
+            env.eval(
+                k,
+                g.members.first().unwrap_or(&blank),
+                Some(&as_group(g, grouped)),
+            )
         })?;
+        if !s.group_by.is_empty() && s.order_by.is_empty() {
+            // Upstream's default group order: the group key, descending.
+            groups.sort_by(|a, b| order(&b.key, &a.key));
+        }
         let found = groups.len();
         groups.truncate(opts.max_matches);
         let page = window(&groups, limit);
-        let outcome = self.project(&s.items, page, grouped)?;
+        let outcome = self.project(&s.items, page, &blank, grouped)?;
         Ok(Produced {
             outcome,
             found,
@@ -304,12 +334,14 @@ impl Query<'_> {
         &self,
         groups: Vec<Grouped<'a>>,
         cond: &Expr,
+        blank: &Row<'_>,
     ) -> Result<Vec<Grouped<'a>>, QueryError> {
         let mut out = Vec::new();
         for g in groups {
+            let rep = g.members.first().unwrap_or(blank);
             if self
                 .env
-                .eval(cond, &g.members[0], Some(&as_group(&g, true)))?
+                .eval(cond, rep, Some(&as_group(&g, true)))?
                 .truthy()
             {
                 out.push(g);
@@ -360,6 +392,7 @@ impl Query<'_> {
         &self,
         items: &[SelectItem],
         page: &[Grouped<'_>],
+        blank: &Row<'_>,
         grouped: bool,
     ) -> Result<Outcome, QueryError> {
         let schema = self.env.schema;
@@ -385,7 +418,10 @@ impl Query<'_> {
             let group = as_group(g, grouped);
             let row = exprs
                 .iter()
-                .map(|e| self.env.eval(e, &g.members[0], Some(&group)))
+                .map(|e| {
+                    let rep = g.members.first().unwrap_or(blank);
+                    self.env.eval(e, rep, Some(&group))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             values.push(row);
         }
@@ -472,19 +508,25 @@ impl Query<'_> {
             offset: 0,
             count: DEFAULT_LIMIT,
         });
+        // Upstream always appends `count(*)` to a facet's columns.
         let mut items = facet.items.clone();
-        let counted = items.iter().any(|i| has_aggregate(&i.expr));
-        if !counted {
-            items.push(SelectItem {
-                expr: Expr::Call {
-                    name: "count".into(),
-                    args: vec![Expr::Star],
-                },
-                alias: None,
-                text: "count(*)".into(),
-            });
-        }
-        self.project(&items, window(&groups, limit), true)
+        items.push(SelectItem {
+            expr: Expr::Call {
+                name: "count".into(),
+                args: vec![Expr::Star],
+            },
+            alias: None,
+            text: "count(*)".into(),
+        });
+        let blank = Row {
+            doc: DocRef {
+                id: 0,
+                attrs: &[],
+                fields: &[],
+            },
+            weight: 0,
+        };
+        self.project(&items, window(&groups, limit), &blank, true)
     }
 }
 

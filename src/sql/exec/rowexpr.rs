@@ -231,9 +231,12 @@ impl Env<'_> {
                 .get(i)
                 .map(Val::from_attr)
                 .unwrap_or(Val::Null);
-            return Ok(match path {
-                None => v,
-                Some(p) => json_path(&v, p),
+            return Ok(match (path, v) {
+                // An empty JSON attribute reads as an empty string, as upstream
+                // sends it; only a missing key inside one is NULL.
+                (None, Val::Null) => Val::Str(String::new()),
+                (None, v) => v,
+                (Some(p), v) => json_path(&v, p),
             });
         }
         if path.is_none() {
@@ -345,8 +348,8 @@ impl Env<'_> {
                 let n = vals.len().max(1) as f64;
                 Val::Float(vals.iter().filter_map(Val::as_f64).sum::<f64>() / n)
             }
-            "MIN" => vals.into_iter().min_by(order).unwrap_or(Val::Null),
-            _ => vals.into_iter().max_by(order).unwrap_or(Val::Null),
+            "MIN" => vals.into_iter().min_by(order).unwrap_or(Val::Int(0)),
+            _ => vals.into_iter().max_by(order).unwrap_or(Val::Int(0)),
         })
     }
 }

@@ -84,7 +84,7 @@ pub fn insert(ctx: &Ctx<'_>, session: &mut Session, ins: &Insert) -> Result<Outc
                 row.len()
             )));
         }
-        docs.push(document(ctx, &schema, &targets, row)?);
+        docs.push(document(ctx, &schema, &targets, row, docs.len() + 1)?);
     }
     let n = docs.len() as u64;
     let mode = if ins.replace {
@@ -107,6 +107,7 @@ fn document(
     schema: &Schema,
     targets: &[Target],
     row: &[Expr],
+    row_no: usize,
 ) -> Result<Document, QueryError> {
     let mut doc = Document {
         id: 0,
@@ -117,7 +118,16 @@ fn document(
             .map(|a| AttrValue::default_for(a.ty))
             .collect(),
     };
-    for (target, expr) in targets.iter().zip(row) {
+    for (col, (target, expr)) in targets.iter().zip(row).enumerate() {
+        if let Some(problem) = type_problem(schema, *target, expr) {
+            return Err(QueryError::new(format!(
+                "row {row_no}, column {}: {problem}",
+                col + 1
+            )));
+        }
+        if *expr == Expr::Null {
+            continue;
+        }
         let v = literal(ctx, expr)?;
         match *target {
             Target::Id => doc.id = id_value(&v)?,
@@ -129,6 +139,27 @@ fn document(
         }
     }
     Ok(doc)
+}
+
+/// Why a value cannot go into a column, in upstream's words (`NULL` fits all).
+fn type_problem(schema: &Schema, target: Target, e: &Expr) -> Option<&'static str> {
+    let tuple = matches!(e, Expr::Tuple(_));
+    match target {
+        _ if *e == Expr::Null => None,
+        Target::Field(_) if !matches!(e, Expr::Str(_)) => Some("string expected"),
+        Target::Attr(i) => {
+            let mva = matches!(schema.attrs[i].ty, AttrType::Multi | AttrType::Multi64);
+            let json = schema.attrs[i].ty == AttrType::Json;
+            if tuple && !mva && !json {
+                Some("MVA value specified for a non-MVA column")
+            } else if mva && !tuple {
+                Some("non-MVA value specified for a MVA column")
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
 }
 
 /// A constant value (tuples become MVA sets).
@@ -164,6 +195,7 @@ pub fn attr_value(name: &str, ty: AttrType, v: Val) -> Result<AttrValue, QueryEr
         AttrType::Float => AttrValue::Float(v.as_f64().unwrap_or(0.0) as f32),
         AttrType::String => AttrValue::Str(v.text()),
         AttrType::Json => match v {
+            Val::Mva(m) => AttrValue::Json(m.into_iter().map(serde_json::Value::from).collect()),
             Val::Str(s) if s.trim().is_empty() => AttrValue::Json(serde_json::Value::Null),
             Val::Str(s) => AttrValue::Json(
                 serde_json::from_str(&s)

@@ -3,7 +3,7 @@
 
 use super::{ParseError, Parser};
 use crate::sql::ast::{
-    Alter, AlterAction, ColumnDef, CreateTable, Delete, Insert, Statement, Update,
+    Alter, AlterAction, ColumnDef, CreateTable, Delete, Expr, Insert, Statement, Update,
 };
 use crate::sql::lexer::TokenKind;
 
@@ -149,11 +149,28 @@ impl Parser<'_> {
         })
     }
 
-    fn value_row(&mut self) -> Result<Vec<crate::sql::ast::Expr>, ParseError> {
+    fn value_row(&mut self) -> Result<Vec<Expr>, ParseError> {
         self.expect_op("(")?;
-        let row = self.expr_list()?;
+        let mut row = vec![self.value()?];
+        while self.eat_op(",") {
+            row.push(self.value()?);
+        }
         self.expect_op(")")?;
         Ok(row)
+    }
+
+    /// A written value: `(a, b, ...)` is always an MVA set here, even with one
+    /// element.
+    fn value(&mut self) -> Result<Expr, ParseError> {
+        if !self.eat_op("(") {
+            return self.expr();
+        }
+        if self.eat_op(")") {
+            return Ok(Expr::Tuple(Vec::new()));
+        }
+        let items = self.expr_list()?;
+        self.expect_op(")")?;
+        Ok(Expr::Tuple(items))
     }
 
     fn update(&mut self) -> Result<Update, ParseError> {
@@ -164,7 +181,7 @@ impl Parser<'_> {
         loop {
             let col = self.name()?;
             self.expect_op("=")?;
-            set.push((col, self.expr()?));
+            set.push((col, self.value()?));
             if !self.eat_op(",") {
                 break;
             }
