@@ -129,6 +129,14 @@ fn writes_and_searches_over_http_and_https() {
             .collect();
         buckets.sort();
         assert_eq!(buckets, [("bags".to_string(), 2), ("home".to_string(), 2)]);
+        let r = c.post("/search", &json!({"table": t, "query": {"match": {"*": "nothingmatches"}}, "aggs": {"by_tag": {"terms": {"field": "tag"}}}}).to_string());
+        assert_eq!(
+            r.json()["aggregations"],
+            json!({"by_tag": {"buckets": []}}),
+            "{}",
+            r.body
+        );
+        assert_eq!(r.json()["hits"]["total"], 0);
         let r = c.post("/search", &json!({"table": t, "query": {"match": {"*": "tassel"}}, "highlight": {"fields": ["title"]}}).to_string());
         assert_eq!(
             r.json()["hits"]["hits"][0]["highlight"],
