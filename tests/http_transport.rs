@@ -304,3 +304,25 @@ fn cli_prints_a_text_table() {
     assert_eq!(r.status, 400);
     assert!(r.body.starts_with("ERROR 1064 (42000): "), "{}", r.body);
 }
+
+#[test]
+fn chunked_bodies_and_http_1_0() {
+    let (_d, p) = start();
+    for (port, tls) in [(p.http, false), (p.https, true)] {
+        let mut c = Client::new(port, tls);
+        c.s.write_all(
+            b"POST /sql?mode=raw HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nsele\r\n4\r\nct 6\r\n0\r\n\r\n",
+        )
+        .unwrap();
+        let r = c.read(false);
+        assert_eq!(r.json()[0]["data"][0]["6"], 6, "{}", r.body);
+        // HTTP/1.0 without keep-alive: one answer, then the server closes.
+        let mut c = Client::new(port, tls);
+        c.s.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+        let r = c.read(false);
+        assert_eq!(r.status, 200);
+        let mut rest = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut c.s, &mut rest);
+        assert!(rest.is_empty());
+    }
+}
