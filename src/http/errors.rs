@@ -105,10 +105,12 @@ impl ApiError {
             Kind::TableNotFound
         } else if m.contains("syntax error") || m.contains("parse error") || m.contains("p01:") {
             Kind::Parse
-        } else if m.contains("unknown column")
+        } else if m.contains("unknown")
             || m.contains("no such")
-            || m.contains("unknown field")
-            || m.contains("unknown attribute")
+            || m.contains("invalid")
+            || m.contains("expected")
+            || m.contains("must be")
+            || m.contains("out of range")
         {
             Kind::IllegalArgument
         } else {
@@ -168,6 +170,7 @@ mod tests {
         );
         assert_eq!(k("connection is read-only"), Kind::ReadOnly);
         assert_eq!(k("P01: syntax error, unexpected $end"), Kind::Parse);
+        assert_eq!(k("unknown option 'foo'"), Kind::IllegalArgument);
         assert_eq!(k("something broke"), Kind::Execution);
     }
 
