@@ -16,7 +16,9 @@ use crate::service::{ColumnType, Outcome, QueryError};
 /// `raw_response=true`), from `?query=`, a
 /// `query=` urlencoded body, or a raw SQL body.
 pub fn statement(url_query: &str, body: &str) -> (String, bool) {
-    let form = body.starts_with("query=") || body.starts_with("mode=") || body.contains("&query=");
+    let form = ["query=", "mode=", "raw_response="]
+        .iter()
+        .any(|p| body.starts_with(p));
     let flag = |q: &str| {
         urlencoded::get(q, "mode").as_deref() == Some("raw")
             || urlencoded::get(q, "raw_response")
