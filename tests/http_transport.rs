@@ -8,7 +8,7 @@ mod http_common;
 use std::io::Write;
 
 use flate2::write::GzEncoder;
-use http_common::{start, Client};
+use http_common::{start, start_with, Client};
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -324,5 +324,25 @@ fn chunked_bodies_and_http_1_0() {
         let mut rest = Vec::new();
         let _ = std::io::Read::read_to_end(&mut c.s, &mut rest);
         assert!(rest.is_empty());
+    }
+}
+
+#[test]
+fn a_stalled_body_gets_408_and_others_are_served() {
+    let (_d, p) = start_with("    network_timeout = 1\n");
+    for (port, tls) in [(p.http, false), (p.https, true)] {
+        let mut c = Client::new(port, tls);
+        c.s.write_all(b"POST /search HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{\"ta")
+            .unwrap();
+        assert_eq!(
+            Client::new(port, tls).call("GET", "/", &[], b"").status,
+            200
+        );
+        let r = c.read(false);
+        assert_eq!(r.status, 408);
+        assert_eq!(
+            r.body,
+            r#"{"error":"timed out waiting for the request body"}"#
+        );
     }
 }

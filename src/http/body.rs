@@ -1,6 +1,7 @@
 //! Request bodies: read under the size limit, then decoded per `Content-Encoding`.
 
 use std::io::Read;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
@@ -14,10 +15,20 @@ const DRAIN_CAP: usize = 64 * 1024 * 1024;
 
 /// Reads a whole body, refusing one over `limit` bytes (the rest of such a body is
 /// drained, up to a cap, so the reply reaches the client and keep-alive survives).
-pub async fn read(mut body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
+/// A client that sends nothing for `idle` while its body is due is answered 408.
+pub async fn read(mut body: Incoming, limit: usize, idle: Duration) -> Result<Bytes, ApiError> {
     let mut out = BytesMut::new();
     let mut seen = 0usize;
-    while let Some(frame) = body.frame().await {
+    loop {
+        let Ok(next) = tokio::time::timeout(idle, body.frame()).await else {
+            return Err(ApiError::new(
+                Kind::Timeout,
+                "timed out waiting for the request body",
+            ));
+        };
+        let Some(frame) = next else {
+            break;
+        };
         let frame =
             frame.map_err(|e| ApiError::parse(format!("failed to read request body: {e}")))?;
         let Ok(data) = frame.into_data() else {

@@ -23,6 +23,8 @@ pub enum Kind {
     ReadOnly,
     /// The body is over `max_packet_size`.
     TooLarge,
+    /// The client stopped sending its body for `network_timeout`.
+    Timeout,
     /// A `Content-Encoding` we do not decode.
     UnsupportedEncoding,
     /// No such endpoint.
@@ -41,6 +43,7 @@ pub fn describe(kind: Kind) -> (StatusCode, &'static str) {
         Kind::Execution => (StatusCode::INTERNAL_SERVER_ERROR, "runtime_exception"),
         Kind::ReadOnly => (StatusCode::FORBIDDEN, "security_exception"),
         Kind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "request_too_large_exception"),
+        Kind::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout_exception"),
         Kind::UnsupportedEncoding => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_encoding_exception",

@@ -63,6 +63,8 @@ pub(crate) struct HttpShared {
     proto: String,
     readonly: bool,
     max_body: usize,
+    /// How long a request body may stall (`network_timeout`).
+    idle: std::time::Duration,
 }
 
 impl HttpShared {
@@ -107,6 +109,7 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
         proto: proto.to_string(),
         readonly: conn.readonly,
         max_body: settings.max_packet_size,
+        idle: settings.network_timeout,
     });
     let svc = service_fn(move |req| {
         let shared = Arc::clone(&shared);

@@ -1,6 +1,7 @@
 //! Endpoint routing: reads and decodes the body, then hands it to a handler.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::body::Incoming;
@@ -75,10 +76,10 @@ pub async fn route(req: Request<Incoming>, shared: Arc<HttpShared>) -> Response<
         Endpoint::Write(_) | Endpoint::Bulk | Endpoint::PartialUpdate
     );
     if shared.readonly && typed {
-        let _ = body::read(req.into_body(), shared.max_body).await;
+        let _ = body::read(req.into_body(), shared.max_body, shared.idle).await;
         return ApiError::new(Kind::ReadOnly, "connection is read-only").typed();
     }
-    let r = match read(req, shared.max_body).await {
+    let r = match read(req, shared.max_body, shared.idle).await {
         Ok(r) => r,
         Err(e) if typed => return e.typed(),
         Err(e) => return e.plain(),
@@ -100,7 +101,7 @@ pub async fn route(req: Request<Incoming>, shared: Arc<HttpShared>) -> Response<
     })
 }
 
-async fn read(req: Request<Incoming>, limit: usize) -> Result<Req, ApiError> {
+async fn read(req: Request<Incoming>, limit: usize, idle: Duration) -> Result<Req, ApiError> {
     let (parts, incoming) = req.into_parts();
     let header = |name| {
         parts
@@ -117,7 +118,7 @@ async fn read(req: Request<Incoming>, limit: usize) -> Result<Req, ApiError> {
         // Refused before the client sends it: no `100 Continue`, no body to drain.
         return Err(body::too_large(limit));
     }
-    let raw = body::read(incoming, limit).await?;
+    let raw = body::read(incoming, limit, idle).await?;
     let body = body::decode(encoding.as_deref(), raw, limit)?;
     Ok(Req {
         url_query: parts.uri.query().unwrap_or("").to_string(),

@@ -16,6 +16,11 @@ pub struct Ports {
 
 /// Starts a daemon with TLS and a small `max_packet_size`.
 pub fn start() -> (Daemon, Ports) {
+    start_with("")
+}
+
+/// Same, with extra `searchd` lines.
+pub fn start_with(extra: &str) -> (Daemon, Ports) {
     let sb = Sandbox::new();
     let p = Ports {
         http: free_port(),
@@ -24,7 +29,7 @@ pub fn start() -> (Daemon, Ports) {
     };
     let c = certs_dir();
     sb.config(&format!(
-        "    listen = 127.0.0.1:{}:http\n    listen = 127.0.0.1:{}:https\n    listen = 127.0.0.1:{}:http_readonly\n    max_packet_size = 1M\n    ssl_cert = {}\n    ssl_key = {}\n    ssl_ca = {}\n",
+        "    listen = 127.0.0.1:{}:http\n    listen = 127.0.0.1:{}:https\n    listen = 127.0.0.1:{}:http_readonly\n    max_packet_size = 1M\n    ssl_cert = {}\n    ssl_key = {}\n    ssl_ca = {}\n{extra}",
         p.http,
         p.https,
         p.readonly,
