@@ -278,7 +278,8 @@ fn readonly_listeners_refuse_writes() {
 
 #[test]
 fn slow_clients_do_not_hold_up_others() {
-    let (_d, p) = start();
+    // A generous body timeout: the slow client finishes after the others.
+    let (_d, p) = start_with("    network_timeout = 120\n");
     let mut slow = Client::plain(p.http);
     slow.s
         .write_all(b"POST /sql?mode=raw HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\nsel")
