@@ -18,6 +18,7 @@ from manticoresearch.models import (
     ReplaceDocumentRequest,
     SearchQuery,
     SearchRequest,
+    SourceRules,
     UpdateDocumentRequest,
 )
 from manticoresearch.rest import ApiException
@@ -91,6 +92,17 @@ def test_the_official_client_end_to_end(client):
     r = search.search(SearchRequest(table="products", query=SearchQuery(match={"*": "tassel"}),
                                     highlight=Highlight(fields=HighlightFields(["title"]))))
     assert r.hits.hits[0].highlight == {"title": ["Crossbody Bag with <strong>Tassel</strong>"]}
+
+    r = search.search(SearchRequest(
+        table="products", query=SearchQuery(query_string="@title (bag | glove)"),
+        source=SourceRules(includes=["ti*"], excludes=[]), options={"ranker": "bm25", "max_matches": 100},
+        sort=[{"id": {"order": "desc"}}], offset=1, limit=2, max_matches=100))
+    assert ids(r) == [3, 1]
+    assert r.hits.hits[0].source == {"title": "Pet Hair Remover Glove"}
+    r = search.search(SearchRequest(table="products", query=SearchQuery(match_phrase={"title": "sheet set"})))
+    assert ids(r) == [2]
+    r = search.search(SearchRequest(table="products", query=SearchQuery(var_in={"id": [1, 2]}), sort=["id"]))
+    assert ids(r) == [1, 2]
 
     r = index.update(UpdateDocumentRequest(table="products", id=1, doc={"price": 12.5}))
     assert (r.id, r.result) == (1, "updated")
