@@ -347,3 +347,21 @@ fn a_stalled_body_gets_408_and_others_are_served() {
         );
     }
 }
+
+#[test]
+fn requests_hyper_rejects_still_get_server_and_json() {
+    let (_d, p) = start();
+    for (port, tls) in [(p.http, false), (p.https, true)] {
+        let mut c = Client::new(port, tls);
+        c.s.write_all(b"GET / HTTP/1.1\r\nBad Header\r\n\r\n")
+            .unwrap();
+        let r = c.read(false);
+        assert_eq!(r.status, 400);
+        assert_eq!(r.body, r#"{"error":"Bad Request"}"#);
+        assert!(r.header("Server").unwrap().starts_with("searchd "));
+        assert_eq!(
+            r.header("Content-Type"),
+            Some("application/json; charset=UTF-8")
+        );
+    }
+}

@@ -17,6 +17,7 @@
 
 mod body;
 mod bulk;
+mod canned;
 mod cells;
 mod cli;
 pub mod errors;
@@ -120,7 +121,7 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
         .timer(TokioTimer::new())
         .keep_alive(true)
         .header_read_timeout(settings.client_timeout);
-    let connection = builder.serve_connection(TokioIo::new(stream), svc);
+    let connection = builder.serve_connection(TokioIo::new(canned::Canned::new(stream)), svc);
     tokio::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => {}
