@@ -29,6 +29,10 @@ impl<S> Canned<S> {
 
 /// The whole reply to send instead of `buf`, when `buf` is a bare 4xx/5xx head.
 pub fn rewrite(buf: &[u8]) -> Option<Vec<u8>> {
+    // Cheap checks first: this runs on every write.
+    if buf.len() > 1024 || !(buf.starts_with(b"HTTP/1.1 4") || buf.starts_with(b"HTTP/1.1 5")) {
+        return None;
+    }
     let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
     if head_end != buf.len() {
         return None;
