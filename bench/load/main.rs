@@ -4,8 +4,10 @@
 //! ```text
 //! cargo bench --bench load -- mysql --port 9306 [--tls --ca certs/ca-cert.pem]
 //!     [--compress] [--connect-per-query] [--concurrency 8] [--seconds 10]
-//!     [--query 'SELECT 1'] [--user U --password P]
+//!     [--query 'SELECT 1'] [--user U --password P] [--raw]
 //! ```
+//! `--raw` (implies `--connect-per-query`) uses the minimal client of `raw.rs`, which
+//! shares one TLS context across connections instead of building one per connection.
 //! Prints one JSON line: `{"ops_per_sec":..,"p50_us":..,"p99_us":..,"ops":..,"errors":..}`.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -16,12 +18,15 @@ use hdrhistogram::Histogram;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Opts, OptsBuilder, SslOpts};
 
+mod raw;
+
 struct Args {
     port: u16,
     tls: bool,
     ca: Option<String>,
     compress: bool,
     connect_per_query: bool,
+    raw: bool,
     concurrency: usize,
     seconds: u64,
     query: String,
@@ -36,6 +41,7 @@ fn parse_args() -> Result<Args, String> {
         ca: None,
         compress: false,
         connect_per_query: false,
+        raw: false,
         concurrency: 4,
         seconds: 10,
         query: "SELECT 1".into(),
@@ -55,6 +61,10 @@ fn parse_args() -> Result<Args, String> {
             "--ca" => a.ca = Some(val()?),
             "--compress" => a.compress = true,
             "--connect-per-query" => a.connect_per_query = true,
+            "--raw" => {
+                a.raw = true;
+                a.connect_per_query = true;
+            }
             "--concurrency" => {
                 a.concurrency = val()?.parse().map_err(|e| format!("--concurrency: {e}"))?
             }
@@ -98,6 +108,13 @@ async fn main() {
         }
     };
     let opts = opts(&args);
+    let raw_client = match raw_client(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("load: {e}");
+            std::process::exit(2);
+        }
+    };
     let stop = Arc::new(AtomicBool::new(false));
     let ops = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
@@ -107,6 +124,7 @@ async fn main() {
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..args.concurrency {
+        let raw_client = raw_client.clone();
         let (args, opts, stop, ops, errors, hist) = (
             Arc::clone(&args),
             opts.clone(),
@@ -121,7 +139,10 @@ async fn main() {
             let mut conn = None;
             while !stop.load(Ordering::Relaxed) {
                 let t = Instant::now();
-                let ok = one_op(&args, &opts, &mut conn).await;
+                let ok = match &raw_client {
+                    Some(rc) => rc.once().await.is_ok(),
+                    None => one_op(&args, &opts, &mut conn).await,
+                };
                 if ok {
                     let _ = local.record(t.elapsed().as_micros().max(1) as u64);
                     ops.fetch_add(1, Ordering::Relaxed);
@@ -163,6 +184,25 @@ async fn main() {
         n,
         errors.load(Ordering::Relaxed)
     );
+}
+
+/// The shared raw client when `--raw` is given.
+fn raw_client(a: &Args) -> Result<Option<Arc<raw::RawClient>>, String> {
+    if !a.raw {
+        return Ok(None);
+    }
+    let tls = if a.tls {
+        Some(Arc::new(raw::connector(a.ca.as_deref())?))
+    } else {
+        None
+    };
+    Ok(Some(Arc::new(raw::RawClient {
+        port: a.port,
+        user: a.user.clone(),
+        password: a.password.clone(),
+        query: a.query.clone(),
+        tls,
+    })))
 }
 
 async fn one_op(args: &Args, opts: &Opts, conn: &mut Option<mysql_async::Conn>) -> bool {

@@ -72,7 +72,10 @@ pub(crate) fn lookup(section: SectionType, key: &str) -> Option<KeyKind> {
 const NONE: &[&str] = &[];
 const NO_DEPRECATED: &[(&str, &str)] = &[];
 
-const SEARCHD_LIST: &[&str] = &["listen"];
+const SEARCHD_LIST: &[&str] = &[
+    "listen", // extension: several certificate revocation lists
+    "ssl_crl",
+];
 
 const SEARCHD: &[&str] = &[
     "log",
@@ -188,6 +191,14 @@ const SEARCHD: &[&str] = &[
     "kibana_version_string",
     // extension: the libssl file to load
     "ssl_library",
+    // extensions: TLS beyond Manticore
+    "ssl_verify_client",
+    "ssl_protocols",
+    "ssl_ciphers",
+    "ssl_ciphersuites",
+    "ssl_psk_file",
+    "ssl_ocsp_response",
+    "ssl_ocsp_responder",
 ];
 
 const SEARCHD_DEPRECATED: &[(&str, &str)] = &[

@@ -15,6 +15,7 @@ mod keys;
 mod listen;
 mod searchd;
 mod source;
+mod tls_values;
 mod types;
 mod values;
 
@@ -133,6 +134,14 @@ impl Default for Searchd {
             ssl_key: None,
             ssl_ca: None,
             ssl_library: None,
+            ssl_verify_client: VerifyClient::Off,
+            ssl_protocols: vec![TlsProtocol::Tls12, TlsProtocol::Tls13],
+            ssl_ciphers: None,
+            ssl_ciphersuites: None,
+            ssl_crl: Vec::new(),
+            ssl_psk_file: None,
+            ssl_ocsp_response: None,
+            ssl_ocsp_responder: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::grammar::{RawSection, Value};
 use super::keys::{self, KeyKind, SectionType};
 use super::types::{LogTarget, Searchd};
-use super::{listen, values, ConfigError};
+use super::{listen, tls_values, values, ConfigError};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -27,6 +27,8 @@ pub(crate) fn build(
         };
         if entry.key == "listen" {
             listens.extend(entry.values.iter());
+        } else if entry.key == "ssl_crl" {
+            out.ssl_crl = tls_values::crl_paths(entry.values.iter().map(|v| v.text.as_str()));
         } else if !apply(&mut out, &ctx)? {
             warn_unsupported(&ctx, warnings);
         }
@@ -75,6 +77,10 @@ impl Ctx<'_> {
         usize::try_from(n).map_err(|_| self.bad("size is too big"))
     }
 
+    fn parsed<T>(&self, parse: fn(&str) -> Result<T, String>) -> Result<T, ConfigError> {
+        parse(self.text()).map_err(|why| self.bad(&why))
+    }
+
     fn count(&self) -> Result<usize, ConfigError> {
         let n = values::number(self.text()).map_err(|why| self.bad(&why))?;
         usize::try_from(n).map_err(|_| self.bad("number is too big"))
@@ -98,6 +104,13 @@ fn apply(out: &mut Searchd, ctx: &Ctx<'_>) -> Result<bool, ConfigError> {
         "ssl_key" => out.ssl_key = ctx.path(),
         "ssl_ca" => out.ssl_ca = ctx.path(),
         "ssl_library" => out.ssl_library = ctx.path(),
+        "ssl_verify_client" => out.ssl_verify_client = ctx.parsed(tls_values::verify_client)?,
+        "ssl_protocols" => out.ssl_protocols = ctx.parsed(tls_values::protocols)?,
+        "ssl_ciphers" => out.ssl_ciphers = ctx.parsed(tls_values::cipher_list)?,
+        "ssl_ciphersuites" => out.ssl_ciphersuites = ctx.parsed(tls_values::cipher_list)?,
+        "ssl_psk_file" => out.ssl_psk_file = ctx.path(),
+        "ssl_ocsp_response" => out.ssl_ocsp_response = ctx.path(),
+        "ssl_ocsp_responder" => out.ssl_ocsp_responder = ctx.parsed(tls_values::responder)?,
         _ => return Ok(false),
     }
     Ok(true)

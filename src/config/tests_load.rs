@@ -78,6 +78,7 @@ fn every_setting_is_read() {
         ssl_key: Some("/c/server.key".into()),
         ssl_ca: Some("/c/ca.pem".into()),
         ssl_library: Some("/usr/lib/libssl.so.3".into()),
+        ..Searchd::default()
     };
     assert_eq!(c.searchd, want);
     assert!(c.warnings.is_empty(), "{:?}", c.warnings);

@@ -15,6 +15,11 @@
 //! | `mysql_version_string` | [`crate::version::MYSQL_DEFAULT`] |
 //! | `ssl_cert`, `ssl_key`, `ssl_ca` | none |
 //! | `ssl_library` | none (search the system for `libssl.so.3`, then `libssl.so.1.1`) |
+//! | `ssl_verify_client` | `off` (clients are not asked for a certificate) |
+//! | `ssl_protocols` | `TLSv1.2 TLSv1.3` |
+//! | `ssl_ciphers`, `ssl_ciphersuites` | none (the library's defaults) |
+//! | `ssl_crl` | none (several allowed) |
+//! | `ssl_psk_file`, `ssl_ocsp_response`, `ssl_ocsp_responder` | none |
 //!
 //! `Searchd::default()` leaves `listen` empty; [`crate::config::load`] fills in the
 //! two default listeners when the file has no `listen`. Durations take `us`, `ms`, `s`,
@@ -69,6 +74,61 @@ pub struct Searchd {
     pub ssl_ca: Option<PathBuf>,
     /// Extension: the libssl file to load instead of searching the system.
     pub ssl_library: Option<PathBuf>,
+    /// Extension `ssl_verify_client`: whether TLS clients must present a certificate
+    /// that chains to `ssl_ca`.
+    pub ssl_verify_client: VerifyClient,
+    /// Extension `ssl_protocols`: the TLS versions allowed, oldest first, no repeats.
+    pub ssl_protocols: Vec<TlsProtocol>,
+    /// Extension `ssl_ciphers`: the TLS 1.2 cipher list (OpenSSL syntax).
+    pub ssl_ciphers: Option<String>,
+    /// Extension `ssl_ciphersuites`: the TLS 1.3 suites, `:`-separated.
+    pub ssl_ciphersuites: Option<String>,
+    /// Extension `ssl_crl`: PEM certificate revocation lists (every value kept).
+    pub ssl_crl: Vec<PathBuf>,
+    /// Extension `ssl_psk_file`: `identity:hexkey` lines for pre-shared keys.
+    pub ssl_psk_file: Option<PathBuf>,
+    /// Extension `ssl_ocsp_response`: a DER OCSP response stapled for clients asking.
+    pub ssl_ocsp_response: Option<PathBuf>,
+    /// Extension `ssl_ocsp_responder`: `auto` (the certificate's authorityInfoAccess)
+    /// or an `http://` URL to fetch the OCSP response from, hourly.
+    pub ssl_ocsp_responder: Option<String>,
+}
+
+/// `ssl_verify_client`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VerifyClient {
+    /// Clients are not asked for a certificate (Manticore's behaviour).
+    #[default]
+    Off,
+    /// A certificate is asked for and verified when presented.
+    Optional,
+    /// Every client must present a certificate that verifies.
+    On,
+}
+
+/// A TLS protocol version named in `ssl_protocols`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TlsProtocol {
+    /// `TLSv1` (TLS 1.0).
+    Tls10,
+    /// `TLSv1.1`.
+    Tls11,
+    /// `TLSv1.2`.
+    Tls12,
+    /// `TLSv1.3`.
+    Tls13,
+}
+
+impl TlsProtocol {
+    /// The name as OpenSSL writes it (`TLSv1.2`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TlsProtocol::Tls10 => "TLSv1",
+            TlsProtocol::Tls11 => "TLSv1.1",
+            TlsProtocol::Tls12 => "TLSv1.2",
+            TlsProtocol::Tls13 => "TLSv1.3",
+        }
+    }
 }
 
 /// Where a log goes.

@@ -176,6 +176,7 @@ fn init_tls(config: &Config) -> TlsState {
         TlsState::Unusable { reason } => {
             let wanted = settings.cert.is_some()
                 || settings.key.is_some()
+                || settings.psk_file.is_some()
                 || config
                     .searchd
                     .listen

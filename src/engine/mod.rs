@@ -31,6 +31,8 @@ mod tokenizer;
 mod types;
 
 #[cfg(test)]
+mod bench;
+#[cfg(test)]
 mod tests;
 
 pub use table::{Reader, Table};

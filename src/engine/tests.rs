@@ -96,6 +96,8 @@ fn phrase_proximity_quorum_near() {
     assert_eq!(ids(&t, "brown NEAR/1 dog"), vec![3]);
     assert_eq!(ids(&t, "lazy NEAR/5 fox"), vec![2]);
     assert_eq!(ids(&t, "lazy NEAR/4 fox"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "fox NOTNEAR/2 quick"), vec![2, 5]);
+    assert_eq!(ids(&t, "fox NOTNEAR/1 quick"), vec![1, 2, 5]);
 }
 
 #[test]
@@ -110,6 +112,8 @@ fn field_limits_and_anchors() {
     assert_eq!(ids(&t, "^hello"), vec![1, 2, 4]);
     assert_eq!(ids(&t, "world$"), vec![1, 4]);
     assert_eq!(ids(&t, "@body ^hello"), vec![4]);
+    assert_eq!(ids(&t, "@body[2] world"), vec![5]);
+    assert_eq!(ids(&t, "@body[4] world"), vec![4, 5]);
     assert_eq!(err(&t, "@price x"), "no field 'price' found in schema");
 }
 
@@ -300,7 +304,9 @@ fn insert_replace_update() {
         .write(vec![auto.clone(), auto], WriteMode::Insert)
         .unwrap();
     assert_eq!(assigned, vec![6, 7]);
+    let before_update = t.reader();
     assert!(t.update(4, &[(0, AttrValue::Int(42))]).unwrap());
+    assert_eq!(before_update.get(4).unwrap().attrs, &[AttrValue::Int(4)]);
     assert!(!t.update(99, &[(0, AttrValue::Int(1))]).unwrap());
     let r = t.reader();
     assert_eq!(r.get(4).unwrap().attrs, &[AttrValue::Int(42)]);
@@ -425,4 +431,83 @@ fn concurrent_readers_and_writer() {
         r.join().unwrap();
     }
     assert_eq!(ids(&t, "alpha").len(), 500);
+}
+
+/// Upstream's documented example: the weights and keyword stats of a quorum query.
+#[test]
+fn upstream_quorum_example_weights() {
+    let t = table_with(
+        TableSettings::default(),
+        &[
+            (1, "List of HP business laptops", "Elitebook Probook"),
+            (
+                2,
+                "List of Dell business laptops",
+                "Latitude Precision Vostro",
+            ),
+            (3, "List of Dell gaming laptops", "Inspirion Alienware"),
+            (4, "Lenovo laptops list", "Yoga IdeaPad"),
+            (5, "List of ASUS ultrabooks and laptops", "Zenbook Vivobook"),
+        ],
+    );
+    let r = t.reader();
+    let m = r
+        .search("\"list of business laptops\"/3", &MatchOptions::default())
+        .unwrap();
+    let mut got: Vec<(u64, i64)> = m.hits.iter().map(|h| (h.doc.id, h.weight)).collect();
+    got.sort_unstable();
+    assert_eq!(got, vec![(1, 2397), (2, 2397), (3, 2375), (5, 2375)]);
+    let stat = |k: &str, d: u64| KeywordStat {
+        keyword: k.into(),
+        docs: d,
+        hits: d,
+    };
+    assert_eq!(
+        m.keywords,
+        vec![
+            stat("list", 5),
+            stat("of", 4),
+            stat("business", 2),
+            stat("laptops", 5)
+        ]
+    );
+}
+
+#[test]
+fn background_merges_keep_deletes_and_updates() {
+    let t = table_with(TableSettings::default(), &[]);
+    for batch in 0..40u64 {
+        let docs = (1..=1000)
+            .map(|i| {
+                let id = batch * 1000 + i;
+                Document {
+                    id,
+                    fields: vec![format!("common w{}", id % 7), String::new()],
+                    attrs: vec![AttrValue::Int(1)],
+                }
+            })
+            .collect();
+        t.write(docs, WriteMode::Insert).unwrap();
+        // Deletes and updates land while merges may be running.
+        let gone: Vec<u64> = (batch * 1000 + 1..=batch * 1000 + 1000)
+            .filter(|i| i % 100 == 0)
+            .collect();
+        t.delete(&gone);
+        t.update(batch * 1000 + 1, &[(0, AttrValue::Int(7))])
+            .unwrap();
+    }
+    t.wait_merges();
+    let r = t.reader();
+    assert_eq!(r.len(), 40_000 - 400);
+    assert_eq!(ids(&t, "common").len(), 39_600);
+    let w3 = ids(&t, "w3");
+    let expected: Vec<u64> = (1..=40_000u64)
+        .filter(|i| i % 7 == 3 && i % 100 != 0)
+        .collect();
+    assert_eq!(w3, expected);
+    assert_eq!(r.get(30_001).unwrap().attrs, &[AttrValue::Int(7)]);
+    assert_eq!(r.get(30_002).unwrap().attrs, &[AttrValue::Int(1)]);
+    assert!(r.get(30_100).is_none());
+    let ordered: Vec<u64> = r.docs().map(|d| d.id).take(3).collect();
+    assert_eq!(ordered, vec![1, 2, 3]);
 }

@@ -66,6 +66,8 @@ pub(crate) struct HttpShared {
     max_body: usize,
     /// How long a request body may stall (`network_timeout`).
     idle: std::time::Duration,
+    /// The verified TLS client certificate's subject, for sessions and the query log.
+    tls_peer: Option<String>,
 }
 
 impl HttpShared {
@@ -80,6 +82,7 @@ impl HttpShared {
     fn session(&self) -> Session {
         let mut session = Session::new(self.guard_id, self.proto.clone());
         session.readonly = self.readonly;
+        session.tls_peer = self.tls_peer.clone();
         session
     }
 
@@ -96,10 +99,14 @@ impl HttpShared {
 /// timeout passes, or the daemon shuts down (after the request in flight).
 pub async fn serve(stream: BoxStream, conn: HttpConn) {
     let settings = Arc::clone(&conn.service.state().settings);
-    let tls = stream.tls_info().is_some();
+    let tls_info = stream.tls_info();
+    let tls = tls_info.is_some();
     conn.service.state().count_session(tls, false);
     let proto = if tls { "http,ssl" } else { "http" };
+    let tls_peer = tls_info.and_then(|t| t.peer_subject);
+    let peer = tls_peer.clone();
     conn.guard.update(|t| {
+        t.tls_peer = peer;
         t.proto = proto.to_string();
         t.state = "idle".into();
     });
@@ -111,6 +118,7 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
         readonly: conn.readonly,
         max_body: settings.max_packet_size,
         idle: settings.network_timeout,
+        tls_peer,
     });
     let svc = service_fn(move |req| {
         let shared = Arc::clone(&shared);

@@ -14,6 +14,9 @@ pub struct TlsInfo {
     pub cipher: String,
     /// e.g. `TLSv1.3`.
     pub protocol: String,
+    /// The subject of the verified client certificate (`/CN=...`), when the client
+    /// presented one (`ssl_verify_client = optional | on`).
+    pub peer_subject: Option<String>,
 }
 
 /// Any connection a front end can serve.

@@ -51,6 +51,32 @@ impl QueryLog {
     }
 }
 
+impl QueryLog {
+    /// Appends one entry for `session`; a verified TLS client certificate's subject is
+    /// added inside the comment: `/* ... found 3 peer /CN=alice */ select ...;`.
+    pub fn log_session(&self, session: &super::Session, wall: Duration, found: usize, sql: &str) {
+        let time = chrono::Local::now()
+            .format(crate::daemon::logging::TIME_FORMAT)
+            .to_string();
+        let line = format_entry(&time, session.conn_id, wall, found, sql);
+        let line = match &session.tls_peer {
+            Some(peer) => with_peer(&line, peer),
+            None => line,
+        };
+        let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = f.write_all(line.as_bytes());
+    }
+}
+
+/// Puts ` peer SUBJECT` at the end of an entry's comment (pure, for tests).
+pub fn with_peer(line: &str, peer: &str) -> String {
+    let peer = peer.replace("*/", "* /");
+    match line.split_once(" */ ") {
+        Some((comment, rest)) => format!("{comment} peer {peer} */ {rest}"),
+        None => line.to_string(),
+    }
+}
+
 fn open(path: &PathBuf) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
 }
@@ -70,6 +96,15 @@ pub fn format_entry(time: &str, conn_id: u64, wall: Duration, found: usize, sql:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn peer_goes_inside_the_comment() {
+        let line = format_entry("T", 3, Duration::from_millis(0), 1, "select 1");
+        assert_eq!(
+            with_peer(&line, "/CN=alice"),
+            "/* T conn 3 real 0.000 wall 0.000 found 1 peer /CN=alice */ select 1;\n"
+        );
+    }
 
     #[test]
     fn entries_read_like_upstream() {

@@ -19,12 +19,15 @@ pub struct Session {
     pub tls_cipher: Option<String>,
     /// TLS protocol version in use, if any.
     pub tls_version: Option<String>,
+    /// The subject of the client's verified TLS certificate (`/CN=...`), if any.
+    pub tls_peer: Option<String>,
     /// What `SHOW META` shows: name/value pairs of the last search.
     pub meta: Vec<(String, String)>,
     /// The open transaction's writes (`BEGIN` or `autocommit=0`), if any.
     pub txn: Option<PendingWrites>,
-    /// The last id an `INSERT` assigned (`@@last_insert_id`).
-    pub last_insert_id: u64,
+    /// The ids the last `INSERT`/`REPLACE` wrote, comma-separated
+    /// (`LAST_INSERT_ID()`, `@@last_insert_id`).
+    pub last_insert_ids: String,
 }
 
 /// Writes held back until `COMMIT`; a transaction works on one table.
@@ -56,9 +59,10 @@ impl Session {
             proto: proto.into(),
             tls_cipher: None,
             tls_version: None,
+            tls_peer: None,
             meta: Vec::new(),
             txn: None,
-            last_insert_id: 0,
+            last_insert_ids: String::new(),
         }
     }
 }

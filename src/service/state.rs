@@ -22,6 +22,8 @@ pub struct ThreadInfo {
     pub state: String,
     /// The statement being run, if any.
     pub info: String,
+    /// The subject of the client's verified TLS certificate, if any.
+    pub tls_peer: Option<String>,
 }
 
 /// Counters, registry and settings of a running daemon.
@@ -94,6 +96,9 @@ impl ServerState {
         match TlsState::init(&self.tls_settings) {
             TlsState::Usable(acceptor) => {
                 let text = format!("TLS reloaded ({})", acceptor.library_version());
+                for w in acceptor.certificate_warnings() {
+                    tracing::warn!("{w}");
+                }
                 self.set_tls(TlsState::Usable(acceptor));
                 Ok(text)
             }
@@ -141,6 +146,7 @@ impl ServerState {
             started: Instant::now(),
             state: "handshake".into(),
             info: String::new(),
+            tls_peer: None,
         };
         self.lock_threads().insert(id, info);
         Some(ConnectionGuard {

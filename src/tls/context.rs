@@ -5,9 +5,15 @@
 
 use std::path::Path;
 
+use super::extras::{self, Extras};
 use super::ffi::{self, Api};
 use super::handle::{c_path, clear_errors, cvt, SslCtx};
-use super::TlsSettings;
+use super::inspect::CertSummary;
+use super::ocsp::OcspFile;
+use super::ocsp_fetch::{self, Fetched};
+use super::{psk, TlsSettings};
+use crate::config::VerifyClient;
+use std::sync::Arc;
 
 /// The session id context (needed for session resumption once clients present
 /// certificates; harmless otherwise).
@@ -19,36 +25,72 @@ pub struct Built {
     pub version: String,
     /// Certificate problems worth a warning (TLS still works).
     pub warnings: Vec<String>,
+    /// The server certificate, when there is one (PSK-only contexts have none).
+    pub certificate: Option<CertSummary>,
 }
 
 /// Loads the library and configures a server context; `Err` is the reason TLS is
 /// unusable.
+///
+/// TLS is usable with `ssl_cert` and `ssl_key`, or with only `ssl_psk_file` (then
+/// only pre-shared-key cipher suites can be negotiated). With neither, the reason is
+/// Manticore's `ssl_cert and ssl_key are not set`.
 pub fn build(settings: &TlsSettings) -> Result<Built, String> {
-    let (cert, key) = match (&settings.cert, &settings.key) {
-        (Some(cert), Some(key)) => (cert, key),
+    let pair = match (&settings.cert, &settings.key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) if settings.psk_file.is_some() => None,
         (None, None) => return Err("ssl_cert and ssl_key are not set".into()),
         (None, Some(_)) => return Err("ssl_cert is not set".into()),
         (Some(_), None) => return Err("ssl_key is not set".into()),
     };
-    readable("ssl_cert", cert)?;
-    readable("ssl_key", key)?;
+    if let Some((cert, key)) = pair {
+        readable("ssl_cert", cert)?;
+        readable("ssl_key", key)?;
+    }
     if let Some(ca) = &settings.ca {
         readable("ssl_ca", ca)?;
     }
+    let psk = settings.psk_file.as_deref().map(psk::load).transpose()?;
     let api = ffi::load(settings.library.as_deref())
         .map_err(|e| format!("the SSL library cannot be loaded: {e}"))?;
     let ctx = SslCtx::new_server(api).map_err(|e| format!("cannot create an SSL context: {e}"))?;
     configure_defaults(&ctx)?;
-    use_chain(&ctx, cert)?;
-    use_key(&ctx, key, cert)?;
+    if let Some((cert, key)) = pair {
+        use_chain(&ctx, cert)?;
+        use_key(&ctx, key, cert)?;
+    }
     if let Some(ca) = &settings.ca {
         use_ca(&ctx, ca)?;
     }
-    let warnings = super::inspect::certificate_warnings(&ctx, cert);
+    super::policy::apply(&ctx, settings)?;
+    let mut warnings = match pair {
+        Some((cert, _)) => super::inspect::certificate_warnings(&ctx, cert),
+        None => Vec::new(),
+    };
+    let fetcher = settings.ocsp_responder.as_deref().and_then(|responder| {
+        let file = settings.ocsp_response.as_deref();
+        ocsp_fetch::prepare(&ctx, responder, settings.ca.as_deref(), file)
+            .map_err(|e| warnings.push(format!("{e}: no OCSP response is fetched")))
+            .ok()
+    });
+    if !settings.crl.is_empty() && settings.verify_client == VerifyClient::Off {
+        warnings.push("ssl_crl has no effect while ssl_verify_client = off".into());
+    }
+    let ocsp = settings.ocsp_response.as_deref().map(OcspFile::new);
+    if fetcher.is_none() {
+        warnings.extend(ocsp.as_ref().and_then(OcspFile::check));
+    }
+    let certificate = super::inspect::summary(&ctx);
+    let fetched = fetcher.as_ref().map(|_| Fetched::default());
+    let extras = extras::install(&ctx, Extras { psk, ocsp, fetched });
+    if let Some(f) = fetcher {
+        ocsp_fetch::spawn(f, Arc::downgrade(&extras), |e: &Extras| e.fetched.as_ref());
+    }
     Ok(Built {
         ctx,
         version: ffi::version_text(api),
         warnings,
+        certificate,
     })
 }
 
@@ -92,6 +134,11 @@ fn configure_defaults(ctx: &SslCtx) -> Result<(), String> {
             ffi::SSL_OP_NO_RENEGOTIATION | ffi::SSL_OP_CIPHER_SERVER_PREFERENCE,
         )
     };
+    // One TLS 1.3 session ticket per full handshake instead of OpenSSL's two: a
+    // database client resumes one session at a time, and each ticket costs an
+    // encryption and a record on every new connection.
+    // SAFETY: `ctx` is live; the count is a plain integer.
+    unsafe { (api.SSL_CTX_set_num_tickets)(ctx.as_ptr(), 1) };
     // SAFETY: `ctx` is live; the id context is read for `len` bytes and copied.
     let ret = unsafe {
         (api.SSL_CTX_set_session_id_context)(

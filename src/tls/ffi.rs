@@ -7,8 +7,8 @@
 //! lives for the whole process.
 
 #![allow(unsafe_code)]
-// Constants and symbols for client verification, versions, ciphers and CRLs are
-// declared ahead of their use by the configuration that will enable them.
+// A few constants complete their documented set (error codes, verify modes, CRL
+// flags) without being used yet.
 #![allow(dead_code)]
 // The C names are kept as they are in the OpenSSL headers.
 #![allow(non_camel_case_types, clippy::upper_case_acronyms)]
@@ -43,7 +43,14 @@ opaque!(
     X509_STORE,
     X509_CRL,
     X509_VERIFY_PARAM,
+    X509_STORE_CTX,
     EVP_PKEY,
+    EVP_MD,
+    OPENSSL_STACK,
+    OCSP_REQUEST,
+    OCSP_CERTID,
+    OCSP_ONEREQ,
+    OCSP_RESPONSE,
     STACK_OF_X509_NAME
 );
 
@@ -60,6 +67,23 @@ pub const SSL_CTRL_SET_SESS_CACHE_MODE: c_int = 44;
 pub const SSL_CTRL_SET_MIN_PROTO_VERSION: c_int = 123;
 pub const SSL_CTRL_SET_MAX_PROTO_VERSION: c_int = 124;
 pub const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
+/// `SSL_CTX_set_tlsext_status_cb` (through `SSL_CTX_callback_ctrl`).
+pub const SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB: c_int = 63;
+/// `SSL_set_tlsext_status_ocsp_resp` (through `SSL_ctrl`).
+pub const SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP: c_int = 71;
+/// `SSL_CTX_get0_chain_certs` (through `SSL_CTX_ctrl`, `parg` = `STACK_OF(X509) **`).
+pub const SSL_CTRL_GET_CHAIN_CERTS: c_int = 115;
+/// `OCSP_RESPONSE_STATUS_SUCCESSFUL`.
+pub const OCSP_RESPONSE_STATUS_SUCCESSFUL: c_int = 0;
+/// `SSL_TLSEXT_ERR_OK` / `SSL_TLSEXT_ERR_NOACK` (servername and status callbacks).
+pub const SSL_TLSEXT_ERR_OK: c_int = 0;
+pub const SSL_TLSEXT_ERR_NOACK: c_int = 3;
+/// `X509_V_OK`: the verification result of a certificate that passed.
+pub const X509_V_OK: c_long = 0;
+/// `X509_V_ERR_INVALID_PURPOSE`: e.g. an extendedKeyUsage without clientAuth.
+pub const X509_V_ERR_INVALID_PURPOSE: c_int = 26;
+pub const TLS1_VERSION: c_long = 0x0301;
+pub const TLS1_1_VERSION: c_long = 0x0302;
 
 pub const SSL_MODE_RELEASE_BUFFERS: c_long = 0x10;
 pub const SSL_SESS_CACHE_SERVER: c_long = 0x2;
@@ -82,7 +106,14 @@ pub const MIN_VERSION_NUM: c_ulong = 0x1010_1000;
 pub type PemPasswordCb =
     Option<unsafe extern "C" fn(*mut c_char, c_int, c_int, *mut c_void) -> c_int>;
 /// `SSL_verify_cb`.
-pub type VerifyCb = Option<unsafe extern "C" fn(c_int, *mut c_void) -> c_int>;
+pub type VerifyCb = Option<unsafe extern "C" fn(c_int, *mut X509_STORE_CTX) -> c_int>;
+/// `SSL_psk_server_cb_func`: identity in, key out (its length returned, 0 = unknown).
+pub type PskServerCb =
+    Option<unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_uchar, c_uint) -> c_uint>;
+/// The generic callback type of `SSL_CTX_callback_ctrl`.
+pub type GenericCb = Option<unsafe extern "C" fn()>;
+/// The OCSP status callback (`int (*)(SSL *, void *)`), cast to [`GenericCb`].
+pub type StatusCb = unsafe extern "C" fn(*mut SSL, *mut c_void) -> c_int;
 
 /// Declares the function table: each field names its library and the symbol names to
 /// try in order (a renamed symbol lists its 3.x name first, then its 1.1 name).
@@ -136,6 +167,35 @@ api! {
     crypto X509_get0_notAfter ["X509_get0_notAfter"] fn(*const X509) -> *const ASN1_TIME;
     crypto X509_cmp_time ["X509_cmp_time"] fn(*const ASN1_TIME, *mut i64) -> c_int;
     crypto X509_get_ext_by_NID ["X509_get_ext_by_NID"] fn(*const X509, c_int, c_int) -> c_int;
+    crypto CRYPTO_malloc ["CRYPTO_malloc"] fn(usize, *const c_char, c_int) -> *mut c_void;
+    crypto X509_get_issuer_name ["X509_get_issuer_name"] fn(*const X509) -> *mut X509_NAME;
+    crypto ASN1_TIME_print ["ASN1_TIME_print"] fn(*mut BIO, *const ASN1_TIME) -> c_int;
+    crypto ASN1_TIME_diff ["ASN1_TIME_diff"]
+        fn(*mut c_int, *mut c_int, *const ASN1_TIME, *const ASN1_TIME) -> c_int;
+    crypto X509_verify_cert_error_string ["X509_verify_cert_error_string"]
+        fn(c_long) -> *const c_char;
+    crypto X509_STORE_CTX_get_current_cert ["X509_STORE_CTX_get_current_cert"]
+        fn(*const X509_STORE_CTX) -> *mut X509;
+    crypto X509_STORE_CTX_get_error ["X509_STORE_CTX_get_error"] fn(*const X509_STORE_CTX) -> c_int;
+    crypto PEM_read_bio_X509 ["PEM_read_bio_X509"]
+        fn(*mut BIO, *mut *mut X509, PemPasswordCb, *mut c_void) -> *mut X509;
+    crypto X509_check_issued ["X509_check_issued"] fn(*mut X509, *mut X509) -> c_int;
+    crypto X509_get1_ocsp ["X509_get1_ocsp"] fn(*mut X509) -> *mut OPENSSL_STACK;
+    crypto X509_email_free ["X509_email_free"] fn(*mut OPENSSL_STACK);
+    crypto OPENSSL_sk_num ["OPENSSL_sk_num"] fn(*const OPENSSL_STACK) -> c_int;
+    crypto OPENSSL_sk_value ["OPENSSL_sk_value"] fn(*const OPENSSL_STACK, c_int) -> *mut c_void;
+    crypto OCSP_cert_to_id ["OCSP_cert_to_id"]
+        fn(*const EVP_MD, *const X509, *const X509) -> *mut OCSP_CERTID;
+    crypto OCSP_REQUEST_new ["OCSP_REQUEST_new"] fn() -> *mut OCSP_REQUEST;
+    crypto OCSP_REQUEST_free ["OCSP_REQUEST_free"] fn(*mut OCSP_REQUEST);
+    crypto OCSP_request_add0_id ["OCSP_request_add0_id"]
+        fn(*mut OCSP_REQUEST, *mut OCSP_CERTID) -> *mut OCSP_ONEREQ;
+    crypto i2d_OCSP_REQUEST ["i2d_OCSP_REQUEST"] fn(*const OCSP_REQUEST, *mut *mut c_uchar) -> c_int;
+    crypto d2i_OCSP_RESPONSE ["d2i_OCSP_RESPONSE"]
+        fn(*mut *mut OCSP_RESPONSE, *mut *const c_uchar, c_long) -> *mut OCSP_RESPONSE;
+    crypto OCSP_response_status ["OCSP_response_status"] fn(*mut OCSP_RESPONSE) -> c_int;
+    crypto OCSP_RESPONSE_free ["OCSP_RESPONSE_free"] fn(*mut OCSP_RESPONSE);
+    crypto OCSP_CERTID_free ["OCSP_CERTID_free"] fn(*mut OCSP_CERTID);
     crypto EVP_PKEY_get_bits ["EVP_PKEY_get_bits", "EVP_PKEY_bits"] fn(*const EVP_PKEY) -> c_int;
 
     ssl TLS_server_method ["TLS_server_method"] fn() -> *const SSL_METHOD;
@@ -143,6 +203,7 @@ api! {
     ssl SSL_CTX_free ["SSL_CTX_free"] fn(*mut SSL_CTX);
     ssl SSL_CTX_ctrl ["SSL_CTX_ctrl"] fn(*mut SSL_CTX, c_int, c_long, *mut c_void) -> c_long;
     ssl SSL_CTX_set_options ["SSL_CTX_set_options"] fn(*mut SSL_CTX, u64) -> u64;
+    ssl SSL_CTX_set_num_tickets ["SSL_CTX_set_num_tickets"] fn(*mut SSL_CTX, usize) -> c_int;
     ssl SSL_CTX_use_certificate_chain_file ["SSL_CTX_use_certificate_chain_file"]
         fn(*mut SSL_CTX, *const c_char) -> c_int;
     ssl SSL_CTX_use_PrivateKey_file ["SSL_CTX_use_PrivateKey_file"]
@@ -179,6 +240,11 @@ api! {
     ssl SSL_get_peer_certificate ["SSL_get1_peer_certificate", "SSL_get_peer_certificate"]
         fn(*const SSL) -> *mut X509;
     ssl SSL_get_verify_result ["SSL_get_verify_result"] fn(*const SSL) -> c_long;
+    ssl SSL_get_SSL_CTX ["SSL_get_SSL_CTX"] fn(*const SSL) -> *mut SSL_CTX;
+    ssl SSL_ctrl ["SSL_ctrl"] fn(*mut SSL, c_int, c_long, *mut c_void) -> c_long;
+    ssl SSL_CTX_callback_ctrl ["SSL_CTX_callback_ctrl"] fn(*mut SSL_CTX, c_int, GenericCb) -> c_long;
+    ssl SSL_CTX_set_psk_server_callback ["SSL_CTX_set_psk_server_callback"]
+        fn(*mut SSL_CTX, PskServerCb);
 }
 
 /// The two libraries the table was resolved from (libcrypto may be absent when an

@@ -110,6 +110,7 @@ impl SslCtx {
 
 impl Drop for SslCtx {
     fn drop(&mut self) {
+        super::extras::forget(self.ptr);
         // SAFETY: we own one reference to the context; connections hold their own.
         unsafe { (self.api.SSL_CTX_free)(self.ptr) }
     }
@@ -237,22 +238,37 @@ impl Ssl {
         if cert.is_null() {
             return None;
         }
-        let mut buf = [0 as c_char; 512];
-        // SAFETY: `cert` is a live reference we own; the subject name is owned by the
-        // certificate; `X509_NAME_oneline` writes at most `buf.len()` bytes with a NUL;
-        // the reference is released once the text has been copied.
-        unsafe {
-            let name = (self.api.X509_get_subject_name)(cert);
-            let text = if name.is_null() {
-                None
-            } else {
-                let ptr = (self.api.X509_NAME_oneline)(name, buf.as_mut_ptr(), buf.len() as c_int);
-                ffi::c_text(ptr)
-            };
-            (self.api.X509_free)(cert);
-            text
-        }
+        // SAFETY: `cert` is a live reference we own; its subject name is owned by it.
+        let text = name_text(self.api, unsafe { (self.api.X509_get_subject_name)(cert) });
+        // SAFETY: the reference is released once the text has been copied.
+        unsafe { (self.api.X509_free)(cert) };
+        text
     }
+
+    /// Why the peer's certificate failed verification (`unsupported certificate
+    /// purpose`, `certificate has been revoked`...), when it did.
+    pub fn verify_failure(&self) -> Option<String> {
+        // SAFETY: `self.ptr` is live; the call reads the stored verification result.
+        let code = unsafe { (self.api.SSL_get_verify_result)(self.ptr) };
+        if code == ffi::X509_V_OK {
+            return None;
+        }
+        // SAFETY: the call returns a static NUL-terminated string for any code.
+        let text = ffi::c_text(unsafe { (self.api.X509_verify_cert_error_string)(code) });
+        Some(text.unwrap_or_else(|| format!("verification error {code}")))
+    }
+}
+
+/// An `X509_NAME` as one line (`/C=../CN=..`); `None` for NULL.
+pub fn name_text(api: &Api, name: *const ffi::X509_NAME) -> Option<String> {
+    if name.is_null() {
+        return None;
+    }
+    let mut buf = [0 as c_char; 512];
+    // SAFETY: `name` is a live name owned by a certificate the caller holds;
+    // `X509_NAME_oneline` writes at most `buf.len()` bytes including the NUL.
+    let ptr = unsafe { (api.X509_NAME_oneline)(name, buf.as_mut_ptr(), buf.len() as c_int) };
+    ffi::c_text(ptr)
 }
 
 fn new_mem_bio(api: &Api) -> Result<*mut ffi::BIO, String> {

@@ -6,6 +6,17 @@
 //!   (including a prefixed stream that replays sniffed bytes) within a timeout.
 //! - [`TlsStream`] is `AsyncRead + AsyncWrite` and reports cipher and protocol.
 //!
+//! Beyond Manticore (all opt-in, see `TlsSettings`): client certificate verification
+//! (`policy`), versions and cipher lists, CRLs, pre-shared keys (`psk`), OCSP stapling
+//! from a file (`ocsp`) or fetched from the responder (`ocsp_fetch`). The callbacks
+//! find their context's data through a registry (`extras`).
+//!
+//! State rules: usable with `ssl_cert` + `ssl_key`, or with `ssl_psk_file` alone (PSK
+//! suites only); neither gives Manticore's `ssl_cert and ssl_key are not set`. A
+//! setting that cannot be applied (unknown cipher, `ssl_verify_client` without
+//! `ssl_ca`, unreadable CRL or PSK file) makes the state unusable with a reason naming
+//! it; an OCSP response that cannot be read or fetched is only a warning.
+//!
 //! The library: `TlsSettings::library`, else the `SEARCHD_LIBSSL` environment variable
 //! (with `SEARCHD_LIBCRYPTO`, else the libcrypto of the same version next to it), else
 //! the system's `libssl.so.3` then `libssl.so.1.1` (OpenSSL 1.1.1 or newer). Loaded
@@ -16,9 +27,14 @@
 //! (`ffi`), the owned handles (`handle`), the context set-up and the stream engine.
 
 mod context;
+mod extras;
 mod ffi;
 mod handle;
 mod inspect;
+mod ocsp;
+mod ocsp_fetch;
+mod policy;
+mod psk;
 mod stream;
 #[cfg(test)]
 mod tests;
@@ -31,7 +47,9 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
+use crate::config::{TlsProtocol, VerifyClient};
 use handle::SslCtx;
+pub use inspect::CertSummary;
 pub use stream::TlsStream;
 
 /// The TLS settings of the `searchd` section, paths already resolved.
@@ -45,6 +63,22 @@ pub struct TlsSettings {
     pub ca: Option<PathBuf>,
     /// An explicit libssl file (the `ssl_library` setting or `SEARCHD_LIBSSL`).
     pub library: Option<PathBuf>,
+    /// `ssl_verify_client`: `Off` (the default) never asks for a certificate.
+    pub verify_client: VerifyClient,
+    /// `ssl_protocols`, oldest first; empty means TLS 1.2 and 1.3.
+    pub protocols: Vec<TlsProtocol>,
+    /// `ssl_ciphers`: the TLS 1.2 cipher list; `None` keeps the library's default.
+    pub ciphers: Option<String>,
+    /// `ssl_ciphersuites`: the TLS 1.3 suites; `None` keeps the library's default.
+    pub ciphersuites: Option<String>,
+    /// `ssl_crl`: PEM revocation lists checked against client certificates.
+    pub crl: Vec<PathBuf>,
+    /// `ssl_psk_file`: `identity:hexkey` lines.
+    pub psk_file: Option<PathBuf>,
+    /// `ssl_ocsp_response`: a DER OCSP response stapled to clients that ask.
+    pub ocsp_response: Option<PathBuf>,
+    /// `ssl_ocsp_responder`: `auto` or an `http://` URL to fetch the response from.
+    pub ocsp_responder: Option<String>,
 }
 
 impl TlsSettings {
@@ -55,6 +89,14 @@ impl TlsSettings {
             key: s.ssl_key.clone(),
             ca: s.ssl_ca.clone(),
             library: s.ssl_library.clone(),
+            verify_client: s.ssl_verify_client,
+            protocols: s.ssl_protocols.clone(),
+            ciphers: s.ssl_ciphers.clone(),
+            ciphersuites: s.ssl_ciphersuites.clone(),
+            crl: s.ssl_crl.clone(),
+            psk_file: s.ssl_psk_file.clone(),
+            ocsp_response: s.ssl_ocsp_response.clone(),
+            ocsp_responder: s.ssl_ocsp_responder.clone(),
         }
     }
 }
@@ -80,6 +122,8 @@ impl TlsState {
                 ctx: Arc::new(built.ctx),
                 version: Arc::from(built.version),
                 warnings: Arc::from(built.warnings),
+                certificate: built.certificate.map(Arc::new),
+                verify_client: settings.verify_client,
             }),
             Err(reason) => TlsState::Unusable { reason },
         }
@@ -115,6 +159,8 @@ pub struct TlsAcceptor {
     ctx: Arc<SslCtx>,
     version: Arc<str>,
     warnings: Arc<[String]>,
+    certificate: Option<Arc<CertSummary>>,
+    verify_client: VerifyClient,
 }
 
 impl TlsAcceptor {
@@ -127,6 +173,16 @@ impl TlsAcceptor {
     /// line each at start: no subjectAltName, expired, expiring within 30 days.
     pub fn certificate_warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// Subject, issuer and expiry of the server certificate (`None` with PSK only).
+    pub fn certificate(&self) -> Option<&CertSummary> {
+        self.certificate.as_deref()
+    }
+
+    /// Whether clients are asked for a certificate.
+    pub fn verify_client(&self) -> VerifyClient {
+        self.verify_client
     }
 
     /// Server-side handshake over `io`, bounded by `timeout`. A failure carries

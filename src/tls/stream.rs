@@ -28,9 +28,11 @@ pub struct TlsStream<S> {
     ssl: Ssl,
     /// Keeps the context the connection was made from alive (contexts can be swapped).
     _ctx: Arc<SslCtx>,
-    /// Ciphertext taken from the output BIO and not yet written (`out[out_pos..]`).
+    /// Ciphertext taken from the output BIO and not yet written
+    /// (`out[out_pos..out_len]`). Allocated (and zeroed) once, on first use.
     out: Vec<u8>,
     out_pos: usize,
+    out_len: usize,
     /// Scratch buffer for socket reads.
     inbuf: Vec<u8>,
     /// The peer closed (close_notify or TCP EOF): reads return end of stream.
@@ -60,6 +62,7 @@ impl<S> TlsStream<S> {
             _ctx: ctx,
             out: Vec::new(),
             out_pos: 0,
+            out_len: 0,
             inbuf: vec![0; READ_CHUNK],
             read_eof: false,
             shutdown_sent: false,
@@ -81,6 +84,13 @@ impl<S> TlsStream<S> {
     /// The subject of the client's certificate (`/CN=...`), when it presented one.
     pub fn peer_subject(&self) -> Option<String> {
         self.ssl.peer_subject()
+    }
+
+    /// Why the client's certificate was refused (the verify callback has already
+    /// logged it as a warning with the certificate's subject).
+    fn client_refusal(&self) -> Option<String> {
+        let why = self.ssl.verify_failure()?;
+        Some(format!("client certificate refused: {why}"))
     }
 
     /// The underlying stream.
@@ -108,16 +118,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
     /// Writes all ciphertext waiting in the output BIO to the socket.
     fn poll_flush_out(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
-            if self.out_pos == self.out.len() {
-                self.out.resize(WRITE_CHUNK, 0);
+            if self.out_pos == self.out_len {
+                if self.ssl.pending_out() == 0 {
+                    return Poll::Ready(Ok(()));
+                }
+                if self.out.len() < WRITE_CHUNK {
+                    self.out.resize(WRITE_CHUNK, 0);
+                }
                 let n = self.ssl.take_out(&mut self.out);
-                self.out.truncate(n);
+                self.out_len = n;
                 self.out_pos = 0;
                 if n == 0 {
                     return Poll::Ready(Ok(()));
                 }
             }
-            let n = ready!(Pin::new(&mut self.io).poll_write(cx, &self.out[self.out_pos..]))?;
+            let pending = &self.out[self.out_pos..self.out_len];
+            let n = ready!(Pin::new(&mut self.io).poll_write(cx, pending))?;
             if n == 0 {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }
@@ -126,7 +142,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
     }
 
     fn has_unflushed(&self) -> bool {
-        self.out_pos < self.out.len() || self.ssl.pending_out() > 0
+        self.out_pos < self.out_len || self.ssl.pending_out() > 0
     }
 
     /// Reads ciphertext from the socket into the input BIO; `Ok(false)` at TCP EOF.
@@ -172,7 +188,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
                 }
                 // Anything else (including WANT_WRITE, which memory BIOs never cause)
                 // ends the handshake rather than spinning.
-                code => self.failed = Some(failure("TLS handshake failed", code, &out.errors)),
+                code => {
+                    let why = match self.client_refusal() {
+                        Some(refusal) => format!("TLS handshake failed: {refusal}"),
+                        None => failure("TLS handshake failed", code, &out.errors),
+                    };
+                    self.failed = Some(why);
+                }
             }
         }
     }
@@ -216,10 +238,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S> {
                 }
             }
             let api = this.ssl.api;
-            let unfilled = buf.initialize_unfilled();
+            // Decrypt straight into the caller's unfilled (possibly uninitialised)
+            // space: zero-filling it first would cost a memset per read.
+            // SAFETY: the slice is only written to (by SSL_read_ex), never read, and no
+            // initialised byte is ever replaced by an uninitialised one.
+            let unfilled = unsafe { buf.unfilled_mut() };
             let mut n = 0usize;
-            // SAFETY: `unfilled` is writable for its length and `n` is a valid out
-            // pointer; both outlive the call.
+            // SAFETY: `unfilled` is writable for its length (SSL_read_ex only writes
+            // into it, never reads) and `n` is a valid out pointer; both outlive the call.
             let out = this.call(|ssl| unsafe {
                 (api.SSL_read_ex)(
                     ssl,
@@ -229,6 +255,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S> {
                 )
             });
             if out.ret == 1 {
+                let n = n.min(buf.remaining());
+                // SAFETY: SSL_read_ex reported writing `n` bytes (at most the
+                // unfilled length) at the start of the unfilled space.
+                unsafe { buf.assume_init(n) };
                 buf.advance(n);
                 return Poll::Ready(Ok(()));
             }
@@ -323,6 +353,7 @@ impl<S: crate::net::Stream> crate::net::Stream for TlsStream<S> {
         Some(crate::net::TlsInfo {
             cipher: self.cipher()?,
             protocol: self.protocol()?,
+            peer_subject: self.peer_subject(),
         })
     }
 }

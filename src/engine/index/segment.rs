@@ -18,7 +18,7 @@ const POS_MASK: u32 = (1 << POS_BITS) - 1;
 /// Packs a field number and a position into a hit.
 #[inline]
 pub fn pack_hit(field: usize, pos: u32) -> u32 {
-    ((field as u32) << POS_BITS) | (pos & POS_MASK)
+    ((field as u32) << POS_BITS) | pos.min(POS_MASK)
 }
 
 /// The field of a hit.
@@ -106,6 +106,10 @@ impl Segment {
             .binary_search_by_key(&id, |&(i, _)| i)
             .ok()
             .map(|k| self.by_id[k].1)
+    }
+    /// `(id, local)` pairs in id order.
+    pub fn by_id(&self) -> &[(u64, u32)] {
+        &self.by_id
     }
     /// Stored fields of a local document (empty strings for unstored fields).
     pub fn stored(&self, local: u32) -> &[String] {

@@ -52,6 +52,13 @@ pub fn eval(node: &Node, ctx: &SegCtx<'_>) -> DocList {
             let lists: Vec<DocList> = items.iter().map(|i| eval(i, ctx)).collect();
             near(&lists, *n)
         }
+        Node::NotNear(a, b, n) => {
+            let a = eval(a, ctx);
+            if a.is_empty() {
+                return a;
+            }
+            not_near(&a, &eval(b, ctx), *n)
+        }
         Node::Maybe(a, b) => {
             let a = eval(a, ctx);
             if a.is_empty() {
@@ -96,6 +103,9 @@ fn leaf(kw: &Keyword, ctx: &SegCtx<'_>) -> DocList {
     let keep = |doc: u32, hit: u32| -> bool {
         let field = hit_field(hit);
         if !kw.fields.has(field) {
+            return false;
+        }
+        if kw.max_pos > 0 && hit_pos(hit) > kw.max_pos {
             return false;
         }
         if kw.start && hit_pos(hit) != 1 {
@@ -275,19 +285,36 @@ fn quorum(lists: &[DocList], q: f64) -> DocList {
     out
 }
 
+/// True when some hit of `a` is within `n` words of some hit of `b`, in one field.
+fn close(a: &[QHit], b: &[QHit], n: u32) -> bool {
+    a.iter().any(|x| {
+        b.iter().any(|y| {
+            hit_field(x.hit) == hit_field(y.hit) && hit_pos(x.hit).abs_diff(hit_pos(y.hit)) <= n
+        })
+    })
+}
+
+/// Documents of `a` where no hit of `b` is within `n` words of a hit of `a`.
+fn not_near(a: &DocList, b: &DocList, n: u32) -> DocList {
+    let mut out = DocList::default();
+    for i in 0..a.len() {
+        let doc = a.docs[i];
+        let near = b
+            .docs
+            .binary_search(&doc)
+            .is_ok_and(|j| close(a.hits(i), b.hits(j), n));
+        if !near {
+            out.push(doc, a.hits(i));
+        }
+    }
+    out
+}
+
 /// Consecutive operands within `n` words of each other, in one field.
 fn near(lists: &[DocList], n: u32) -> DocList {
     let mut out = DocList::default();
     for_common_docs(lists, |doc, slices| {
-        let close = |a: &[QHit], b: &[QHit]| {
-            a.iter().any(|x| {
-                b.iter().any(|y| {
-                    hit_field(x.hit) == hit_field(y.hit)
-                        && hit_pos(x.hit).abs_diff(hit_pos(y.hit)) <= n
-                })
-            })
-        };
-        if slices.windows(2).all(|w| close(w[0], w[1])) {
+        if slices.windows(2).all(|w| close(w[0], w[1], n)) {
             let mut all: Vec<QHit> = slices.concat();
             all.sort_unstable();
             all.dedup();

@@ -1,6 +1,7 @@
 //! A table: the writer side (one writer at a time) publishing snapshots that
 //! readers take without waiting for writes.
 
+mod merger;
 mod reader;
 mod snapshot;
 
@@ -9,23 +10,17 @@ pub use reader::Reader;
 use super::index::SegmentBuilder;
 use super::tokenizer::Tokenizer;
 use super::types::{Attr, AttrValue, Document, EngineError, Schema, TableSettings, WriteMode};
+use merger::{Shared, WriterState};
 use snapshot::{AttrStore, SegView, Snapshot};
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, MutexGuard};
 
 /// One table.
 pub struct Table {
     name: String,
     settings: Arc<TableSettings>,
     tok: Arc<Tokenizer>,
-    current: RwLock<Arc<Snapshot>>,
-    writer: Mutex<WriterState>,
-}
-
-/// What only the writer touches.
-#[derive(Debug, Default)]
-struct WriterState {
-    next_id: u64,
+    shared: Arc<Shared>,
 }
 
 impl Table {
@@ -36,8 +31,7 @@ impl Table {
             name: name.to_string(),
             settings: Arc::new(settings),
             tok: Arc::new(tok),
-            current: RwLock::new(Arc::new(Snapshot::empty(Arc::new(schema)))),
-            writer: Mutex::new(WriterState { next_id: 1 }),
+            shared: Arc::new(Shared::new(Snapshot::empty(Arc::new(schema)))),
         })
     }
 
@@ -57,22 +51,22 @@ impl Table {
     }
 
     fn snapshot(&self) -> Arc<Snapshot> {
-        match self.current.read() {
-            Ok(g) => g.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.shared.snapshot()
     }
 
     fn publish(&self, snap: Snapshot) {
-        let snap = Arc::new(snap);
-        match self.current.write() {
-            Ok(mut g) => *g = snap,
-            Err(poisoned) => *poisoned.into_inner() = snap,
-        }
+        self.shared.publish(snap)
     }
 
     fn lock_writer(&self) -> MutexGuard<'_, WriterState> {
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+        self.shared.lock_writer()
+    }
+
+    /// Waits until no background merge runs (for tests and orderly shutdown).
+    pub fn wait_merges(&self) {
+        while self.shared.is_merging() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
 
     /// Inserts or replaces documents, all or none. `Insert` of an id that exists fails
@@ -108,8 +102,12 @@ impl Table {
             builder.add(&self.tok, id, &doc.fields, &indexed, stored);
             rows.push(fit_row(doc.attrs, &schema.attrs));
         }
-        snap.push(SegView::new(builder.build(), AttrStore::from_rows(rows)));
+        let merge_due = snap.push(SegView::new(builder.build(), AttrStore::from_rows(rows)));
         self.publish(snap);
+        drop(w);
+        if merge_due {
+            merger::spawn(&self.shared);
+        }
         Ok(ids)
     }
 

@@ -65,8 +65,8 @@ pub struct Update {
     pub table: String,
     /// The assignments, in order.
     pub set: Vec<(String, Expr)>,
-    /// The condition, if given.
-    pub filter: Option<Expr>,
+    /// The `WHERE` condition (required, as upstream's grammar requires it).
+    pub filter: Expr,
 }
 
 /// `DELETE FROM t WHERE cond`.
@@ -74,6 +74,6 @@ pub struct Update {
 pub struct Delete {
     /// The table name.
     pub table: String,
-    /// The condition, if given.
-    pub filter: Option<Expr>,
+    /// The `WHERE` condition (required, as upstream's grammar requires it).
+    pub filter: Expr,
 }

@@ -60,7 +60,7 @@ fn call(ctx: &Ctx<'_>, name: &str, args: &[Expr]) -> Result<(ColumnType, Value),
         ("NOW" | "CURRENT_TIMESTAMP" | "SYSDATE", 0) => {
             Value::Str(chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string())
         }
-        ("LAST_INSERT_ID", 0) => Value::Str(String::new()),
+        ("LAST_INSERT_ID", 0) => Value::Str(ctx.session.last_insert_ids.clone()),
         ("DATABASE" | "SCHEMA" | "USER" | "CURRENT_USER" | "VERSION" | "CONNECTION_ID", _)
         | ("NOW" | "LAST_INSERT_ID", _) => {
             return Err(QueryError::new(format!(

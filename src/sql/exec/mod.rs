@@ -115,7 +115,7 @@ impl SqlService {
             (&self.state.query_log, &stmt, &result)
         {
             if let Some(Outcome::Rows { rows, .. }) = outcomes.first() {
-                log.log(session.conn_id, started.elapsed(), rows.len(), text);
+                log.log_session(session, started.elapsed(), rows.len(), text);
             }
         }
         result

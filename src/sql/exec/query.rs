@@ -28,13 +28,26 @@ pub struct SearchResult {
 /// Runs a `SELECT` with `FROM`.
 pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
     let started = Instant::now();
+    let missing: Vec<String> = select
+        .from
+        .iter()
+        .filter(|n| ctx.state.catalog.get(n).is_none())
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(unknown_table(&missing));
+    }
     let table = match select.from.as_slice() {
         [one] => ctx
             .state
             .catalog
             .get(one)
             .ok_or_else(|| unknown_table(&select.from))?,
-        _ => return Err(unknown_table(&select.from)),
+        _ => {
+            return Err(QueryError::new(
+                "searching several tables in one SELECT is not supported",
+            ))
+        }
     };
     let reader = table.reader();
     let schema = reader.schema().clone();
@@ -499,10 +512,19 @@ impl Query<'_> {
         } else {
             facet.by.clone()
         };
+        let blank = Row {
+            doc: DocRef {
+                id: 0,
+                attrs: &[],
+                fields: &[],
+            },
+            weight: 0,
+        };
         let groups = self.group(rows, &keys)?;
         let env = self.env;
         let groups = sort_by_keys(groups, &facet.order_by, |g, k| {
-            env.eval(k, &g.members[0], Some(&as_group(g, true)))
+            let rep = g.members.first().unwrap_or(&blank);
+            env.eval(k, rep, Some(&as_group(g, true)))
         })?;
         let limit = facet.limit.unwrap_or(Limit {
             offset: 0,
@@ -518,21 +540,17 @@ impl Query<'_> {
             alias: None,
             text: "count(*)".into(),
         });
-        let blank = Row {
-            doc: DocRef {
-                id: 0,
-                attrs: &[],
-                fields: &[],
-            },
-            weight: 0,
-        };
         self.project(&items, window(&groups, limit), &blank, true)
     }
 }
 
 fn as_group<'g, 'a>(g: &'g Grouped<'a>, grouped: bool) -> Group<'g, 'a> {
     Group {
-        members: if grouped { &g.members } else { &g.members[..1] },
+        members: if grouped {
+            &g.members
+        } else {
+            &g.members[..g.members.len().min(1)]
+        },
         key: g.key.clone(),
     }
 }

@@ -34,22 +34,33 @@ fn load(counter: &std::sync::atomic::AtomicU64) -> String {
     counter.load(Ordering::Relaxed).to_string()
 }
 
-/// `ssl_library`, `ssl_state`, `ssl_error`, and this session's `ssl_cipher` and
-/// `ssl_version` (empty on a plain connection).
+/// `ssl_library`, `ssl_state`, `ssl_error`, the server certificate's health
+/// (`ssl_cert_subject`, `ssl_cert_issuer`, `ssl_cert_expires`, `ssl_cert_days_left`)
+/// when there is one, this session's `ssl_peer` (the verified client certificate; only
+/// on TLS sessions), and its `ssl_cipher` and `ssl_version` (empty on a plain
+/// connection).
 fn tls_pairs(ctx: &Ctx<'_>) -> Vec<(String, String)> {
-    let (library, state, error) = match ctx.state.tls() {
+    let tls = ctx.state.tls();
+    let (library, state, error) = match &tls {
         TlsState::Usable(acceptor) => (
             acceptor.library_version().to_string(),
             "usable",
             String::new(),
         ),
-        TlsState::Unusable { reason } => (String::new(), "unusable", reason),
+        TlsState::Unusable { reason } => (String::new(), "unusable", reason.clone()),
     };
     let session = ctx.session;
-    vec![
+    let mut pairs = vec![
         ("ssl_library".to_string(), library),
         ("ssl_state".to_string(), state.to_string()),
         ("ssl_error".to_string(), error),
+    ];
+    pairs.extend(certificate_pairs(&tls));
+    if session.tls_version.is_some() || session.tls_peer.is_some() {
+        let peer = session.tls_peer.clone().unwrap_or_default();
+        pairs.push(("ssl_peer".to_string(), peer));
+    }
+    pairs.extend([
         (
             "ssl_cipher".to_string(),
             session.tls_cipher.clone().unwrap_or_default(),
@@ -66,6 +77,20 @@ fn tls_pairs(ctx: &Ctx<'_>) -> Vec<(String, String)> {
                 String::new()
             },
         ),
+    ]);
+    pairs
+}
+
+/// The server certificate's health, when TLS is usable with a certificate.
+fn certificate_pairs(tls: &TlsState) -> Vec<(String, String)> {
+    let Some(c) = tls.acceptor().and_then(|a| a.certificate()) else {
+        return Vec::new();
+    };
+    vec![
+        ("ssl_cert_subject".to_string(), c.subject.clone()),
+        ("ssl_cert_issuer".to_string(), c.issuer.clone()),
+        ("ssl_cert_expires".to_string(), c.not_after.clone()),
+        ("ssl_cert_days_left".to_string(), c.days_left.to_string()),
     ]
 }
 

@@ -37,11 +37,21 @@ pub fn show_threads(state: &ServerState) -> Outcome {
                 Value::Str(format_elapsed(t.started.elapsed())),
                 Value::UInt(0),
                 Value::Str(if working { "working" } else { "idling" }.into()),
-                Value::Str(t.info),
+                Value::Str(with_peer(t.info, t.tls_peer.as_deref())),
             ]
         })
         .collect();
     Outcome::Rows { columns, rows }
+}
+
+/// The Info column: the statement, then the verified TLS client certificate's subject
+/// as a comment (`select 1 /* peer /CN=alice */`) when the client presented one.
+fn with_peer(info: String, peer: Option<&str>) -> String {
+    match peer {
+        None => info,
+        Some(p) if info.is_empty() => format!("/* peer {} */", p.replace("*/", "* /")),
+        Some(p) => format!("{info} /* peer {} */", p.replace("*/", "* /")),
+    }
 }
 
 /// Elapsed time as upstream prints durations: `123us`, `45ms`, `3s`, `2m 5s`.

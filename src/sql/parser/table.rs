@@ -186,11 +186,8 @@ impl Parser<'_> {
                 break;
             }
         }
-        let filter = if self.eat_kw("WHERE") {
-            Some(self.expr()?)
-        } else {
-            None
-        };
+        self.expect_kw("WHERE")?;
+        let filter = self.expr()?;
         if self.eat_kw("OPTION") {
             self.query_options()?;
         }
@@ -201,11 +198,8 @@ impl Parser<'_> {
         self.expect_kw("DELETE")?;
         self.expect_kw("FROM")?;
         let table = self.name()?;
-        let filter = if self.eat_kw("WHERE") {
-            Some(self.expr()?)
-        } else {
-            None
-        };
+        self.expect_kw("WHERE")?;
+        let filter = self.expr()?;
         Ok(Delete { table, filter })
     }
 }

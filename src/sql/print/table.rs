@@ -47,17 +47,11 @@ pub(super) fn statement(f: &mut Formatter<'_>, stmt: &Statement) -> fmt::Result 
                 }
                 write!(f, "{} = {v}", Ident(col))?;
             }
-            match &u.filter {
-                Some(w) => write!(f, " WHERE {w}"),
-                None => Ok(()),
-            }
+            write!(f, " WHERE {}", u.filter)
         }
         Statement::Delete(d) => {
             write!(f, "DELETE FROM {}", Ident(&d.table))?;
-            match &d.filter {
-                Some(w) => write!(f, " WHERE {w}"),
-                None => Ok(()),
-            }
+            write!(f, " WHERE {}", d.filter)
         }
         Statement::ReloadTls => f.write_str("RELOAD TLS"),
         other => other.fmt(f),

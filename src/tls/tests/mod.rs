@@ -3,6 +3,7 @@
 
 mod handshake;
 mod init;
+mod policy;
 mod stream;
 
 use std::net::SocketAddr;
