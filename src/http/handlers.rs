@@ -54,11 +54,7 @@ pub fn write(action: Action, r: Req, shared: &HttpShared) -> Response<Body> {
         Err(e) => return e.typed(),
     };
     let mut session = shared.session();
-    let result = shared
-        .run(&mut session, &op.sql)
-        .into_iter()
-        .last()
-        .unwrap_or_else(|| Err(crate::service::QueryError::new("no result")));
+    let result = shared.run_last(&mut session, &op.sql);
     match write::reply(&op, result, "id") {
         Ok((status, j)) => response::json(status, j.render()),
         Err(e) => e.typed(),
@@ -79,13 +75,7 @@ pub fn bulk(r: Req, shared: &HttpShared) -> Response<Body> {
         Err(_) => return ApiError::parse("request body is not valid UTF-8").typed(),
     };
     let mut session = shared.session();
-    let (status, j) = bulk::run(text, |sql| {
-        shared
-            .run(&mut session, sql)
-            .into_iter()
-            .last()
-            .unwrap_or_else(|| Err(crate::service::QueryError::new("no result")))
-    });
+    let (status, j) = bulk::run(text, |sql| shared.run_last(&mut session, sql));
     response::json(status, j.render())
 }
 
@@ -114,11 +104,7 @@ pub fn partial_update(path: &str, r: Req, shared: &HttpShared) -> Response<Body>
         Err(e) => return e.typed(),
     };
     let mut session = shared.session();
-    let result = shared
-        .run(&mut session, &op.sql)
-        .into_iter()
-        .last()
-        .unwrap_or_else(|| Err(crate::service::QueryError::new("no result")));
+    let result = shared.run_last(&mut session, &op.sql);
     match result {
         Ok(outcome) => {
             let updated = match outcome {

@@ -93,6 +93,14 @@ impl HttpShared {
         self.update_thread("idle", "");
         results
     }
+
+    /// Runs one write statement and returns its result.
+    fn run_last(&self, session: &mut Session, sql: &str) -> Result<Outcome, QueryError> {
+        self.run(session, sql)
+            .into_iter()
+            .last()
+            .unwrap_or_else(|| Err(QueryError::new("the statement returned no result")))
+    }
 }
 
 /// Serves requests on one connection, with keep-alive, until the client closes, a
