@@ -301,6 +301,9 @@ fn cli_prints_a_text_table() {
     assert_eq!(r.status, 200);
     let want_head = "+-----+\n| one |\n+-----+\n|   1 |\n+-----+\n1 row in set (";
     assert!(r.body.starts_with(want_head), "{}", r.body);
+    let r = Client::plain(p.http).post("/cli_json", "select 1 as one");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()[0]["data"][0]["one"], 1);
     let r = Client::plain(p.http).post("/cli", "select from");
     assert_eq!(r.status, 400);
     assert!(r.body.starts_with("ERROR 1064 (42000): "), "{}", r.body);

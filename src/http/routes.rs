@@ -20,6 +20,8 @@ enum Endpoint {
     Root,
     Sql,
     Cli,
+    /// `/cli_json`: any statement, answered in the raw `/sql` format.
+    CliJson,
     Search,
     Write(Action),
     Bulk,
@@ -36,7 +38,8 @@ fn endpoint(path: &str) -> Option<Endpoint> {
     match p {
         "" => Some(Endpoint::Root),
         "/sql" => Some(Endpoint::Sql),
-        "/cli" | "/cli_json" => Some(Endpoint::Cli),
+        "/cli" => Some(Endpoint::Cli),
+        "/cli_json" => Some(Endpoint::CliJson),
         "/search" => Some(Endpoint::Search),
         "/bulk" => Some(Endpoint::Bulk),
         other => Action::from_name(other)
@@ -89,6 +92,7 @@ pub async fn route(req: Request<Incoming>, shared: Arc<HttpShared>) -> Response<
         match ep {
             Endpoint::Sql => sqlapi::sql(r, shared),
             Endpoint::Cli => sqlapi::cli(r, shared),
+            Endpoint::CliJson => sqlapi::cli_json(r, shared),
             Endpoint::Search => handlers::search(r, shared),
             Endpoint::Write(a) => handlers::write(a, r, shared),
             Endpoint::Bulk => handlers::bulk(r, shared),
@@ -155,6 +159,7 @@ mod tests {
             Some(Endpoint::Write(Action::Insert))
         );
         assert_eq!(endpoint("/cli"), Some(Endpoint::Cli));
+        assert_eq!(endpoint("/cli_json"), Some(Endpoint::CliJson));
         assert_eq!(endpoint("/sql/"), Some(Endpoint::Sql));
         assert_eq!(endpoint("/t/_update/5"), Some(Endpoint::PartialUpdate));
         assert_eq!(endpoint("/t/_update/x"), None);

@@ -65,6 +65,17 @@ pub fn sql(r: Req, shared: &HttpShared) -> Response<Body> {
     }
 }
 
+/// `/cli_json`: any statement, answered as `/sql?mode=raw` answers.
+pub fn cli_json(r: Req, shared: &HttpShared) -> Response<Body> {
+    let body = String::from_utf8_lossy(&r.body);
+    let (sql, _) = statement(&r.url_query, &body);
+    if sql.trim().is_empty() {
+        return ApiError::parse("query missing").plain();
+    }
+    let mut session = shared.session();
+    raw_results(shared.run(&mut session, &sql))
+}
+
 /// `/cli`: any statement, answered as the `mysql` client prints it.
 pub fn cli(r: Req, shared: &HttpShared) -> Response<Body> {
     let body = String::from_utf8_lossy(&r.body);
