@@ -77,6 +77,8 @@ fn bench_insert_and_search() {
         126_000.0 / el.as_secs_f64()
     );
 
+    t2.wait_merges();
+    println!("merges settled after {:?}", start.elapsed());
     let r = t2.reader();
     let opts = MatchOptions::default();
     let start = Instant::now();

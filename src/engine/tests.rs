@@ -149,6 +149,25 @@ fn morphology_and_exact_forms() {
     assert_eq!(ids(&t, "=running"), vec![1]);
     assert_eq!(ids(&t, "=dog"), vec![2]);
     assert_eq!(ids(&t, "\"run dog\""), vec![1, 2]);
+    let forms = t.keywords("The Running, dogs!");
+    let pairs: Vec<(u32, &str, &str)> = forms
+        .iter()
+        .map(|k| (k.qpos, k.tokenized.as_str(), k.normalized.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![(1, "the", "the"), (2, "running", "run"), (3, "dogs", "dog")]
+    );
+    let prefixed = table_with(
+        TableSettings {
+            morphology: "stem_en".into(),
+            min_prefix_len: 2,
+            ..TableSettings::default()
+        },
+        &[(1, "running dogs", ""), (2, "run dog", ""), (3, "runs", "")],
+    );
+    assert_eq!(ids(&prefixed, "runn*"), vec![1]);
+    assert_eq!(ids(&prefixed, "ru*"), vec![1, 2, 3]);
     let m = t.reader();
     let res = m.search("running =dogs", &MatchOptions::default()).unwrap();
     assert_eq!(
@@ -367,6 +386,16 @@ fn catalog() {
         ..TableSettings::default()
     };
     assert!(c.create("x", Schema::default(), bad, false).is_err());
+    let wide = Schema {
+        fields: (0..300).map(|i| field(&format!("f{i}"))).collect(),
+        attrs: vec![],
+    };
+    assert_eq!(
+        c.create("wide", wide, TableSettings::default(), false)
+            .unwrap_err()
+            .0,
+        "too many full-text fields (300, max 256)"
+    );
     assert!(c.drop_table("ABC", false).unwrap());
     assert!(!c.drop_table("abc", true).unwrap());
     assert!(c.get("abc").is_none());
@@ -510,4 +539,130 @@ fn background_merges_keep_deletes_and_updates() {
     assert!(r.get(30_100).is_none());
     let ordered: Vec<u64> = r.docs().map(|d| d.id).take(3).collect();
     assert_eq!(ordered, vec![1, 2, 3]);
+}
+
+/// Random queries built from operator fragments: each gives a result or an error,
+/// never a panic.
+#[test]
+fn random_queries_never_panic() {
+    let t = corpus();
+    let r = t.reader();
+    let parts = [
+        "hello",
+        "world",
+        "fox",
+        " ",
+        "\"",
+        "(",
+        ")",
+        "|",
+        "-",
+        "!",
+        "@title",
+        "@!body",
+        "@(title,body)",
+        "@*",
+        "@nope",
+        "~2",
+        "/2",
+        "/0.5",
+        "*",
+        "he*",
+        "*ll*",
+        "=",
+        "^",
+        "$",
+        "\\",
+        "NEAR/2",
+        "NOTNEAR/1",
+        "MAYBE",
+        "[3]",
+        "ж",
+        "0",
+        ".",
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..5000 {
+        let mut q = String::new();
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let len = (state % 9) as usize;
+        for k in 0..len {
+            q.push_str(parts[((state >> (k * 6)) % parts.len() as u64) as usize]);
+        }
+        for ranker in [Ranker::ProximityBm25, Ranker::Sph04, Ranker::Matchany] {
+            let opts = MatchOptions {
+                ranker,
+                ..MatchOptions::default()
+            };
+            if let Ok(m) = r.search(&q, &opts) {
+                assert!(m.hits.iter().all(|h| (1..=5).contains(&h.doc.id)), "{q}");
+            }
+        }
+    }
+}
+
+#[test]
+fn changes_are_logged_with_assigned_ids_and_a_failed_log_aborts() {
+    let log = Arc::new(MemoryStorage::default());
+    let c = Catalog::with_storage(log.clone());
+    let schema = Schema {
+        fields: vec![field("title")],
+        attrs: vec![],
+    };
+    c.create("t", schema, TableSettings::default(), false)
+        .unwrap();
+    let t = c.get("t").unwrap();
+    let doc = Document {
+        id: 0,
+        fields: vec!["hi".into()],
+        attrs: vec![],
+    };
+    t.write(vec![doc.clone()], WriteMode::Insert).unwrap();
+    t.delete(&[1, 5]);
+    t.delete(&[5]);
+    let logged = Document { id: 1, ..doc };
+    assert_eq!(
+        log.entries(),
+        vec![
+            (
+                "t".to_string(),
+                LogOp::Write {
+                    docs: vec![logged],
+                    mode: WriteMode::Insert
+                }
+            ),
+            ("t".to_string(), LogOp::Delete(vec![1, 5])),
+        ]
+    );
+
+    struct Refusing;
+    impl Storage for Refusing {
+        fn append(&self, _: &str, _: &LogOp) -> Result<(), EngineError> {
+            Err(EngineError::new("disk full"))
+        }
+    }
+    let c = Catalog::with_storage(Arc::new(Refusing));
+    c.create(
+        "r",
+        Schema {
+            fields: vec![field("title")],
+            attrs: vec![],
+        },
+        TableSettings::default(),
+        false,
+    )
+    .unwrap();
+    let r = c.get("r").unwrap();
+    let doc = Document {
+        id: 3,
+        fields: vec!["hi".into()],
+        attrs: vec![],
+    };
+    assert_eq!(
+        r.write(vec![doc], WriteMode::Insert).unwrap_err().0,
+        "disk full"
+    );
+    assert!(r.reader().is_empty());
 }

@@ -7,7 +7,7 @@
 //! the field number (high 8 bits) and the 1-based word position (low 24 bits), so
 //! hits in document order are also in (field, position) order.
 
-use super::super::tokenizer::{FieldStats, Tokenizer, EXACT_MARK};
+use super::super::tokenizer::{FieldStats, Tokenizer};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -162,13 +162,10 @@ impl Segment {
         }
         lo..end
     }
-    /// Dictionary indexes of the (non-exact-form) terms containing `infix`.
+    /// Dictionary indexes of the terms (stems and original forms) containing `infix`.
     pub fn infix_terms(&self, infix: &str) -> Vec<usize> {
         (0..self.term_count())
-            .filter(|&t| {
-                let term = self.term(t);
-                !term.starts_with(EXACT_MARK) && term.contains(infix)
-            })
+            .filter(|&t| self.term(t).contains(infix))
             .collect()
     }
     /// The postings of the `t`-th term.

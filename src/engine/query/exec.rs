@@ -6,6 +6,7 @@ use super::ast::{Keyword, Node, PhraseKind};
 use super::bind::Lookup;
 use super::doclist::{DocList, QHit};
 use crate::engine::index::{hit_field, hit_pos, Bits, Segment};
+use crate::engine::tokenizer::EXACT_MARK;
 
 /// One segment as a query sees it.
 pub struct SegCtx<'a> {
@@ -19,7 +20,14 @@ pub struct SegCtx<'a> {
 pub fn resolve(seg: &Segment, lookup: &Lookup) -> Vec<usize> {
     match lookup {
         Lookup::Term(t) => seg.find(t).into_iter().collect(),
-        Lookup::Prefix(p) => seg.prefix_range(p).collect(),
+        Lookup::Prefix(p) => {
+            // Original word forms too (indexed with morphology), so `runn*` finds
+            // "running" even though its stem is "run".
+            let exact = format!("{EXACT_MARK}{p}");
+            seg.prefix_range(p)
+                .chain(seg.prefix_range(&exact))
+                .collect()
+        }
         Lookup::Infix(s) => seg.infix_terms(s),
         Lookup::Suffix(s) => seg
             .infix_terms(s)
@@ -187,13 +195,13 @@ fn phrase(words: &[Keyword], lists: &[DocList]) -> DocList {
         found.clear();
         for h0 in slices[0] {
             let all = words.iter().zip(slices).all(|(w, hits)| {
-                let target = h0.hit + (w.offset - base_off);
+                let target = h0.hit.wrapping_add(w.offset.saturating_sub(base_off));
                 hits.binary_search_by_key(&target, |h| h.hit).is_ok()
             });
             if all {
                 for w in words {
                     found.push(QHit {
-                        hit: h0.hit + (w.offset - base_off),
+                        hit: h0.hit.wrapping_add(w.offset.saturating_sub(base_off)),
                         kw: w.id as u32,
                     });
                 }

@@ -161,9 +161,12 @@ impl Parser<'_> {
                 Ok(node)
             }
             Tok::Quote => self.phrase(mask),
-            Tok::Field(spec) => {
-                let inner = self.resolve(&spec)?;
-                self.advance();
+            Tok::Field(_) => {
+                let mut inner = mask;
+                while let Tok::Field(spec) = self.peek().clone() {
+                    inner = self.resolve(&spec)?;
+                    self.advance();
+                }
                 self.primary(inner)
             }
             _ => Err(self.unexpected()),
@@ -350,6 +353,19 @@ mod tests {
         );
         assert_eq!(err("()"), "P08: syntax error, unexpected ')' near ')'");
         assert_eq!(err("a /2"), "P08: syntax error, unexpected '/' near '/2'");
+    }
+
+    #[test]
+    fn hostile_input_is_an_error_not_a_crash() {
+        let deep = "(".repeat(10_000);
+        assert!(run(&deep).is_err());
+        let fields = format!("a | {}b", "@title ".repeat(10_000));
+        assert!(run(&fields).is_ok());
+        for q in [
+            "\\", "\"", "@", "@(", "@!", "~1", "/1", "=", "^$", "*", "a NEAR/", "NEAR/3 a",
+        ] {
+            let _ = run(q);
+        }
     }
 
     #[test]

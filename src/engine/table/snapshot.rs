@@ -2,6 +2,11 @@
 //! each with its attribute values (copied on write, in chunks) and its deleted
 //! documents (the kill-list, copied on write). Writers build a new snapshot and
 //! publish it whole; readers keep the one they took.
+//!
+//! Merge policy (tiered): whenever `MERGE_FACTOR` neighbouring segments are of one
+//! size class (powers of `MERGE_FACTOR`), they become one; small merges run inside
+//! the write, larger ones in the background merger. This keeps the segment count
+//! logarithmic and copies each document a logarithmic number of times.
 
 use crate::engine::index::{merge, Bits, MergeInput, Segment};
 use crate::engine::types::{AttrValue, Schema};

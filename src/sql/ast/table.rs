@@ -77,3 +77,21 @@ pub struct Delete {
     /// The `WHERE` condition (required, as upstream's grammar requires it).
     pub filter: Expr,
 }
+
+/// `CALL name(value [AS option], ...)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// The procedure name, upper-cased.
+    pub name: String,
+    /// The arguments, in order.
+    pub args: Vec<CallArg>,
+}
+
+/// One argument of a `CALL`: a value, named when it sets an option (`1 AS stats`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallArg {
+    /// The value.
+    pub value: Expr,
+    /// The option it sets, lower-cased, if any.
+    pub option: Option<String>,
+}

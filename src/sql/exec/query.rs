@@ -95,9 +95,15 @@ fn check_select(env: &Env<'_>, table: &str, s: &Select) -> Result<(), QueryError
             )));
         }
     }
-    let keys = s.order_by.iter().chain(&s.within_group).map(|k| &k.expr);
-    for e in s.having.iter().chain(keys) {
-        env.check_expr(table, e)?;
+    if let Some(h) = &s.having {
+        env.check_expr(table, h)?;
+    }
+    for k in s.order_by.iter().chain(&s.within_group) {
+        if let Some(n) = env.unknown_name(&k.expr) {
+            return Err(QueryError::new(format!(
+                "table {table}: sort-by attribute '{n}' not found"
+            )));
+        }
     }
     Ok(())
 }

@@ -196,3 +196,18 @@ fn every_prefix_of_a_statement_is_answered_without_panicking() {
     let out = ok(&svc, &mut sess, "select count(*) from t");
     assert_eq!(texts(&out[0]), vec![vec!["0".to_string()]]);
 }
+
+#[test]
+fn in_and_between_work_without_a_table() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    let out = ok(
+        &svc,
+        &mut sess,
+        "select 2 in (1, 2), 3 not in (1, 2), 5 between 1 and 4, 'b' in ('A', 'B')",
+    );
+    assert_eq!(
+        texts(&out[0]),
+        vec![vec!["1".to_string(), "1".into(), "0".into(), "1".into()]]
+    );
+}
