@@ -28,7 +28,7 @@ impl Val {
     pub fn from_attr(v: &AttrValue) -> Val {
         match v {
             AttrValue::Int(i) => Val::Int(*i),
-            AttrValue::Float(f) => Val::Float(f64::from(*f)),
+            AttrValue::Float(f) => Val::Float(widen(*f)),
             AttrValue::Str(s) => Val::Str(s.clone()),
             AttrValue::Json(j) => Val::from_json(j),
             AttrValue::Mva(m) => Val::Mva(m.clone()),
@@ -182,5 +182,21 @@ pub fn group_key(v: &Val) -> String {
         Val::Str(s) => format!("s{}", s.to_lowercase()),
         Val::Float(f) => format!("f{f}"),
         other => format!("v{}", other.text()),
+    }
+}
+
+/// An f32 attribute as the f64 with the same shortest decimal form (`19.85`, not
+/// `19.850000381469727`), so that text and JSON renderings show what was stored.
+pub fn widen(f: f32) -> f64 {
+    f.to_string().parse().unwrap_or(f64::from(f))
+}
+
+#[cfg(test)]
+mod widen_tests {
+    #[test]
+    fn keeps_the_short_decimal_form() {
+        assert_eq!(super::widen(19.85).to_string(), "19.85");
+        assert_eq!(super::widen(4.8).to_string(), "4.8");
+        assert_eq!(super::widen(-0.5), -0.5);
     }
 }
