@@ -11,7 +11,7 @@ mod state;
 
 pub use querylog::QueryLog;
 pub use result::{Column, ColumnType, Outcome, QueryError, Row, Value};
-pub use session::Session;
+pub use session::{PendingOp, PendingWrites, Session};
 pub use state::{ConnectionGuard, ServerState, ThreadInfo};
 
 /// What a front end can ask of the daemon.

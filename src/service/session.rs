@@ -21,6 +21,30 @@ pub struct Session {
     pub tls_version: Option<String>,
     /// The subject of the client's verified TLS certificate (`/CN=...`), if any.
     pub tls_peer: Option<String>,
+    /// What `SHOW META` shows: name/value pairs of the last search.
+    pub meta: Vec<(String, String)>,
+    /// The open transaction's writes (`BEGIN` or `autocommit=0`), if any.
+    pub txn: Option<PendingWrites>,
+    /// The last id an `INSERT` assigned (`@@last_insert_id`).
+    pub last_insert_id: u64,
+}
+
+/// Writes held back until `COMMIT`; a transaction works on one table.
+#[derive(Debug, Clone, Default)]
+pub struct PendingWrites {
+    /// The table the transaction writes to (empty until the first write).
+    pub table: String,
+    /// The writes, in order.
+    pub ops: Vec<PendingOp>,
+}
+
+/// One held-back write.
+#[derive(Debug, Clone)]
+pub enum PendingOp {
+    /// Insert or replace documents.
+    Write(Vec<crate::engine::Document>, crate::engine::WriteMode),
+    /// Delete documents by id.
+    Delete(Vec<u64>),
 }
 
 impl Session {
@@ -35,6 +59,9 @@ impl Session {
             tls_cipher: None,
             tls_version: None,
             tls_peer: None,
+            meta: Vec::new(),
+            txn: None,
+            last_insert_id: 0,
         }
     }
 }

@@ -1,8 +1,11 @@
 //! The SphinxQL syntax tree.
 //!
-//! Statements the daemon understands so far are the session statements every
-//! connector sends (`SELECT` without `FROM`, `SET`, transactions, `SHOW`). The tree is
-//! built to grow: new statement families become new [`Statement`] variants.
+//! Session statements (`SET`, transactions, `SHOW`), queries (`SELECT`, with or
+//! without `FROM`), and the table statements of [`table`] (DDL and writes).
+
+mod table;
+
+pub use table::*;
 
 /// One statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,13 +18,92 @@ pub enum Statement {
     Transaction(Transaction),
     /// `SHOW ...`.
     Show(Show),
+    /// `CREATE TABLE`.
+    CreateTable(CreateTable),
+    /// `DROP TABLE [IF EXISTS] name`.
+    DropTable {
+        /// The table.
+        name: String,
+        /// `IF EXISTS` was given.
+        if_exists: bool,
+    },
+    /// `TRUNCATE TABLE name`.
+    Truncate(String),
+    /// `DESCRIBE name` / `DESC name`.
+    Describe(String),
+    /// `ALTER TABLE name ADD|DROP COLUMN ...`.
+    Alter(Alter),
+    /// `INSERT` / `REPLACE`.
+    Insert(Insert),
+    /// `UPDATE`.
+    Update(Update),
+    /// `DELETE`.
+    Delete(Delete),
+    /// `RELOAD TLS`.
+    ReloadTls,
 }
 
-/// `SELECT` without `FROM`.
-#[derive(Debug, Clone, PartialEq)]
+/// `SELECT`, with or without `FROM`.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Select {
     /// The select list, in order.
     pub items: Vec<SelectItem>,
+    /// The tables after `FROM` (empty without `FROM`).
+    pub from: Vec<String>,
+    /// `WHERE`, if given.
+    pub filter: Option<Expr>,
+    /// `GROUP BY` keys.
+    pub group_by: Vec<Expr>,
+    /// `WITHIN GROUP ORDER BY` keys.
+    pub within_group: Vec<OrderKey>,
+    /// `HAVING`, if given.
+    pub having: Option<Expr>,
+    /// `ORDER BY` keys.
+    pub order_by: Vec<OrderKey>,
+    /// `LIMIT`, if given.
+    pub limit: Option<Limit>,
+    /// `OPTION name=value, ...`.
+    pub options: Vec<QueryOption>,
+    /// `FACET ...` clauses, in order.
+    pub facets: Vec<Facet>,
+}
+
+/// One `ORDER BY` key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderKey {
+    /// What is sorted on.
+    pub expr: Expr,
+    /// `DESC` was given.
+    pub desc: bool,
+}
+
+/// One `OPTION name = value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryOption {
+    /// The option name, lower-cased.
+    pub name: String,
+    /// The value.
+    pub value: OptionValue,
+}
+
+/// The value of an `OPTION`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptionValue {
+    /// A number, string or bare word.
+    Expr(Expr),
+    /// `(name = value, ...)`, as `field_weights` takes.
+    Map(Vec<(String, Expr)>),
+}
+
+/// `FACET expr [AS alias], ... [BY expr] [ORDER BY ...] [LIMIT ...]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facet {
+    /// The facet's select items (grouped on the first unless `BY` is given).
+    pub items: Vec<SelectItem>,
+    /// `BY` keys, if given.
+    pub by: Vec<Expr>,
+    /// `ORDER BY` keys.
+    pub order_by: Vec<OrderKey>,
     /// `LIMIT`, if given.
     pub limit: Option<Limit>,
 }
@@ -107,6 +189,32 @@ pub enum Expr {
         op: UnaryOp,
         /// The operand.
         expr: Box<Expr>,
+    },
+    /// `*` as a select item or in `COUNT(*)`.
+    Star,
+    /// `(a, b, ...)`: an MVA value in `INSERT`, or `()` for an empty one.
+    Tuple(Vec<Expr>),
+    /// `COUNT(DISTINCT expr)`.
+    CountDistinct(Box<Expr>),
+    /// `expr [NOT] IN (list)`.
+    In {
+        /// The tested value.
+        expr: Box<Expr>,
+        /// The candidates.
+        list: Vec<Expr>,
+        /// `NOT IN`.
+        negated: bool,
+    },
+    /// `expr [NOT] BETWEEN low AND high`.
+    Between {
+        /// The tested value.
+        expr: Box<Expr>,
+        /// The lower bound (inclusive).
+        low: Box<Expr>,
+        /// The upper bound (inclusive).
+        high: Box<Expr>,
+        /// `NOT BETWEEN`.
+        negated: bool,
     },
     /// An infix operator.
     Binary {
@@ -298,6 +406,8 @@ pub enum Show {
     Collation,
     /// `SHOW CHARACTER SET`.
     CharacterSet,
+    /// `SHOW CREATE TABLE name`.
+    CreateTable(String),
 }
 
 /// `LIKE 'pattern'` or `WHERE expr` after `SHOW VARIABLES`.

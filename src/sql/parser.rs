@@ -5,15 +5,17 @@
 //! Manticore's: `P01: syntax error, unexpected identifier near 'foo bar'`.
 
 mod expr;
+mod select;
 mod set;
 mod show;
 mod split;
+mod table;
 
 pub use split::split_statements;
 
 use std::fmt;
 
-use super::ast::{Limit, Select, SelectItem, Statement, Transaction};
+use super::ast::{Statement, Transaction};
 use super::lexer::{tokenize, Token, TokenKind};
 
 /// How deeply expressions may nest before the parser refuses the statement.
@@ -24,6 +26,7 @@ const KEYWORDS: &[&str] = &[
     "AND",
     "AS",
     "BEGIN",
+    "BETWEEN",
     "BY",
     "CHARACTER",
     "COLLATE",
@@ -34,6 +37,7 @@ const KEYWORDS: &[&str] = &[
     "DELETE",
     "DESC",
     "DESCRIBE",
+    "DISTINCT",
     "DIV",
     "DROP",
     "FACET",
@@ -42,6 +46,7 @@ const KEYWORDS: &[&str] = &[
     "GLOBAL",
     "GROUP",
     "HAVING",
+    "IN",
     "INSERT",
     "LIKE",
     "LIMIT",
@@ -70,6 +75,7 @@ const KEYWORDS: &[&str] = &[
     "VARIABLES",
     "WARNINGS",
     "WHERE",
+    "WITHIN",
 ];
 
 /// A statement the parser cannot read.
@@ -115,6 +121,19 @@ pub fn parse_statement(text: &str) -> Result<Statement, ParseError> {
         return Err(parser.unexpected());
     }
     Ok(stmt)
+}
+
+/// Keywords that can never name a column in an expression (the rest, such as
+/// `META` or `STATUS`, are keywords only where a statement expects them).
+const RESERVED: &[&str] = &[
+    "AND", "AS", "BETWEEN", "BY", "DESC", "DISTINCT", "DIV", "FACET", "FROM", "GROUP", "HAVING",
+    "IN", "LIKE", "LIMIT", "MOD", "NOT", "OFFSET", "OPTION", "OR", "ORDER", "SELECT", "WHERE",
+    "WITHIN",
+];
+
+/// Whether `word` is reserved in expressions (case-insensitive).
+pub fn is_reserved(word: &str) -> bool {
+    RESERVED.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
 /// Whether `word` is a keyword (case-insensitive).
@@ -278,7 +297,7 @@ impl Parser<'_> {
             "BEGIN" | "START" | "COMMIT" | "ROLLBACK" => {
                 Statement::Transaction(self.transaction()?)
             }
-            _ => return Err(self.unexpected()),
+            _ => return self.table_statement(&word),
         };
         Ok(stmt)
     }
@@ -299,60 +318,6 @@ impl Parser<'_> {
             self.eat_kw("WORK");
         }
         Ok(tx)
-    }
-
-    fn select(&mut self) -> Result<Select, ParseError> {
-        self.expect_kw("SELECT")?;
-        let mut items = vec![self.select_item()?];
-        while self.eat_op(",") {
-            items.push(self.select_item()?);
-        }
-        let limit = if self.eat_kw("LIMIT") {
-            Some(self.limit()?)
-        } else {
-            None
-        };
-        Ok(Select { items, limit })
-    }
-
-    fn select_item(&mut self) -> Result<SelectItem, ParseError> {
-        let start = self.peek().map_or(self.text.len(), |t| t.start);
-        let expr = self.expr()?;
-        let end = self
-            .tokens
-            .get(self.pos.wrapping_sub(1))
-            .map_or(start, |t| t.end);
-        let text = self.text.get(start..end).unwrap_or("").to_string();
-        let alias = if self.eat_kw("AS") {
-            Some(self.name_or_string()?)
-        } else {
-            match self.peek_kind() {
-                Some(TokenKind::Ident(w)) if !is_keyword(w) => Some(self.name()?),
-                Some(TokenKind::BackIdent(_)) => Some(self.name()?),
-                _ => None,
-            }
-        };
-        Ok(SelectItem { expr, alias, text })
-    }
-
-    fn limit(&mut self) -> Result<Limit, ParseError> {
-        let first = self.uint()?;
-        if self.eat_op(",") {
-            let count = self.uint()?;
-            return Ok(Limit {
-                offset: first,
-                count,
-            });
-        }
-        let offset = if self.eat_kw("OFFSET") {
-            self.uint()?
-        } else {
-            0
-        };
-        Ok(Limit {
-            offset,
-            count: first,
-        })
     }
 }
 

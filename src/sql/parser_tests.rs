@@ -248,8 +248,12 @@ fn unknown_statement_error_reads_like_upstream() {
 #[test]
 fn error_names_keywords_and_literals() {
     assert_eq!(
-        err("select 1 from t"),
-        "P01: syntax error, unexpected FROM near 'from t'"
+        err("select 1 from t where"),
+        "P01: syntax error, unexpected $end near ''"
+    );
+    assert_eq!(
+        err("select 1 from t limit where"),
+        "P01: syntax error, unexpected WHERE near 'where'"
     );
     assert_eq!(
         err("show 'x'"),
@@ -327,4 +331,59 @@ fn garbage_never_panics() {
         }
         let _ = parse(&text);
     }
+}
+
+#[test]
+fn select_from_clauses() {
+    let s = select("select id, price p from t where price > 5 group by tag order by p desc limit 2 option max_matches=10");
+    assert_eq!(s.from, vec!["t".to_string()]);
+    assert_eq!(s.items[1].alias.as_deref(), Some("p"));
+    assert_eq!(s.group_by, vec![Expr::Ident("tag".into())]);
+    assert!(s.order_by[0].desc);
+    assert_eq!(
+        s.limit,
+        Some(Limit {
+            offset: 0,
+            count: 2
+        })
+    );
+    assert_eq!(s.options[0].name, "max_matches");
+}
+
+#[test]
+fn in_between_and_json_paths() {
+    let s = select("select * from t where meta.a.b not in (1, 2) and x between 1 and 2");
+    let Some(Expr::Binary { left, right, .. }) = s.filter else {
+        panic!("no AND");
+    };
+    assert!(
+        matches!(*left, Expr::In { negated: true, ref expr, .. } if **expr == Expr::Ident("meta.a.b".into()))
+    );
+    assert!(matches!(*right, Expr::Between { negated: false, .. }));
+}
+
+#[test]
+fn table_statement_errors() {
+    assert_eq!(
+        err("create table t"),
+        "P01: syntax error, unexpected $end near ''"
+    );
+    assert_eq!(
+        err("insert into t values"),
+        "P01: syntax error, unexpected $end near ''"
+    );
+    assert_eq!(
+        err("delete t where id=1"),
+        "P01: syntax error, unexpected identifier near 't where id=1'"
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let text = format!(
+        "select * from t where {}1{}",
+        "(".repeat(200),
+        ")".repeat(200)
+    );
+    assert!(err(&text).contains("nested too deeply"));
 }

@@ -3,9 +3,14 @@
 use std::fmt::{self, Display, Formatter, Write};
 
 use super::ast::{
-    Assignment, Expr, Limit, Scope, Select, SelectItem, Set, SetTarget, Show, ShowFilter,
-    Statement, Transaction, UnaryOp,
+    Assignment, Expr, Limit, Scope, SelectItem, Set, SetTarget, Show, ShowFilter, Statement,
+    Transaction, UnaryOp,
 };
+
+mod query;
+mod table;
+
+pub(crate) use query::write_list;
 
 impl Display for Statement {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
@@ -14,18 +19,8 @@ impl Display for Statement {
             Statement::Set(s) => s.fmt(f),
             Statement::Transaction(t) => t.fmt(f),
             Statement::Show(s) => s.fmt(f),
+            other => table::statement(f, other),
         }
-    }
-}
-
-impl Display for Select {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.write_str("SELECT ")?;
-        write_list(f, &self.items)?;
-        if let Some(limit) = &self.limit {
-            write!(f, " {limit}")?;
-        }
-        Ok(())
     }
 }
 
@@ -142,6 +137,7 @@ impl Display for Show {
             }
             Show::Collation => f.write_str("SHOW COLLATION"),
             Show::CharacterSet => f.write_str("SHOW CHARACTER SET"),
+            Show::CreateTable(t) => write!(f, "SHOW CREATE TABLE {}", Ident(t)),
         }
     }
 }
@@ -151,16 +147,6 @@ fn write_like(f: &mut Formatter<'_>, like: &Option<String>) -> fmt::Result {
         Some(p) => write!(f, " LIKE {}", Quoted(p)),
         None => Ok(()),
     }
-}
-
-fn write_list<T: Display>(f: &mut Formatter<'_>, items: &[T]) -> fmt::Result {
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            f.write_str(", ")?;
-        }
-        item.fmt(f)?;
-    }
-    Ok(())
 }
 
 impl Display for Expr {
@@ -183,6 +169,39 @@ impl Display for Expr {
                 f.write_char(')')
             }
             Expr::Unary { op, expr } => write_unary(f, *op, expr),
+            Expr::Star => f.write_char('*'),
+            Expr::Tuple(items) => {
+                f.write_char('(')?;
+                write_list(f, items)?;
+                f.write_char(')')
+            }
+            Expr::CountDistinct(e) => write!(f, "COUNT(DISTINCT {e})"),
+            Expr::In {
+                expr,
+                list,
+                negated,
+            } => {
+                write_operand(f, expr, 5, false)?;
+                f.write_str(if *negated { " NOT IN (" } else { " IN (" })?;
+                write_list(f, list)?;
+                f.write_char(')')
+            }
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
+                write_operand(f, expr, 5, false)?;
+                f.write_str(if *negated {
+                    " NOT BETWEEN "
+                } else {
+                    " BETWEEN "
+                })?;
+                write_operand(f, low, 5, false)?;
+                f.write_str(" AND ")?;
+                write_operand(f, high, 5, false)
+            }
             Expr::Binary { op, left, right } => {
                 let prec = op.precedence();
                 write_operand(f, left, prec, false)?;
@@ -194,7 +213,10 @@ impl Display for Expr {
 }
 
 fn write_unary(f: &mut Formatter<'_>, op: UnaryOp, expr: &Expr) -> fmt::Result {
-    let atomic = !matches!(expr, Expr::Unary { .. } | Expr::Binary { .. });
+    let atomic = !matches!(
+        expr,
+        Expr::Unary { .. } | Expr::Binary { .. } | Expr::In { .. } | Expr::Between { .. }
+    );
     let prefix = match op {
         UnaryOp::Neg => "-",
         UnaryOp::Not => "NOT ",
@@ -210,6 +232,7 @@ fn write_unary(f: &mut Formatter<'_>, op: UnaryOp, expr: &Expr) -> fmt::Result {
 fn write_operand(f: &mut Formatter<'_>, e: &Expr, parent: u8, right: bool) -> fmt::Result {
     let wrap = match e {
         Expr::Binary { op, .. } => op.precedence() < parent || (right && op.precedence() == parent),
+        Expr::In { .. } | Expr::Between { .. } => parent >= 4,
         Expr::Unary {
             op: UnaryOp::Not, ..
         } => true,
@@ -222,10 +245,29 @@ fn write_operand(f: &mut Formatter<'_>, e: &Expr, parent: u8, right: bool) -> fm
     }
 }
 
-/// A name, backquoted when it is not a plain word or is a keyword.
-struct Ident<'a>(&'a str);
+/// A name, backquoted when it is not a plain word or is a keyword; a JSON path
+/// (`a.b.c`) prints part by part.
+pub(crate) struct Ident<'a>(pub(crate) &'a str);
 
 impl Display for Ident<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if self.0.contains('.') && !self.0.split('.').any(str::is_empty) {
+            for (i, part) in self.0.split('.').enumerate() {
+                if i > 0 {
+                    f.write_char('.')?;
+                }
+                Part(part).fmt(f)?;
+            }
+            return Ok(());
+        }
+        Part(self.0).fmt(f)
+    }
+}
+
+/// One part of a name.
+struct Part<'a>(&'a str);
+
+impl Display for Part<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let name = self.0;
         let plain = name
@@ -233,7 +275,7 @@ impl Display for Ident<'_> {
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
             && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-            && !super::parser::is_keyword(name)
+            && !super::parser::is_reserved(name)
             && !matches!(
                 name.to_ascii_uppercase().as_str(),
                 "TRUE" | "FALSE" | "NULL"
@@ -247,7 +289,7 @@ impl Display for Ident<'_> {
 }
 
 /// A single-quoted string literal with backslash escapes.
-struct Quoted<'a>(&'a str);
+pub(crate) struct Quoted<'a>(pub(crate) &'a str);
 
 impl Display for Quoted<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {

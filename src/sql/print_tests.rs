@@ -101,3 +101,81 @@ fn shows_and_transactions_round_trip() {
         assert_eq!(round_trip(text), printed);
     }
 }
+
+#[test]
+fn table_statements_round_trip() {
+    assert_eq!(
+        round_trip(
+            "create table if not exists t (title text, body text indexed, tag string, price int, \
+             tags multi, ids multi64) morphology='stem_en' min_word_len=2"
+        ),
+        "CREATE TABLE IF NOT EXISTS t (title text, body text indexed, tag string, price int, \
+         tags multi, ids multi64) morphology = 'stem_en' min_word_len = '2'"
+    );
+    assert_eq!(
+        round_trip("drop table if exists t"),
+        "DROP TABLE IF EXISTS t"
+    );
+    assert_eq!(round_trip("truncate table t"), "TRUNCATE TABLE t");
+    assert_eq!(round_trip("desc t"), "DESCRIBE t");
+    assert_eq!(round_trip("show create table t"), "SHOW CREATE TABLE t");
+    assert_eq!(
+        round_trip("alter table t add column n bigint"),
+        "ALTER TABLE t ADD COLUMN n bigint"
+    );
+    assert_eq!(
+        round_trip("alter table t drop column n"),
+        "ALTER TABLE t DROP COLUMN n"
+    );
+    assert_eq!(round_trip("reload tls"), "RELOAD TLS");
+}
+
+#[test]
+fn writes_round_trip() {
+    assert_eq!(
+        round_trip("insert into t (id, title, tags) values (1, 'a', (1,2)), (2, 'b', ())"),
+        "INSERT INTO t (id, title, tags) VALUES (1, 'a', (1, 2)), (2, 'b', ())"
+    );
+    assert_eq!(
+        round_trip("replace into t values (1,'x',-5)"),
+        "REPLACE INTO t VALUES (1, 'x', -5)"
+    );
+    assert_eq!(
+        round_trip("update t set price=price+1, ok=1 where id in (1,2)"),
+        "UPDATE t SET price = price + 1, ok = 1 WHERE id IN (1, 2)"
+    );
+    assert_eq!(
+        round_trip("delete from t where match('x') and price between 1 and 5"),
+        "DELETE FROM t WHERE match('x') AND price BETWEEN 1 AND 5"
+    );
+}
+
+#[test]
+fn searches_round_trip() {
+    assert_eq!(
+        round_trip(
+            "select *, price*2 as p2, meta.a.b from t where match('hello') and tags not in (1,2) \
+             and not price between 1 and 3 group by tag within group order by price desc \
+             having count(*) > 1 order by weight() desc, id asc limit 5, 10 \
+             option ranker=bm25, field_weights=(title=10, body=1), max_matches=100 \
+             facet tag order by count(*) desc limit 3 facet price by price"
+        ),
+        "SELECT *, price * 2 AS p2, meta.a.b FROM t WHERE match('hello') AND tags NOT IN (1, 2) \
+         AND (NOT (price BETWEEN 1 AND 3)) GROUP BY tag WITHIN GROUP ORDER BY price DESC \
+         HAVING count(*) > 1 ORDER BY weight() DESC, id ASC LIMIT 5, 10 \
+         OPTION ranker = bm25, field_weights = (title = 10, body = 1), max_matches = 100 \
+         FACET tag ORDER BY count(*) DESC LIMIT 3 FACET price BY price"
+    );
+    assert_eq!(
+        round_trip("select count(distinct tag), groupby() from t group by tag"),
+        "SELECT COUNT(DISTINCT tag), groupby() FROM t GROUP BY tag"
+    );
+    assert_eq!(
+        round_trip("select (a in (1)) = 1, a + 1 in (2) from t"),
+        "SELECT (a IN (1)) = 1, a + 1 IN (2) FROM t"
+    );
+    assert_eq!(
+        round_trip("select * from t where any(tags) = 3 and all(tags) > 1"),
+        "SELECT * FROM t WHERE any(tags) = 3 AND all(tags) > 1"
+    );
+}

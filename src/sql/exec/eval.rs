@@ -26,6 +26,15 @@ pub fn eval(ctx: &Ctx<'_>, expr: &Expr) -> Result<(ColumnType, Value), QueryErro
         Expr::Call { name, args } => return call(ctx, name, args),
         Expr::Unary { op, expr } => unary(*op, eval(ctx, expr)?.1),
         Expr::Binary { op, left, right } => binary(*op, eval(ctx, left)?.1, eval(ctx, right)?.1)?,
+        Expr::Star
+        | Expr::CountDistinct(_)
+        | Expr::In { .. }
+        | Expr::Between { .. }
+        | Expr::Tuple(_) => {
+            return Err(QueryError::new(format!(
+                "unsupported expression without a table: {expr}"
+            )));
+        }
     };
     Ok((type_of(&value), value))
 }

@@ -1,16 +1,24 @@
 //! Executing statements: the [`Service`] every front end calls.
 //!
-//! One file per statement family: `select` (no `FROM`), `set` (and transactions),
-//! `show` (variables, warnings, tables...), `status` (`SHOW STATUS` and the
-//! COM_STATISTICS line), `threads` (`SHOW THREADS`).
+//! One file per statement family: `select` (no `FROM`), `query` (`SELECT ... FROM`,
+//! with `rowexpr`, `value` and `options`), `ddl` (table definitions), `write`
+//! (inserts, updates, deletes, transactions), `set`, `show` (variables, warnings,
+//! tables...), `status` (`SHOW STATUS` and the COM_STATISTICS line), `threads`
+//! (`SHOW THREADS`).
 
+mod ddl;
 mod eval;
+mod options;
+mod query;
+mod rowexpr;
 mod select;
 mod set;
 mod show;
 mod status;
 mod sysvars;
 mod threads;
+mod value;
+mod write;
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -40,13 +48,53 @@ impl SqlService {
         SqlService { state }
     }
 
-    /// Runs one already-parsed statement.
-    pub fn execute(&self, session: &mut Session, stmt: &Statement) -> Result<Outcome, QueryError> {
+    /// Runs one already-parsed statement. Most statements give one result; a
+    /// `SELECT` with `FACET` gives one more per facet.
+    pub fn execute(
+        &self,
+        session: &mut Session,
+        stmt: &Statement,
+    ) -> Result<Vec<Outcome>, QueryError> {
+        if is_write(stmt) {
+            check_writable(session)?;
+        }
+        let one = |r: Result<Outcome, QueryError>| r.map(|o| vec![o]);
+        let snapshot = session.clone();
+        let ctx = self.ctx(&snapshot);
         match stmt {
-            Statement::Select(s) => select::run(&self.ctx(session), s),
-            Statement::Set(s) => set::run(session, s),
-            Statement::Transaction(_) => Ok(Outcome::ok()),
-            Statement::Show(s) => show::run(&self.ctx(session), s),
+            Statement::Select(s) if s.from.is_empty() => one(select::run(&ctx, s)),
+            Statement::Select(s) => {
+                let result = query::run(&ctx, s)?;
+                session.meta = result.meta;
+                Ok(result.outcomes)
+            }
+            Statement::Set(s) => {
+                let out = set::run(session, s)?;
+                if session.autocommit && !snapshot.autocommit {
+                    write::commit(&ctx, session)?;
+                }
+                Ok(vec![out])
+            }
+            Statement::Transaction(t) => one(write::transaction(&ctx, session, *t)),
+            Statement::Show(s) => one(show::run(&ctx, s)),
+            Statement::CreateTable(c) => one(ddl::create(&ctx, c)),
+            Statement::DropTable { name, if_exists } => one(ddl::drop(&ctx, name, *if_exists)),
+            Statement::Truncate(name) => one(ddl::truncate(&ctx, name)),
+            Statement::Describe(name) => one(ddl::describe(&ctx, name)),
+            Statement::Alter(a) => one(ddl::alter(&ctx, a)),
+            Statement::Insert(i) => one(write::insert(&ctx, session, i)),
+            Statement::Update(u) => one(write::update(&ctx, u)),
+            Statement::Delete(d) => one(write::delete(&ctx, session, d)),
+            Statement::ReloadTls => one(self.reload_tls()),
+        }
+    }
+
+    fn reload_tls(&self) -> Result<Outcome, QueryError> {
+        match self.state.reload_tls() {
+            Ok(_) => Ok(Outcome::ok()),
+            Err(reason) => Err(QueryError::new(format!(
+                "TLS reload failed, keeping the previous TLS context: {reason}"
+            ))),
         }
     }
 
@@ -57,16 +105,18 @@ impl SqlService {
         }
     }
 
-    fn run_one(&self, session: &mut Session, text: &str) -> Result<Outcome, QueryError> {
+    fn run_one(&self, session: &mut Session, text: &str) -> Result<Vec<Outcome>, QueryError> {
         self.state.queries.fetch_add(1, Ordering::Relaxed);
         let stmt = parse_statement(text).map_err(|e| QueryError::new(e.message))?;
         let started = std::time::Instant::now();
         let result = self.execute(session, &stmt);
         // Like upstream, the query log records searches (SELECT), not other commands.
-        if let (Some(log), Statement::Select(_), Ok(Outcome::Rows { rows, .. })) =
+        if let (Some(log), Statement::Select(_), Ok(outcomes)) =
             (&self.state.query_log, &stmt, &result)
         {
-            log.log_session(session, started.elapsed(), rows.len(), text);
+            if let Some(Outcome::Rows { rows, .. }) = outcomes.first() {
+                log.log_session(session, started.elapsed(), rows.len(), text);
+            }
         }
         result
     }
@@ -82,11 +132,12 @@ impl Service for SqlService {
         }
         let mut out = Vec::with_capacity(pieces.len());
         for piece in pieces {
-            let result = self.run_one(session, piece);
-            let failed = result.is_err();
-            out.push(result);
-            if failed {
-                break;
+            match self.run_one(session, piece) {
+                Ok(outcomes) => out.extend(outcomes.into_iter().map(Ok)),
+                Err(e) => {
+                    out.push(Err(e));
+                    break;
+                }
             }
         }
         out
@@ -99,6 +150,20 @@ impl Service for SqlService {
     fn state(&self) -> &Arc<ServerState> {
         &self.state
     }
+}
+
+/// Statements that change tables (refused on `_readonly` sessions).
+fn is_write(stmt: &Statement) -> bool {
+    matches!(
+        stmt,
+        Statement::CreateTable(_)
+            | Statement::DropTable { .. }
+            | Statement::Truncate(_)
+            | Statement::Alter(_)
+            | Statement::Insert(_)
+            | Statement::Update(_)
+            | Statement::Delete(_)
+    )
 }
 
 /// Refuses a write on a `_readonly` session, with upstream's message. Every
@@ -125,3 +190,7 @@ pub(crate) fn string_table(names: &[&str], rows: Vec<Row>) -> Outcome {
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "tests_tables.rs"]
+mod tests_tables;

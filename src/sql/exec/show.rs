@@ -14,9 +14,13 @@ pub fn run(ctx: &Ctx<'_>, show: &Show) -> Result<Outcome, QueryError> {
         Show::Status { like, .. } => Ok(super::status::show_status(ctx, like.as_deref())),
         Show::Threads => Ok(super::threads::show_threads(ctx.state)),
         Show::Warnings => Ok(string_table(&["Level", "Code", "Message"], Vec::new())),
-        Show::Tables { .. } => Ok(string_table(&["Table", "Type"], Vec::new())),
+        Show::Tables { like } => Ok(super::ddl::show_tables(ctx, like.as_deref())),
+        Show::CreateTable(name) => super::ddl::show_create(ctx, name),
         Show::Databases { like } => Ok(databases(like.as_deref())),
-        Show::Meta { .. } => Ok(string_table(&["Variable_name", "Value"], Vec::new())),
+        Show::Meta { like } => Ok(string_table(
+            &["Variable_name", "Value"],
+            pairs_like(ctx.session.meta.clone(), like.as_deref()),
+        )),
         Show::Collation => Ok(collation()),
         Show::CharacterSet => Ok(string_table(
             &["Charset", "Description", "Default collation", "Maxlen"],

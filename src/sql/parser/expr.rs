@@ -7,6 +7,9 @@ use crate::sql::lexer::TokenKind;
 /// Binding strength of `NOT` (between `AND` and comparisons).
 const NOT_PRECEDENCE: u8 = 3;
 
+/// Binding strength of comparisons, `IN` and `BETWEEN`.
+const COMPARE_PRECEDENCE: u8 = 4;
+
 impl Parser<'_> {
     /// A full expression.
     pub(super) fn expr(&mut self) -> Result<Expr, ParseError> {
@@ -16,7 +19,16 @@ impl Parser<'_> {
     fn binary(&mut self, min_prec: u8) -> Result<Expr, ParseError> {
         self.enter()?;
         let mut left = self.unary()?;
-        while let Some(op) = self.peek_binary_op() {
+        loop {
+            if min_prec <= COMPARE_PRECEDENCE {
+                if let Some(e) = self.in_or_between(&left)? {
+                    left = e;
+                    continue;
+                }
+            }
+            let Some(op) = self.peek_binary_op() else {
+                break;
+            };
             if op.precedence() < min_prec {
                 break;
             }
@@ -30,6 +42,35 @@ impl Parser<'_> {
         }
         self.leave();
         Ok(left)
+    }
+
+    /// `[NOT] IN (list)` or `[NOT] BETWEEN a AND b` after `left`, if next.
+    fn in_or_between(&mut self, left: &Expr) -> Result<Option<Expr>, ParseError> {
+        let save = self.pos;
+        let negated = self.eat_kw("NOT");
+        if self.eat_kw("IN") {
+            self.expect_op("(")?;
+            let list = self.expr_list()?;
+            self.expect_op(")")?;
+            return Ok(Some(Expr::In {
+                expr: Box::new(left.clone()),
+                list,
+                negated,
+            }));
+        }
+        if self.eat_kw("BETWEEN") {
+            let low = self.binary(COMPARE_PRECEDENCE + 1)?;
+            self.expect_kw("AND")?;
+            let high = self.binary(COMPARE_PRECEDENCE + 1)?;
+            return Ok(Some(Expr::Between {
+                expr: Box::new(left.clone()),
+                low: Box::new(low),
+                high: Box::new(high),
+                negated,
+            }));
+        }
+        self.pos = save;
+        Ok(None)
     }
 
     fn peek_binary_op(&self) -> Option<BinaryOp> {
@@ -100,9 +141,13 @@ impl Parser<'_> {
             TokenKind::Str(s) => Expr::Str(s),
             TokenKind::SysVar(name) => sysvar(&name),
             TokenKind::UserVar(name) => Expr::UserVar(name),
-            TokenKind::BackIdent(name) => Expr::Ident(name),
+            TokenKind::BackIdent(name) => {
+                self.pos += 1;
+                return Ok(Expr::Ident(self.dotted(name)));
+            }
             TokenKind::Ident(word) => return self.word(word),
             TokenKind::Op("(") => return self.parenthesized(),
+            TokenKind::Op("*") => Expr::Star,
             TokenKind::Op(_) => return Err(self.unexpected()),
         };
         self.pos += 1;
@@ -121,12 +166,19 @@ impl Parser<'_> {
             self.pos += 1;
             return Ok(lit);
         }
-        if super::is_keyword(&word) {
+        if super::is_reserved(&word) {
             return Err(self.unexpected());
         }
         self.pos += 1;
         if !self.eat_op("(") {
-            return Ok(Expr::Ident(word));
+            return Ok(Expr::Ident(self.dotted(word)));
+        }
+        if upper == "COUNT" && self.eat_kw("DISTINCT") {
+            self.enter()?;
+            let inner = self.expr()?;
+            self.leave();
+            self.expect_op(")")?;
+            return Ok(Expr::CountDistinct(Box::new(inner)));
         }
         let mut args = Vec::new();
         if !self.eat_op(")") {
@@ -141,13 +193,39 @@ impl Parser<'_> {
         Ok(Expr::Call { name: word, args })
     }
 
+    /// `name.key.key` (a JSON path): the name and its `.key` parts, joined.
+    fn dotted(&mut self, mut name: String) -> String {
+        while self.is_op(".") {
+            match self.tokens.get(self.pos + 1).map(|t| &t.kind) {
+                Some(TokenKind::Ident(k) | TokenKind::BackIdent(k)) => {
+                    name.push('.');
+                    name.push_str(k);
+                    self.pos += 2;
+                }
+                _ => break,
+            }
+        }
+        name
+    }
+
     fn parenthesized(&mut self) -> Result<Expr, ParseError> {
         self.expect_op("(")?;
+        if self.eat_op(")") {
+            return Ok(Expr::Tuple(Vec::new()));
+        }
         self.enter()?;
         let inner = self.expr()?;
+        let mut items = Vec::new();
+        while self.eat_op(",") {
+            items.push(self.expr()?);
+        }
         self.leave();
         self.expect_op(")")?;
-        Ok(inner)
+        if items.is_empty() {
+            return Ok(inner);
+        }
+        items.insert(0, inner);
+        Ok(Expr::Tuple(items))
     }
 }
 

@@ -50,6 +50,10 @@ impl Parser<'_> {
         if self.eat_kw("COLLATION") {
             return Ok(Show::Collation);
         }
+        if self.eat_kw("CREATE") {
+            self.expect_kw("TABLE")?;
+            return Ok(Show::CreateTable(self.name()?));
+        }
         if self.eat_kw("CHARACTER") {
             self.expect_kw("SET")?;
             return Ok(Show::CharacterSet);

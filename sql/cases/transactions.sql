@@ -1,0 +1,28 @@
+-- BEGIN / COMMIT / ROLLBACK and autocommit=0: writes wait for COMMIT.
+CREATE TABLE c_txn (title text, n int);
+BEGIN;
+INSERT INTO c_txn (id, title, n) VALUES (1, 'a', 1);
+INSERT INTO c_txn (id, title, n) VALUES (2, 'b', 2);
+ROLLBACK;
+SELECT * FROM c_txn;
+BEGIN;
+INSERT INTO c_txn (id, title, n) VALUES (1, 'a', 1);
+REPLACE INTO c_txn (id, title, n) VALUES (2, 'b', 2);
+COMMIT;
+SELECT * FROM c_txn;
+START TRANSACTION;
+DELETE FROM c_txn WHERE id = 1;
+SELECT id FROM c_txn;
+COMMIT;
+SELECT id FROM c_txn;
+SET autocommit=0;
+INSERT INTO c_txn (id, title, n) VALUES (3, 'c', 3);
+SELECT id FROM c_txn;
+COMMIT;
+SELECT id FROM c_txn;
+SET autocommit=1;
+BEGIN;
+INSERT INTO c_txn (id, title, n) VALUES (2, 'dup', 0);
+COMMIT;
+SELECT id, title FROM c_txn;
+DROP TABLE c_txn;

@@ -1,0 +1,9 @@
+//! The inverted index: immutable segments and their merging.
+
+mod merge;
+mod segment;
+
+pub use merge::{merge, MergeInput};
+#[cfg(test)]
+pub use segment::pack_hit;
+pub use segment::{hit_field, hit_pos, Bits, Segment, SegmentBuilder};

@@ -1,0 +1,102 @@
+//! The full-text query tree.
+
+/// A set of fields (up to 256) a keyword may match in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldMask([u64; 4]);
+
+impl FieldMask {
+    /// Every field.
+    pub const ALL: FieldMask = FieldMask([u64::MAX; 4]);
+    /// No field.
+    pub const NONE: FieldMask = FieldMask([0; 4]);
+
+    /// Adds a field.
+    pub fn set(&mut self, field: usize) {
+        if field < 256 {
+            self.0[field / 64] |= 1 << (field % 64);
+        }
+    }
+    /// True when the field is in the set.
+    #[inline]
+    pub fn has(&self, field: usize) -> bool {
+        field < 256 && self.0[field / 64] & (1 << (field % 64)) != 0
+    }
+    /// Every field not in the set.
+    pub fn invert(self) -> FieldMask {
+        FieldMask(self.0.map(|w| !w))
+    }
+}
+
+/// Wildcards around a keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wildcard {
+    None,
+    /// `word*`
+    Prefix,
+    /// `*word`
+    Suffix,
+    /// `*word*`
+    Infix,
+}
+
+/// A keyword as written in the query, with its modifiers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyword {
+    /// The case-folded word (no modifiers).
+    pub word: String,
+    pub wildcard: Wildcard,
+    /// `=word`
+    pub exact: bool,
+    /// `^word`
+    pub start: bool,
+    /// `word$`
+    pub end: bool,
+    pub fields: FieldMask,
+    /// Position of the word inside its phrase (0 outside phrases).
+    pub offset: u32,
+    /// Index into the query's keyword list, set when the query is bound.
+    pub id: usize,
+}
+
+/// How the words of a quoted group must appear.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PhraseKind {
+    /// `"a b"`: adjacent, in order.
+    Exact,
+    /// `"a b"~N`: all within a window.
+    Proximity(u32),
+    /// `"a b c"/N`: at least N of them (N may be a fraction of the words).
+    Quorum(f64),
+}
+
+/// A node of the query tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Term(Keyword),
+    Phrase(Vec<Keyword>, PhraseKind),
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    /// Only valid as an `And` member next to a positive one.
+    Not(Box<Node>),
+    Near(Vec<Node>, u32),
+    Maybe(Box<Node>, Box<Node>),
+}
+
+#[cfg(test)]
+impl Node {
+    /// Calls `f` on every keyword, left to right.
+    pub fn for_each_keyword_mut(&mut self, f: &mut impl FnMut(&mut Keyword)) {
+        match self {
+            Node::Term(k) => f(k),
+            Node::Phrase(ks, _) => ks.iter_mut().for_each(f),
+            Node::And(ns) | Node::Or(ns) | Node::Near(ns, _) => {
+                ns.iter_mut().for_each(|n| n.for_each_keyword_mut(f))
+            }
+            Node::Not(n) => n.for_each_keyword_mut(f),
+            Node::Maybe(a, b) => {
+                a.for_each_keyword_mut(f);
+                b.for_each_keyword_mut(f);
+            }
+        }
+    }
+}

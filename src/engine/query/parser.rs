@@ -1,0 +1,337 @@
+//! Recursive-descent parser of Manticore's extended query syntax.
+//!
+//! Precedence, loosest first: implicit AND (a sequence; `@field` limits apply to
+//! what follows them in the same group), `|`, `MAYBE`, `NEAR/N`, unary `-`/`!`,
+//! then keywords, `"phrases"` (with `~N` or `/N`) and `( groups )`.
+
+use super::ast::{FieldMask, Node, PhraseKind};
+use super::lexer::{lex, FieldSpec, Spanned, Tok};
+use crate::engine::tokenizer::Tokenizer;
+use crate::engine::types::{EngineError, Schema};
+
+/// Deepest nesting of groups accepted.
+const MAX_DEPTH: usize = 64;
+
+/// Parses a query. `Ok(None)` for a query without any operand (full scan).
+pub fn parse(query: &str, tok: &Tokenizer, schema: &Schema) -> Result<Option<Node>, EngineError> {
+    let tokens = lex(query, tok);
+    if tokens.len() == 1 {
+        return Ok(None);
+    }
+    let mut p = Parser {
+        query,
+        tokens,
+        i: 0,
+        schema,
+        depth: 0,
+    };
+    let node = p.seq(FieldMask::ALL, false)?;
+    if !matches!(p.peek(), Tok::End) {
+        return Err(p.unexpected());
+    }
+    Ok(Some(node))
+}
+
+struct Parser<'a> {
+    query: &'a str,
+    tokens: Vec<Spanned>,
+    i: usize,
+    schema: &'a Schema,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Tok {
+        &self.tokens[self.i.min(self.tokens.len() - 1)].0
+    }
+
+    fn advance(&mut self) -> Tok {
+        let t = self.peek().clone();
+        if self.i < self.tokens.len() - 1 {
+            self.i += 1;
+        }
+        t
+    }
+
+    fn unexpected(&self) -> EngineError {
+        let (tok, at) = &self.tokens[self.i.min(self.tokens.len() - 1)];
+        let near = self.query.get(*at..).unwrap_or("");
+        EngineError(format!(
+            "P08: syntax error, unexpected {} near '{}'",
+            tok.describe(),
+            near
+        ))
+    }
+
+    fn seq(&mut self, mut mask: FieldMask, in_group: bool) -> Result<Node, EngineError> {
+        let mut items = Vec::new();
+        loop {
+            match self.peek() {
+                Tok::End => break,
+                Tok::RParen if in_group => break,
+                Tok::Field(spec) => {
+                    mask = self.resolve(&spec.clone())?;
+                    self.advance();
+                }
+                _ => items.push(self.or(mask)?),
+            }
+        }
+        if items.is_empty() && in_group {
+            return Err(self.unexpected());
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Node::And(items)
+        })
+    }
+
+    fn or(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+        let mut items = vec![self.maybe(mask)?];
+        while matches!(self.peek(), Tok::Or) {
+            self.advance();
+            items.push(self.maybe(mask)?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Node::Or(items)
+        })
+    }
+
+    fn maybe(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+        let mut node = self.near(mask)?;
+        while matches!(self.peek(), Tok::Maybe) {
+            self.advance();
+            let rhs = self.near(mask)?;
+            node = Node::Maybe(Box::new(node), Box::new(rhs));
+        }
+        Ok(node)
+    }
+
+    fn near(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+        let mut node = self.unary(mask)?;
+        while let Tok::Near(n) = *self.peek() {
+            self.advance();
+            let rhs = self.unary(mask)?;
+            node = match node {
+                Node::Near(mut items, m) if m == n => {
+                    items.push(rhs);
+                    Node::Near(items, n)
+                }
+                other => Node::Near(vec![other, rhs], n),
+            };
+        }
+        Ok(node)
+    }
+
+    fn unary(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+        if matches!(self.peek(), Tok::Not) {
+            self.advance();
+            return Ok(Node::Not(Box::new(self.unary(mask)?)));
+        }
+        self.primary(mask)
+    }
+
+    fn primary(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+        match self.peek().clone() {
+            Tok::Word(mut kw) => {
+                self.advance();
+                kw.fields = mask;
+                Ok(Node::Term(kw))
+            }
+            Tok::LParen => {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(EngineError::new("query is too complex (nesting too deep)"));
+                }
+                self.advance();
+                let node = self.seq(mask, true)?;
+                if !matches!(self.peek(), Tok::RParen) {
+                    return Err(self.unexpected());
+                }
+                self.advance();
+                self.depth -= 1;
+                Ok(node)
+            }
+            Tok::Quote => self.phrase(mask),
+            Tok::Field(spec) => {
+                let inner = self.resolve(&spec)?;
+                self.advance();
+                self.primary(inner)
+            }
+            _ => Err(self.unexpected()),
+        }
+    }
+
+    fn phrase(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+        self.advance();
+        let mut words = Vec::new();
+        loop {
+            match self.peek().clone() {
+                Tok::Word(mut kw) => {
+                    kw.fields = mask;
+                    kw.offset = words.len() as u32;
+                    words.push(kw);
+                }
+                Tok::Quote => {
+                    self.advance();
+                    break;
+                }
+                Tok::End => return Err(self.unexpected()),
+                _ => {}
+            }
+            self.advance();
+        }
+        let kind = match *self.peek() {
+            Tok::Tilde(n) => {
+                self.advance();
+                PhraseKind::Proximity(n)
+            }
+            Tok::Slash(n) => {
+                self.advance();
+                PhraseKind::Quorum(n)
+            }
+            _ => PhraseKind::Exact,
+        };
+        Ok(Node::Phrase(words, kind))
+    }
+
+    fn resolve(&self, spec: &FieldSpec) -> Result<FieldMask, EngineError> {
+        let (names, negate) = match spec {
+            FieldSpec::All => return Ok(FieldMask::ALL),
+            FieldSpec::Names { names, negate } => (names, *negate),
+        };
+        let mut mask = FieldMask::NONE;
+        for name in names {
+            match self.schema.field_index(name) {
+                Some(f) => mask.set(f),
+                None => return Err(EngineError(format!("no field '{name}' found in schema"))),
+            }
+        }
+        Ok(if negate { mask.invert() } else { mask })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::query::ast::{Keyword, Wildcard};
+    use crate::engine::types::{Field, TableSettings};
+
+    fn schema() -> Schema {
+        let field = |n: &str| Field {
+            name: n.into(),
+            indexed: true,
+            stored: true,
+        };
+        Schema {
+            fields: vec![field("title"), field("body")],
+            attrs: vec![],
+        }
+    }
+
+    fn run(q: &str) -> Result<Option<Node>, EngineError> {
+        let tok = Tokenizer::new(&TableSettings::default()).unwrap();
+        parse(q, &tok, &schema())
+    }
+
+    fn err(q: &str) -> String {
+        run(q).unwrap_err().0
+    }
+
+    fn words(node: &Node) -> Vec<String> {
+        let mut out = Vec::new();
+        node.clone()
+            .for_each_keyword_mut(&mut |k: &mut Keyword| out.push(k.word.clone()));
+        out
+    }
+
+    #[test]
+    fn precedence_and_operators() {
+        let n = run("Hello world | bar -baz").unwrap().unwrap();
+        match &n {
+            Node::And(items) => {
+                assert_eq!(items.len(), 3);
+                assert!(matches!(items[1], Node::Or(_)));
+                assert!(matches!(items[2], Node::Not(_)));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(words(&n), vec!["hello", "world", "bar", "baz"]);
+        assert!(matches!(run("a NEAR/3 b").unwrap(), Some(Node::Near(_, 3))));
+        assert!(matches!(run("a MAYBE b").unwrap(), Some(Node::Maybe(_, _))));
+        assert_eq!(run("").unwrap(), None);
+        assert_eq!(
+            words(&run("well-known").unwrap().unwrap()),
+            vec!["well", "known"]
+        );
+    }
+
+    #[test]
+    fn phrases_and_modifiers() {
+        match run("\"a b\"~5").unwrap() {
+            Some(Node::Phrase(w, PhraseKind::Proximity(5))) => assert_eq!(w[1].offset, 1),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(
+            run("\"a b c\"/2").unwrap(),
+            Some(Node::Phrase(_, PhraseKind::Quorum(q))) if q == 2.0
+        ));
+        match run("=^Run* end$").unwrap() {
+            Some(Node::And(items)) => {
+                let Node::Term(k) = &items[0] else { panic!() };
+                assert!(k.exact && k.start && k.wildcard == Wildcard::Prefix);
+                assert_eq!(k.word, "run");
+                let Node::Term(k) = &items[1] else { panic!() };
+                assert!(k.end);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn field_limits() {
+        let Some(Node::And(items)) = run("@title a b @!title c @* d").unwrap() else {
+            panic!()
+        };
+        let masks: Vec<(bool, bool)> = items
+            .iter()
+            .map(|n| match n {
+                Node::Term(k) => (k.fields.has(0), k.fields.has(1)),
+                _ => panic!(),
+            })
+            .collect();
+        assert_eq!(
+            masks,
+            vec![(true, false), (true, false), (false, true), (true, true)]
+        );
+        let Some(Node::Term(k)) = run("@(title,body) x").unwrap() else {
+            panic!()
+        };
+        assert!(k.fields.has(0) && k.fields.has(1));
+        assert_eq!(err("@nope x"), "no field 'nope' found in schema");
+    }
+
+    #[test]
+    fn syntax_errors_in_upstream_wording() {
+        assert_eq!(err("a )"), "P08: syntax error, unexpected ')' near ')'");
+        assert_eq!(
+            err("\"unclosed"),
+            "P08: syntax error, unexpected $end near ''"
+        );
+        assert_eq!(err("(a b"), "P08: syntax error, unexpected $end near ''");
+        assert_eq!(
+            err("a | | b"),
+            "P08: syntax error, unexpected '|' near '| b'"
+        );
+        assert_eq!(err("()"), "P08: syntax error, unexpected ')' near ')'");
+        assert_eq!(err("a /2"), "P08: syntax error, unexpected '/' near '/2'");
+    }
+
+    #[test]
+    fn escaping() {
+        let n = run("\\(a\\) \\|b").unwrap().unwrap();
+        assert_eq!(words(&n), vec!["a", "b"]);
+    }
+}

@@ -1,0 +1,249 @@
+//! A table: the writer side (one writer at a time) publishing snapshots that
+//! readers take without waiting for writes.
+
+mod reader;
+mod snapshot;
+
+pub use reader::Reader;
+
+use super::index::SegmentBuilder;
+use super::tokenizer::Tokenizer;
+use super::types::{Attr, AttrValue, Document, EngineError, Schema, TableSettings, WriteMode};
+use snapshot::{AttrStore, SegView, Snapshot};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+/// One table.
+pub struct Table {
+    name: String,
+    settings: Arc<TableSettings>,
+    tok: Arc<Tokenizer>,
+    current: RwLock<Arc<Snapshot>>,
+    writer: Mutex<WriterState>,
+}
+
+/// What only the writer touches.
+#[derive(Debug, Default)]
+struct WriterState {
+    next_id: u64,
+}
+
+impl Table {
+    /// A new empty table; fails when the settings are invalid.
+    pub fn new(name: &str, schema: Schema, settings: TableSettings) -> Result<Table, EngineError> {
+        let tok = Tokenizer::new(&settings)?;
+        Ok(Table {
+            name: name.to_string(),
+            settings: Arc::new(settings),
+            tok: Arc::new(tok),
+            current: RwLock::new(Arc::new(Snapshot::empty(Arc::new(schema)))),
+            writer: Mutex::new(WriterState { next_id: 1 }),
+        })
+    }
+
+    /// The table's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The current schema (changes only through `add_attr`/`drop_attr`).
+    pub fn schema(&self) -> Arc<Schema> {
+        self.snapshot().schema.clone()
+    }
+
+    /// The table's text settings.
+    pub fn settings(&self) -> &TableSettings {
+        &self.settings
+    }
+
+    fn snapshot(&self) -> Arc<Snapshot> {
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn publish(&self, snap: Snapshot) {
+        let snap = Arc::new(snap);
+        match self.current.write() {
+            Ok(mut g) => *g = snap,
+            Err(poisoned) => *poisoned.into_inner() = snap,
+        }
+    }
+
+    fn lock_writer(&self) -> MutexGuard<'_, WriterState> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Inserts or replaces documents, all or none. `Insert` of an id that exists fails
+    /// with `duplicate id 'N'`; id 0 means "assign the next id" (returned ids are in
+    /// input order). Visible to every reader taken after the call returns.
+    pub fn write(&self, docs: Vec<Document>, mode: WriteMode) -> Result<Vec<u64>, EngineError> {
+        let mut w = self.lock_writer();
+        let mut snap = (*self.snapshot()).clone();
+        let ids = assign_ids(&docs, mode, &snap, &mut w)?;
+        let schema = snap.schema.clone();
+        let indexed: Vec<bool> = schema.fields.iter().map(|f| f.indexed).collect();
+        let mut builder = SegmentBuilder::new(schema.fields.len());
+        let mut rows = Vec::with_capacity(docs.len());
+        let last_of: std::collections::HashMap<u64, usize> =
+            ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        for (i, doc) in docs.into_iter().enumerate() {
+            let id = ids[i];
+            if last_of.get(&id) != Some(&i) {
+                continue; // an earlier copy of an id replaced later in the batch
+            }
+            if mode == WriteMode::Replace {
+                snap.kill(id);
+            }
+            let stored = schema
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(f, field)| match (field.stored, doc.fields.get(f)) {
+                    (true, Some(text)) => text.clone(),
+                    _ => String::new(),
+                })
+                .collect();
+            builder.add(&self.tok, id, &doc.fields, &indexed, stored);
+            rows.push(fit_row(doc.attrs, &schema.attrs));
+        }
+        snap.push(SegView::new(builder.build(), AttrStore::from_rows(rows)));
+        self.publish(snap);
+        Ok(ids)
+    }
+
+    /// Deletes documents by id; returns how many existed.
+    pub fn delete(&self, ids: &[u64]) -> usize {
+        let _w = self.lock_writer();
+        let mut snap = (*self.snapshot()).clone();
+        let killed = ids.iter().filter(|&&id| snap.kill(id)).count();
+        if killed > 0 {
+            snap.segs.retain(|v| v.live > 0);
+            self.publish(snap);
+        }
+        killed
+    }
+
+    /// Sets attribute values (by attribute index in the schema) of one document;
+    /// `Ok(false)` when the id does not exist. Full-text fields cannot be updated.
+    pub fn update(&self, id: u64, values: &[(usize, AttrValue)]) -> Result<bool, EngineError> {
+        let _w = self.lock_writer();
+        let mut snap = (*self.snapshot()).clone();
+        let nattrs = snap.schema.attrs.len();
+        if let Some((idx, _)) = values.iter().find(|(i, _)| *i >= nattrs) {
+            return Err(EngineError(format!("attribute index {idx} out of range")));
+        }
+        let Some((s, local)) = snap.locate(id) else {
+            return Ok(false);
+        };
+        let attrs = Arc::make_mut(&mut snap.segs[s].attrs);
+        for (idx, value) in values {
+            attrs.set(local, *idx, value.clone());
+        }
+        self.publish(snap);
+        Ok(true)
+    }
+
+    /// Removes every document.
+    pub fn truncate(&self) {
+        let _w = self.lock_writer();
+        let schema = self.snapshot().schema.clone();
+        self.publish(Snapshot::empty(schema));
+    }
+
+    /// Adds an attribute (existing documents get its default value).
+    pub fn add_attr(&self, attr: Attr) -> Result<(), EngineError> {
+        let _w = self.lock_writer();
+        let snap = self.snapshot();
+        let mut schema = (*snap.schema).clone();
+        if schema.attr_index(&attr.name).is_some() || schema.field_index(&attr.name).is_some() {
+            return Err(EngineError(format!(
+                "'{}' attribute already in schema",
+                attr.name
+            )));
+        }
+        let default = AttrValue::default_for(attr.ty);
+        schema.attrs.push(attr);
+        self.rewrite_attrs(&snap, schema, |row| row.push(default.clone()));
+        Ok(())
+    }
+
+    /// Drops an attribute.
+    pub fn drop_attr(&self, name: &str) -> Result<(), EngineError> {
+        let _w = self.lock_writer();
+        let snap = self.snapshot();
+        let mut schema = (*snap.schema).clone();
+        let Some(idx) = schema.attr_index(name) else {
+            return Err(EngineError(format!("attribute '{name}' does not exist")));
+        };
+        schema.attrs.remove(idx);
+        self.rewrite_attrs(&snap, schema, |row| {
+            if idx < row.len() {
+                row.remove(idx);
+            }
+        });
+        Ok(())
+    }
+
+    fn rewrite_attrs(
+        &self,
+        snap: &Snapshot,
+        schema: Schema,
+        f: impl FnMut(&mut Vec<AttrValue>) + Copy,
+    ) {
+        let mut next = snap.clone();
+        next.schema = Arc::new(schema);
+        for view in &mut next.segs {
+            view.attrs = Arc::new(view.attrs.map_rows(f));
+        }
+        self.publish(next);
+    }
+
+    /// A consistent read view: later writes do not change it.
+    pub fn reader(&self) -> Reader {
+        Reader::new(self.snapshot(), self.tok.clone(), self.settings.clone())
+    }
+}
+
+/// The ids of a batch: given ones checked, zeros assigned.
+fn assign_ids(
+    docs: &[Document],
+    mode: WriteMode,
+    snap: &Snapshot,
+    w: &mut WriterState,
+) -> Result<Vec<u64>, EngineError> {
+    let mut seen = HashSet::with_capacity(docs.len());
+    let mut ids = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let id = if doc.id == 0 {
+            loop {
+                let id = w.next_id;
+                w.next_id += 1;
+                if snap.locate(id).is_none() && !seen.contains(&id) {
+                    break id;
+                }
+            }
+        } else {
+            doc.id
+        };
+        let duplicate = !seen.insert(id) || snap.locate(id).is_some();
+        if duplicate && mode == WriteMode::Insert {
+            return Err(EngineError(format!("duplicate id '{id}'")));
+        }
+        ids.push(id);
+    }
+    for &id in &ids {
+        w.next_id = w.next_id.max(id.saturating_add(1));
+    }
+    Ok(ids)
+}
+
+/// An attribute row with exactly one value per schema attribute.
+fn fit_row(mut values: Vec<AttrValue>, attrs: &[Attr]) -> Vec<AttrValue> {
+    values.truncate(attrs.len());
+    for attr in &attrs[values.len()..] {
+        values.push(AttrValue::default_for(attr.ty));
+    }
+    values
+}

@@ -1,0 +1,428 @@
+//! End-to-end tests of the engine through its public API.
+
+use super::*;
+use std::sync::Arc;
+
+fn field(name: &str) -> Field {
+    Field {
+        name: name.into(),
+        indexed: true,
+        stored: true,
+    }
+}
+
+fn table_with(settings: TableSettings, docs: &[(u64, &str, &str)]) -> Arc<Table> {
+    let catalog = Catalog::new();
+    let schema = Schema {
+        fields: vec![field("title"), field("body")],
+        attrs: vec![Attr {
+            name: "n".into(),
+            ty: AttrType::Uint,
+        }],
+    };
+    catalog.create("t", schema, settings, false).unwrap();
+    let table = catalog.get("T").unwrap();
+    for (id, title, body) in docs {
+        let doc = Document {
+            id: *id,
+            fields: vec![title.to_string(), body.to_string()],
+            attrs: vec![AttrValue::Int(*id as i64)],
+        };
+        table.write(vec![doc], WriteMode::Insert).unwrap();
+    }
+    table
+}
+
+const CORPUS: &[(u64, &str, &str)] = &[
+    (1, "hello world", "the quick brown fox"),
+    (2, "hello there", "lazy dog jumps over the fox"),
+    (3, "world news", "brown dog and quick cat"),
+    (4, "goodbye", "hello my dear world"),
+    (5, "fox", "world hello"),
+];
+
+fn corpus() -> Arc<Table> {
+    table_with(
+        TableSettings {
+            min_prefix_len: 2,
+            ..TableSettings::default()
+        },
+        CORPUS,
+    )
+}
+
+fn ids(table: &Table, q: &str) -> Vec<u64> {
+    let reader = table.reader();
+    let m = reader.search(q, &MatchOptions::default()).unwrap();
+    let mut ids: Vec<u64> = m.hits.iter().map(|h| h.doc.id).collect();
+    ids.sort_unstable();
+    ids
+}
+
+fn err(table: &Table, q: &str) -> String {
+    table
+        .reader()
+        .search(q, &MatchOptions::default())
+        .unwrap_err()
+        .0
+}
+
+#[test]
+fn boolean_operators() {
+    let t = corpus();
+    assert_eq!(ids(&t, "hello"), vec![1, 2, 4, 5]);
+    assert_eq!(ids(&t, "hello world"), vec![1, 4, 5]);
+    assert_eq!(ids(&t, "goodbye | news"), vec![3, 4]);
+    assert_eq!(ids(&t, "hello -world"), vec![2]);
+    assert_eq!(ids(&t, "hello !fox"), vec![4]);
+    assert_eq!(ids(&t, "(quick | lazy) dog"), vec![2, 3]);
+    assert_eq!(ids(&t, "nothing"), Vec::<u64>::new());
+    assert_eq!(ids(&t, ""), vec![1, 2, 3, 4, 5]);
+    assert_eq!(ids(&t, "hello MAYBE dear"), vec![1, 2, 4, 5]);
+}
+
+#[test]
+fn phrase_proximity_quorum_near() {
+    let t = corpus();
+    assert_eq!(ids(&t, "\"hello world\""), vec![1]);
+    assert_eq!(ids(&t, "\"world hello\""), vec![5]);
+    assert_eq!(ids(&t, "\"hello world\"~2"), vec![1, 5]);
+    assert_eq!(ids(&t, "\"hello world\"~3"), vec![1, 4, 5]);
+    assert_eq!(ids(&t, "\"quick fox\"~2"), vec![1]);
+    assert_eq!(ids(&t, "\"quick fox\"~1"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "\"dog quick cat fox\"/3"), vec![3]);
+    assert_eq!(ids(&t, "\"dog quick cat fox\"/0.5"), vec![1, 2, 3]);
+    assert_eq!(ids(&t, "dog NEAR/1 quick"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "brown NEAR/1 dog"), vec![3]);
+    assert_eq!(ids(&t, "lazy NEAR/5 fox"), vec![2]);
+    assert_eq!(ids(&t, "lazy NEAR/4 fox"), Vec::<u64>::new());
+}
+
+#[test]
+fn field_limits_and_anchors() {
+    let t = corpus();
+    assert_eq!(ids(&t, "@title hello"), vec![1, 2]);
+    assert_eq!(ids(&t, "@body hello"), vec![4, 5]);
+    assert_eq!(ids(&t, "@!title fox"), vec![1, 2]);
+    assert_eq!(ids(&t, "@(title,body) goodbye"), vec![4]);
+    assert_eq!(ids(&t, "@title fox @body hello"), vec![5]);
+    assert_eq!(ids(&t, "@* fox"), vec![1, 2, 5]);
+    assert_eq!(ids(&t, "^hello"), vec![1, 2, 4]);
+    assert_eq!(ids(&t, "world$"), vec![1, 4]);
+    assert_eq!(ids(&t, "@body ^hello"), vec![4]);
+    assert_eq!(err(&t, "@price x"), "no field 'price' found in schema");
+}
+
+#[test]
+fn wildcards_need_table_options() {
+    let t = corpus();
+    assert_eq!(ids(&t, "he*"), vec![1, 2, 4, 5]);
+    assert_eq!(ids(&t, "qu*"), vec![1, 3]);
+    let infix = table_with(
+        TableSettings {
+            min_infix_len: 2,
+            ..TableSettings::default()
+        },
+        CORPUS,
+    );
+    assert_eq!(ids(&infix, "*ow*"), vec![1, 3]);
+    assert_eq!(ids(&infix, "*ye"), vec![4]);
+    let plain = table_with(TableSettings::default(), CORPUS);
+    assert_eq!(ids(&plain, "he*"), Vec::<u64>::new());
+}
+
+#[test]
+fn morphology_and_exact_forms() {
+    let settings = TableSettings {
+        morphology: "stem_en".into(),
+        ..TableSettings::default()
+    };
+    let t = table_with(
+        settings,
+        &[(1, "running dogs", ""), (2, "run dog", ""), (3, "runs", "")],
+    );
+    assert_eq!(ids(&t, "running"), vec![1, 2, 3]);
+    assert_eq!(ids(&t, "=running"), vec![1]);
+    assert_eq!(ids(&t, "=dog"), vec![2]);
+    assert_eq!(ids(&t, "\"run dog\""), vec![1, 2]);
+    let m = t.reader();
+    let res = m.search("running =dogs", &MatchOptions::default()).unwrap();
+    assert_eq!(
+        res.keywords,
+        vec![
+            KeywordStat {
+                keyword: "run".into(),
+                docs: 3,
+                hits: 3
+            },
+            KeywordStat {
+                keyword: "=dogs".into(),
+                docs: 1,
+                hits: 1
+            },
+        ]
+    );
+}
+
+#[test]
+fn stopwords_and_min_word_len() {
+    let settings = TableSettings {
+        stopwords: vec!["the".into()],
+        min_word_len: 3,
+        ..TableSettings::default()
+    };
+    let t = table_with(settings, CORPUS);
+    assert_eq!(ids(&t, "the"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "the fox"), vec![1, 2, 5]);
+    assert_eq!(ids(&t, "my dear"), vec![4]);
+    assert_eq!(ids(&t, "\"over the fox\""), vec![2]);
+}
+
+#[test]
+fn syntax_errors_do_not_poison_the_table() {
+    let t = corpus();
+    assert_eq!(
+        err(&t, "\"unclosed"),
+        "P08: syntax error, unexpected $end near ''"
+    );
+    assert_eq!(
+        err(&t, "hello )"),
+        "P08: syntax error, unexpected ')' near ')'"
+    );
+    assert_eq!(
+        err(&t, "-hello"),
+        "query is non-computable (single NOT operator)"
+    );
+    assert_eq!(
+        err(&t, "a | -b"),
+        "query is non-computable (single NOT operator)"
+    );
+    assert_eq!(ids(&t, "hello"), vec![1, 2, 4, 5]);
+}
+
+#[test]
+fn weights_and_rankers() {
+    let t = corpus();
+    let r = t.reader();
+    let weight = |q: &str, opts: &MatchOptions| -> Vec<(u64, i64)> {
+        let mut v: Vec<(u64, i64)> = r
+            .search(q, opts)
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| (h.doc.id, h.weight))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let def = MatchOptions::default();
+    let w = weight("hello world", &def);
+    let of = |id: u64| w.iter().find(|x| x.0 == id).unwrap().1;
+    assert!(of(1) > of(4), "adjacent words rank higher: {w:?}");
+    assert!(of(1) >= 2000 && of(1) < 3000);
+    let none = MatchOptions {
+        ranker: Ranker::None,
+        ..MatchOptions::default()
+    };
+    assert!(weight("hello", &none).iter().all(|x| x.1 == 1));
+    let wc = MatchOptions {
+        ranker: Ranker::Wordcount,
+        ..MatchOptions::default()
+    };
+    assert_eq!(weight("world", &wc), vec![(1, 1), (3, 1), (4, 1), (5, 1)]);
+    let fw = MatchOptions {
+        ranker: Ranker::Wordcount,
+        field_weights: vec![("title".into(), 10)],
+    };
+    assert_eq!(weight("world", &fw), vec![(1, 10), (3, 10), (4, 1), (5, 1)]);
+    let stats = r.search("hello he*", &def).unwrap().keywords;
+    assert_eq!(
+        stats[0],
+        KeywordStat {
+            keyword: "hello".into(),
+            docs: 4,
+            hits: 4
+        }
+    );
+    assert_eq!(stats[1].keyword, "he*");
+}
+
+#[test]
+fn snapshot_isolation_and_visibility() {
+    let t = corpus();
+    let before = t.reader();
+    t.write(
+        vec![Document {
+            id: 9,
+            fields: vec!["hello".into(), "".into()],
+            attrs: vec![],
+        }],
+        WriteMode::Insert,
+    )
+    .unwrap();
+    assert_eq!(ids(&t, "hello"), vec![1, 2, 4, 5, 9]);
+    assert_eq!(
+        before
+            .search("hello", &MatchOptions::default())
+            .unwrap()
+            .hits
+            .len(),
+        4
+    );
+    assert_eq!(t.delete(&[1, 2, 77]), 2);
+    assert_eq!(ids(&t, "hello"), vec![4, 5, 9]);
+    assert!(before.get(1).is_some());
+    assert!(t.reader().get(1).is_none());
+    assert_eq!(t.reader().get(9).unwrap().attrs, &[AttrValue::Int(0)]);
+}
+
+#[test]
+fn insert_replace_update() {
+    let t = corpus();
+    let dup = Document {
+        id: 3,
+        fields: vec!["x".into(), "".into()],
+        attrs: vec![],
+    };
+    assert_eq!(
+        t.write(vec![dup.clone()], WriteMode::Insert).unwrap_err().0,
+        "duplicate id '3'"
+    );
+    t.write(vec![dup], WriteMode::Replace).unwrap();
+    assert_eq!(ids(&t, "news"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "x"), vec![3]);
+    let auto = Document {
+        id: 0,
+        fields: vec!["auto".into(), "".into()],
+        attrs: vec![],
+    };
+    let assigned = t
+        .write(vec![auto.clone(), auto], WriteMode::Insert)
+        .unwrap();
+    assert_eq!(assigned, vec![6, 7]);
+    assert!(t.update(4, &[(0, AttrValue::Int(42))]).unwrap());
+    assert!(!t.update(99, &[(0, AttrValue::Int(1))]).unwrap());
+    let r = t.reader();
+    assert_eq!(r.get(4).unwrap().attrs, &[AttrValue::Int(42)]);
+    assert_eq!(
+        r.get(4).unwrap().fields,
+        &["goodbye".to_string(), "hello my dear world".to_string()]
+    );
+    let all: Vec<u64> = r.docs().map(|d| d.id).collect();
+    assert_eq!(all, vec![1, 2, 3, 4, 5, 6, 7]);
+    t.truncate();
+    assert!(t.reader().is_empty());
+    assert!(!r.is_empty());
+}
+
+#[test]
+fn alter_attributes() {
+    let t = corpus();
+    t.add_attr(Attr {
+        name: "tag".into(),
+        ty: AttrType::String,
+    })
+    .unwrap();
+    let r = t.reader();
+    assert_eq!(r.schema().attrs.len(), 2);
+    assert_eq!(
+        r.get(1).unwrap().attrs,
+        &[AttrValue::Int(1), AttrValue::Str(String::new())]
+    );
+    t.drop_attr("n").unwrap();
+    assert_eq!(
+        t.reader().get(1).unwrap().attrs,
+        &[AttrValue::Str(String::new())]
+    );
+    assert_eq!(
+        t.drop_attr("n").unwrap_err().0,
+        "attribute 'n' does not exist"
+    );
+    assert_eq!(r.get(1).unwrap().attrs.len(), 2);
+}
+
+#[test]
+fn catalog() {
+    let c = Catalog::new();
+    c.create("Abc", Schema::default(), TableSettings::default(), false)
+        .unwrap();
+    assert!(!c
+        .create("abc", Schema::default(), TableSettings::default(), true)
+        .unwrap());
+    assert_eq!(
+        c.create("abc", Schema::default(), TableSettings::default(), false)
+            .unwrap_err()
+            .0,
+        "table 'abc' already exists"
+    );
+    assert_eq!(c.names(), vec!["abc".to_string()]);
+    let bad = TableSettings {
+        charset_table: Some("a..".into()),
+        ..TableSettings::default()
+    };
+    assert!(c.create("x", Schema::default(), bad, false).is_err());
+    assert!(c.drop_table("ABC", false).unwrap());
+    assert!(!c.drop_table("abc", true).unwrap());
+    assert!(c.get("abc").is_none());
+}
+
+#[test]
+fn many_writes_merge_segments_correctly() {
+    let t = table_with(TableSettings::default(), &[]);
+    for i in 1..=300u64 {
+        let text = format!("w{} common", i % 7);
+        let doc = Document {
+            id: i,
+            fields: vec![text, String::new()],
+            attrs: vec![],
+        };
+        t.write(vec![doc], WriteMode::Insert).unwrap();
+        if i % 10 == 0 {
+            t.delete(&[i - 5]);
+        }
+    }
+    assert_eq!(t.reader().len(), 270);
+    assert_eq!(ids(&t, "common").len(), 270);
+    let w3: Vec<u64> = ids(&t, "w3");
+    let expected: Vec<u64> = (1..=300u64).filter(|i| i % 7 == 3 && i % 10 != 5).collect();
+    assert_eq!(w3, expected);
+}
+
+#[test]
+fn concurrent_readers_and_writer() {
+    let t = table_with(TableSettings::default(), &[]);
+    let writer = {
+        let t = t.clone();
+        std::thread::spawn(move || {
+            for i in 1..=500u64 {
+                let doc = Document {
+                    id: i,
+                    fields: vec!["alpha beta".into(), String::new()],
+                    attrs: vec![],
+                };
+                t.write(vec![doc], WriteMode::Insert).unwrap();
+            }
+        })
+    };
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let t = t.clone();
+            std::thread::spawn(move || {
+                for _ in 0..200 {
+                    let r = t.reader();
+                    let n = r
+                        .search("alpha beta", &MatchOptions::default())
+                        .unwrap()
+                        .hits
+                        .len();
+                    assert_eq!(n, r.len());
+                }
+            })
+        })
+        .collect();
+    writer.join().unwrap();
+    for r in readers {
+        r.join().unwrap();
+    }
+    assert_eq!(ids(&t, "alpha").len(), 500);
+}

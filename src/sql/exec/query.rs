@@ -1,0 +1,628 @@
+//! `SELECT ... FROM table`: full-text matching (the engine's), then filters,
+//! grouping, ordering, `LIMIT`, projection and facets (ours), and the data
+//! `SHOW META` reports.
+
+use std::cmp::Ordering;
+use std::time::Instant;
+
+use crate::engine::{AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema};
+use crate::service::{Column, ColumnType, Outcome, QueryError, Row as OutRow};
+use crate::sql::ast::{BinaryOp, Expr, Limit, OrderKey, Select, SelectItem};
+
+use super::options::QueryOptions;
+use super::rowexpr::{has_aggregate, Env, Group, Row};
+use super::value::{attr_column_type, group_key, order, Val};
+use super::Ctx;
+
+/// Rows `SELECT` returns when no `LIMIT` is given, as upstream.
+pub const DEFAULT_LIMIT: u64 = 20;
+
+/// The result sets of a search (the main one, then one per facet) and its meta.
+pub struct SearchResult {
+    /// The result sets.
+    pub outcomes: Vec<Outcome>,
+    /// `SHOW META` pairs.
+    pub meta: Vec<(String, String)>,
+}
+
+/// Runs a `SELECT` with `FROM`.
+pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
+    let started = Instant::now();
+    let table = match select.from.as_slice() {
+        [one] => ctx
+            .state
+            .catalog
+            .get(one)
+            .ok_or_else(|| unknown_table(&select.from))?,
+        _ => return Err(unknown_table(&select.from)),
+    };
+    let reader = table.reader();
+    let schema = reader.schema().clone();
+    let opts = QueryOptions::parse(&select.options, &schema)?;
+    let env = Env {
+        ctx,
+        schema: &schema,
+        aliases: aliases(&select.items),
+    };
+    check_select(&env, table.name(), select)?;
+    let (rows, keywords) = matching_rows(&reader, &env, select.filter.as_ref(), &opts)?;
+    let query = Query {
+        env: &env,
+        select,
+        matched: keywords.is_some(),
+    };
+    let rows = base_sort(&env, rows, &select.within_group, query.matched)?;
+    let main = query.main_set(&rows, &opts)?;
+    let mut outcomes = vec![main.outcome];
+    for facet in &select.facets {
+        outcomes.push(query.facet(&rows, facet)?);
+    }
+    let meta = meta_pairs(
+        main.returned,
+        main.found,
+        started,
+        keywords.as_deref().unwrap_or(&[]),
+    );
+    Ok(SearchResult { outcomes, meta })
+}
+
+/// Refuses unknown columns before any row is read (so an empty result does not
+/// hide them), with upstream's message for each clause.
+fn check_select(env: &Env<'_>, table: &str, s: &Select) -> Result<(), QueryError> {
+    for e in s.items.iter().map(|i| &i.expr) {
+        env.check_expr(table, e)?;
+    }
+    if let Some(f) = &s.filter {
+        env.check_filter(table, f)?;
+    }
+    for g in &s.group_by {
+        if let Some(n) = env.unknown_name(g) {
+            return Err(QueryError::new(format!(
+                "table {table}: group-by attribute '{n}' not found"
+            )));
+        }
+    }
+    let keys = s.order_by.iter().chain(&s.within_group).map(|k| &k.expr);
+    for e in s.having.iter().chain(keys) {
+        env.check_expr(table, e)?;
+    }
+    Ok(())
+}
+
+fn unknown_table(names: &[String]) -> QueryError {
+    QueryError::new(format!(
+        "unknown local table(s) '{}' in search request",
+        names.join(",")
+    ))
+}
+
+/// Select-list aliases other columns may refer to.
+fn aliases(items: &[SelectItem]) -> Vec<(String, Expr)> {
+    items
+        .iter()
+        .filter_map(|i| i.alias.clone().map(|a| (a, i.expr.clone())))
+        .collect()
+}
+
+/// The `AND` terms of a condition.
+fn conjuncts(e: &Expr, out: &mut Vec<Expr>) {
+    match e {
+        Expr::Binary {
+            op: BinaryOp::And,
+            left,
+            right,
+        } => {
+            conjuncts(left, out);
+            conjuncts(right, out);
+        }
+        other => out.push(other.clone()),
+    }
+}
+
+fn match_query(e: &Expr) -> Option<Result<String, QueryError>> {
+    match e {
+        Expr::Call { name, args } if name.eq_ignore_ascii_case("MATCH") => {
+            Some(match args.as_slice() {
+                [Expr::Str(q)] => Ok(q.clone()),
+                _ => Err(QueryError::new("MATCH() argument must be a string")),
+            })
+        }
+        _ => None,
+    }
+}
+
+type Keywords = Option<Vec<KeywordStat>>;
+
+/// The rows that pass `WHERE`: the engine matches `MATCH()`, the rest is
+/// evaluated here. Applies `cutoff`.
+pub fn matching_rows<'r>(
+    reader: &'r Reader,
+    env: &Env<'_>,
+    filter: Option<&Expr>,
+    opts: &QueryOptions,
+) -> Result<(Vec<Row<'r>>, Keywords), QueryError> {
+    let mut terms = Vec::new();
+    if let Some(f) = filter {
+        conjuncts(f, &mut terms);
+    }
+    let mut query = None;
+    let mut rest = Vec::new();
+    for t in terms {
+        match match_query(&t) {
+            Some(q) if query.is_none() => query = Some(q?),
+            Some(_) => return Err(QueryError::new("too many MATCH() clauses")),
+            None => rest.push(t),
+        }
+    }
+    let (candidates, keywords) = match &query {
+        Some(q) => {
+            let m = reader
+                .search(q, &opts.match_options())
+                .map_err(|e| QueryError::new(e.0))?;
+            let rows = m
+                .hits
+                .iter()
+                .map(|h| Row {
+                    doc: h.doc,
+                    weight: h.weight,
+                })
+                .collect::<Vec<_>>();
+            (rows, Some(m.keywords))
+        }
+        None => (
+            reader.docs().map(|doc| Row { doc, weight: 1 }).collect(),
+            None,
+        ),
+    };
+    let mut candidates = candidates;
+    candidates.sort_by_key(|r| r.doc.id);
+    let mut out = Vec::new();
+    for row in candidates {
+        if opts.cutoff.is_some_and(|c| out.len() as u64 >= c) {
+            break;
+        }
+        let mut keep = true;
+        for t in &rest {
+            if !env.eval(t, &row, None)?.truthy() {
+                keep = false;
+                break;
+            }
+        }
+        if keep {
+            out.push(row);
+        }
+    }
+    Ok((out, keywords))
+}
+
+/// Sorts matches by the within-group order (if any) over the default order:
+/// weight descending (with `MATCH`), then id.
+fn base_sort<'a>(
+    env: &Env<'_>,
+    mut rows: Vec<Row<'a>>,
+    keys: &[OrderKey],
+    matched: bool,
+) -> Result<Vec<Row<'a>>, QueryError> {
+    rows.sort_by(|a, b| {
+        let w = if matched {
+            b.weight.cmp(&a.weight)
+        } else {
+            Ordering::Equal
+        };
+        w.then(a.doc.id.cmp(&b.doc.id))
+    });
+    sort_by_keys(rows, keys, |r, k| env.eval(k, r, None))
+}
+
+/// Stable sort on `keys`, values computed once per item.
+fn sort_by_keys<T>(
+    items: Vec<T>,
+    keys: &[OrderKey],
+    eval: impl Fn(&T, &Expr) -> Result<Val, QueryError>,
+) -> Result<Vec<T>, QueryError> {
+    if keys.is_empty() {
+        return Ok(items);
+    }
+    let mut decorated = Vec::with_capacity(items.len());
+    for item in items {
+        let vals = keys
+            .iter()
+            .map(|k| eval(&item, &k.expr))
+            .collect::<Result<Vec<_>, _>>()?;
+        decorated.push((vals, item));
+    }
+    decorated.sort_by(|(a, _), (b, _)| {
+        for (k, (x, y)) in keys.iter().zip(a.iter().zip(b)) {
+            let o = order(x, y);
+            let o = if k.desc { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+    Ok(decorated.into_iter().map(|(_, item)| item).collect())
+}
+
+/// A result set and its counts.
+struct Produced {
+    outcome: Outcome,
+    found: usize,
+    returned: usize,
+}
+
+/// A group of matches: its rows (best first) and key.
+struct Grouped<'a> {
+    members: Vec<Row<'a>>,
+    key: Val,
+}
+
+struct Query<'q> {
+    env: &'q Env<'q>,
+    select: &'q Select,
+    matched: bool,
+}
+
+impl Query<'_> {
+    fn main_set(&self, rows: &[Row<'_>], opts: &QueryOptions) -> Result<Produced, QueryError> {
+        let s = self.select;
+        let grouped = !s.group_by.is_empty() || s.items.iter().any(|i| has_aggregate(&i.expr));
+        let limit = s.limit.unwrap_or(Limit {
+            offset: 0,
+            count: DEFAULT_LIMIT,
+        });
+        let schema = self.env.schema;
+        let blank_attrs: Vec<AttrValue> = schema
+            .attrs
+            .iter()
+            .map(|a| AttrValue::default_for(a.ty))
+            .collect();
+        let blank_fields = vec![String::new(); schema.fields.len()];
+        let blank = Row {
+            doc: DocRef {
+                id: 0,
+                attrs: &blank_attrs,
+                fields: &blank_fields,
+            },
+            weight: 0,
+        };
+        let groups = if grouped {
+            let mut g = self.group(rows, &s.group_by)?;
+            if g.is_empty() && s.group_by.is_empty() {
+                // Aggregates over no rows still give one row (`count(*)` 0).
+                g.push(Grouped {
+                    members: Vec::new(),
+                    key: Val::Null,
+                });
+            }
+            if let Some(h) = &s.having {
+                g = self.having(g, h, &blank)?;
+            }
+            g
+        } else {
+            rows.iter()
+                .map(|r| Grouped {
+                    members: vec![*r],
+                    key: Val::Null,
+                })
+                .collect()
+        };
+        let env = self.env;
+        let mut groups = sort_by_keys(groups, &s.order_by, |g, k| {
+            env.eval(
+                k,
+                g.members.first().unwrap_or(&blank),
+                Some(&as_group(g, grouped)),
+            )
+        })?;
+        if !s.group_by.is_empty() && s.order_by.is_empty() {
+            // Upstream's default group order: the group key, descending.
+            groups.sort_by(|a, b| order(&b.key, &a.key));
+        }
+        let found = groups.len();
+        groups.truncate(opts.max_matches);
+        let page = window(&groups, limit);
+        let outcome = self.project(&s.items, page, &blank, grouped)?;
+        Ok(Produced {
+            outcome,
+            found,
+            returned: page.len(),
+        })
+    }
+
+    fn having<'a>(
+        &self,
+        groups: Vec<Grouped<'a>>,
+        cond: &Expr,
+        blank: &Row<'_>,
+    ) -> Result<Vec<Grouped<'a>>, QueryError> {
+        let mut out = Vec::new();
+        for g in groups {
+            let rep = g.members.first().unwrap_or(blank);
+            if self
+                .env
+                .eval(cond, rep, Some(&as_group(&g, true)))?
+                .truthy()
+            {
+                out.push(g);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Groups rows by `keys` (one group of all rows without keys), in order of
+    /// each group's first row.
+    fn group<'a>(&self, rows: &[Row<'a>], keys: &[Expr]) -> Result<Vec<Grouped<'a>>, QueryError> {
+        if keys.is_empty() {
+            if rows.is_empty() {
+                return Ok(Vec::new());
+            }
+            return Ok(vec![Grouped {
+                members: rows.to_vec(),
+                key: Val::Null,
+            }]);
+        }
+        let mut index = std::collections::HashMap::new();
+        let mut groups: Vec<Grouped<'a>> = Vec::new();
+        for row in rows {
+            let vals = keys
+                .iter()
+                .map(|k| self.env.eval(k, row, None))
+                .collect::<Result<Vec<_>, _>>()?;
+            for key_val in expand_mva(vals) {
+                let k: String = key_val
+                    .iter()
+                    .map(group_key)
+                    .collect::<Vec<_>>()
+                    .join("\u{1}");
+                let slot = *index.entry(k).or_insert_with(|| {
+                    groups.push(Grouped {
+                        members: Vec::new(),
+                        key: key_val.first().cloned().unwrap_or(Val::Null),
+                    });
+                    groups.len() - 1
+                });
+                groups[slot].members.push(*row);
+            }
+        }
+        Ok(groups)
+    }
+
+    fn project(
+        &self,
+        items: &[SelectItem],
+        page: &[Grouped<'_>],
+        blank: &Row<'_>,
+        grouped: bool,
+    ) -> Result<Outcome, QueryError> {
+        let schema = self.env.schema;
+        let mut columns: Vec<Column> = Vec::new();
+        let mut exprs: Vec<Expr> = Vec::new();
+        for item in items {
+            if item.expr == Expr::Star {
+                for (name, e, ty) in star_columns(schema) {
+                    columns.push(Column::new(name, ty));
+                    exprs.push(e);
+                }
+            } else {
+                let ty = self.static_type(&item.expr);
+                columns.push(Column::new(
+                    item.column_name(),
+                    ty.unwrap_or(ColumnType::String),
+                ));
+                exprs.push(item.expr.clone());
+            }
+        }
+        let mut values: Vec<Vec<Val>> = Vec::with_capacity(page.len());
+        for g in page {
+            let group = as_group(g, grouped);
+            let row = exprs
+                .iter()
+                .map(|e| {
+                    let rep = g.members.first().unwrap_or(blank);
+                    self.env.eval(e, rep, Some(&group))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            values.push(row);
+        }
+        for (i, col) in columns.iter_mut().enumerate() {
+            let fixed =
+                matches!(&exprs[i], Expr::Ident(_)) || self.static_type(&exprs[i]).is_some();
+            if !fixed {
+                if let Some(v) = values
+                    .iter()
+                    .map(|r| &r[i])
+                    .find(|v| !matches!(v, Val::Null))
+                {
+                    col.ty = v.column_type();
+                }
+            }
+        }
+        let rows: Vec<OutRow> = values
+            .iter()
+            .map(|r| r.iter().zip(&columns).map(|(v, c)| v.cell(c.ty)).collect())
+            .collect();
+        Ok(Outcome::Rows { columns, rows })
+    }
+
+    /// The type a column has whatever its values: schema columns and counts.
+    fn static_type(&self, e: &Expr) -> Option<ColumnType> {
+        let schema = self.env.schema;
+        match e {
+            Expr::Ident(n) if n.eq_ignore_ascii_case("id") => Some(ColumnType::BigInt),
+            Expr::Ident(n) if !n.contains('.') => match schema.attr_index(n) {
+                Some(i) => Some(attr_column_type(schema.attrs[i].ty)),
+                None => schema.field_index(n).map(|_| ColumnType::String),
+            },
+            Expr::Ident(_) => Some(ColumnType::String),
+            Expr::CountDistinct(_) => Some(ColumnType::BigInt),
+            Expr::Call { name, .. }
+                if name.eq_ignore_ascii_case("COUNT") || name.eq_ignore_ascii_case("WEIGHT") =>
+            {
+                Some(ColumnType::BigInt)
+            }
+            _ => None,
+        }
+    }
+
+    fn facet(
+        &self,
+        rows: &[Row<'_>],
+        facet: &crate::sql::ast::Facet,
+    ) -> Result<Outcome, QueryError> {
+        let mut names = aliases(&facet.items);
+        names.extend(self.env.aliases.iter().cloned());
+        let env = Env {
+            ctx: self.env.ctx,
+            schema: self.env.schema,
+            aliases: names,
+        };
+        let table = self.select.from.first().map_or("", String::as_str);
+        for e in facet.items.iter().map(|i| &i.expr).chain(&facet.by) {
+            env.check_expr(table, e)?;
+        }
+        let sub = Query {
+            env: &env,
+            select: self.select,
+            matched: self.matched,
+        };
+        sub.facet_set(rows, facet)
+    }
+
+    fn facet_set(
+        &self,
+        rows: &[Row<'_>],
+        facet: &crate::sql::ast::Facet,
+    ) -> Result<Outcome, QueryError> {
+        let keys = if facet.by.is_empty() {
+            facet.items.iter().take(1).map(|i| i.expr.clone()).collect()
+        } else {
+            facet.by.clone()
+        };
+        let groups = self.group(rows, &keys)?;
+        let env = self.env;
+        let groups = sort_by_keys(groups, &facet.order_by, |g, k| {
+            env.eval(k, &g.members[0], Some(&as_group(g, true)))
+        })?;
+        let limit = facet.limit.unwrap_or(Limit {
+            offset: 0,
+            count: DEFAULT_LIMIT,
+        });
+        // Upstream always appends `count(*)` to a facet's columns.
+        let mut items = facet.items.clone();
+        items.push(SelectItem {
+            expr: Expr::Call {
+                name: "count".into(),
+                args: vec![Expr::Star],
+            },
+            alias: None,
+            text: "count(*)".into(),
+        });
+        let blank = Row {
+            doc: DocRef {
+                id: 0,
+                attrs: &[],
+                fields: &[],
+            },
+            weight: 0,
+        };
+        self.project(&items, window(&groups, limit), &blank, true)
+    }
+}
+
+fn as_group<'g, 'a>(g: &'g Grouped<'a>, grouped: bool) -> Group<'g, 'a> {
+    Group {
+        members: if grouped { &g.members } else { &g.members[..1] },
+        key: g.key.clone(),
+    }
+}
+
+/// The `LIMIT` window of a list.
+fn window<T>(items: &[T], limit: Limit) -> &[T] {
+    let start = usize::try_from(limit.offset)
+        .unwrap_or(usize::MAX)
+        .min(items.len());
+    let count = usize::try_from(limit.count).unwrap_or(usize::MAX);
+    &items[start..start.saturating_add(count).min(items.len())]
+}
+
+/// Group keys: an MVA value puts its row in one group per element.
+fn expand_mva(vals: Vec<Val>) -> Vec<Vec<Val>> {
+    let mut out = vec![Vec::new()];
+    for v in vals {
+        let options: Vec<Val> = match v {
+            Val::Mva(m) => m.into_iter().map(Val::Int).collect(),
+            other => vec![other],
+        };
+        let mut next = Vec::new();
+        for prefix in &out {
+            for o in &options {
+                let mut p = prefix.clone();
+                p.push(o.clone());
+                next.push(p);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// The columns `*` stands for: `id`, the stored fields, then the attributes.
+pub fn star_columns(schema: &Schema) -> Vec<(String, Expr, ColumnType)> {
+    let mut out = vec![(
+        "id".to_string(),
+        Expr::Ident("id".into()),
+        ColumnType::BigInt,
+    )];
+    for f in schema.fields.iter().filter(|f| f.stored) {
+        out.push((
+            f.name.clone(),
+            Expr::Ident(f.name.clone()),
+            ColumnType::String,
+        ));
+    }
+    for a in &schema.attrs {
+        out.push((
+            a.name.clone(),
+            Expr::Ident(a.name.clone()),
+            attr_column_type(a.ty),
+        ));
+    }
+    out
+}
+
+fn meta_pairs(
+    returned: usize,
+    found: usize,
+    started: Instant,
+    keywords: &[KeywordStat],
+) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("total".to_string(), returned.to_string()),
+        ("total_found".to_string(), found.to_string()),
+        ("total_relation".to_string(), "eq".to_string()),
+        (
+            "time".to_string(),
+            format!("{:.3}", started.elapsed().as_secs_f64()),
+        ),
+    ];
+    let mut sorted: Vec<&KeywordStat> = keywords.iter().collect();
+    sorted.sort_by(|a, b| a.keyword.cmp(&b.keyword));
+    for (i, k) in sorted.into_iter().enumerate() {
+        out.push((format!("keyword[{i}]"), k.keyword.clone()));
+        out.push((format!("docs[{i}]"), k.docs.to_string()));
+        out.push((format!("hits[{i}]"), k.hits.to_string()));
+    }
+    out
+}
+
+/// The full-text ranking settings of the query options.
+impl QueryOptions {
+    /// What the engine needs to rank.
+    pub fn match_options(&self) -> MatchOptions {
+        MatchOptions {
+            ranker: self.ranker,
+            field_weights: self.field_weights.clone(),
+        }
+    }
+}

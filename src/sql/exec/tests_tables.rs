@@ -1,0 +1,172 @@
+//! Statements over tables, run through the service as a front end runs them.
+
+use std::sync::Arc;
+
+use super::*;
+use crate::config::Searchd;
+use crate::service::Value;
+use crate::tls::TlsState;
+
+fn service() -> SqlService {
+    let state = ServerState::new(
+        Searchd::default(),
+        TlsState::Unusable {
+            reason: "no certificate configured".into(),
+        },
+    );
+    SqlService::new(Arc::new(state))
+}
+
+fn run(svc: &SqlService, sess: &mut Session, sql: &str) -> Vec<Result<Outcome, QueryError>> {
+    svc.query(sess, sql)
+}
+
+fn ok(svc: &SqlService, sess: &mut Session, sql: &str) -> Vec<Outcome> {
+    run(svc, sess, sql)
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|e| panic!("{sql}: {e}")))
+        .collect()
+}
+
+fn err(svc: &SqlService, sess: &mut Session, sql: &str) -> String {
+    match run(svc, sess, sql).pop() {
+        Some(Err(e)) => e.message,
+        other => panic!("{sql}: {other:?}"),
+    }
+}
+
+fn texts(o: &Outcome) -> Vec<Vec<String>> {
+    match o {
+        Outcome::Rows { rows, .. } => rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|v| v.to_text().unwrap_or("NULL".into()))
+                    .collect()
+            })
+            .collect(),
+        other => panic!("not rows: {other:?}"),
+    }
+}
+
+fn setup(svc: &SqlService, sess: &mut Session) {
+    ok(svc, sess, "create table t (title text, tag string, n int)");
+    ok(
+        svc,
+        sess,
+        "insert into t (id, title, tag, n) values (1, 'alpha beta', 'x', 1), \
+         (2, 'beta gamma', 'y', 2), (3, 'gamma', 'x', 3)",
+    );
+}
+
+#[test]
+fn reload_tls_failure_keeps_the_old_context_and_says_why() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    let msg = err(&svc, &mut sess, "RELOAD TLS");
+    assert!(
+        msg.starts_with("TLS reload failed, keeping the previous TLS context: "),
+        "{msg}"
+    );
+    assert!(msg.len() > "TLS reload failed, keeping the previous TLS context: ".len());
+}
+
+#[test]
+fn facets_add_one_result_set_each() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    setup(&svc, &mut sess);
+    let out = ok(
+        &svc,
+        &mut sess,
+        "select id from t limit 1 facet tag facet n by n",
+    );
+    assert_eq!(out.len(), 3);
+    assert_eq!(texts(&out[0]), vec![vec!["1".to_string()]]);
+    assert_eq!(
+        texts(&out[1]),
+        vec![
+            vec!["x".to_string(), "2".into()],
+            vec!["y".into(), "1".into()]
+        ]
+    );
+    assert_eq!(texts(&out[2]).len(), 3);
+}
+
+#[test]
+fn readonly_sessions_refuse_writes_but_read() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    setup(&svc, &mut sess);
+    let mut ro = Session::new(2, "mysql");
+    ro.readonly = true;
+    for sql in [
+        "insert into t (id) values (9)",
+        "delete from t where id = 1",
+        "update t set n = 5 where id = 1",
+        "drop table t",
+        "create table u (title text)",
+    ] {
+        assert_eq!(err(&svc, &mut ro, sql), "connection is read-only", "{sql}");
+    }
+    let out = ok(&svc, &mut ro, "select count(*) from t");
+    assert_eq!(texts(&out[0]), vec![vec!["3".to_string()]]);
+}
+
+#[test]
+fn a_transaction_writes_one_table() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    setup(&svc, &mut sess);
+    ok(&svc, &mut sess, "create table u (title text)");
+    ok(&svc, &mut sess, "begin; insert into t (id) values (10)");
+    assert_eq!(
+        err(&svc, &mut sess, "insert into u (id) values (1)"),
+        "current txn is working with another table ('t')"
+    );
+    ok(&svc, &mut sess, "rollback");
+    let out = ok(&svc, &mut sess, "select id from t where id = 10");
+    assert!(texts(&out[0]).is_empty());
+}
+
+#[test]
+fn show_meta_lists_keywords_alphabetically() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    setup(&svc, &mut sess);
+    ok(
+        &svc,
+        &mut sess,
+        "select id from t where match('gamma beta')",
+    );
+    let out = ok(&svc, &mut sess, "show meta like 'keyword%'");
+    assert_eq!(
+        texts(&out[0]),
+        vec![
+            vec!["keyword[0]".to_string(), "beta".into()],
+            vec!["keyword[1]".into(), "gamma".into()]
+        ]
+    );
+}
+
+#[test]
+fn select_star_lists_id_fields_then_attributes() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    ok(
+        &svc,
+        &mut sess,
+        "create table s (n int, title text, tags multi)",
+    );
+    ok(&svc, &mut sess, "insert into s values (4, 'hi', 7, (3, 1))");
+    match &ok(&svc, &mut sess, "select * from s")[0] {
+        Outcome::Rows { columns, rows } => {
+            let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(names, ["id", "title", "n", "tags"]);
+            assert_eq!(columns[0].ty, ColumnType::BigInt);
+            assert_eq!(columns[2].ty, ColumnType::UInt);
+            assert_eq!(rows[0][3], Value::Str("1,3".into()));
+        }
+        other => panic!("{other:?}"),
+    }
+}

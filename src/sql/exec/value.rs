@@ -1,0 +1,186 @@
+//! Values as queries over tables compute them: numbers, strings, MVA sets and JSON,
+//! with SphinxQL's comparison, truth and text rules.
+
+use std::cmp::Ordering;
+
+use crate::engine::{AttrType, AttrValue};
+use crate::service::{ColumnType, Value};
+
+/// A computed value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    /// No value (a missing JSON key, an unset variable).
+    Null,
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// An MVA set, sorted.
+    Mva(Vec<i64>),
+    /// A JSON value that is not a scalar.
+    Json(serde_json::Value),
+}
+
+impl Val {
+    /// A stored attribute value.
+    pub fn from_attr(v: &AttrValue) -> Val {
+        match v {
+            AttrValue::Int(i) => Val::Int(*i),
+            AttrValue::Float(f) => Val::Float(f64::from(*f)),
+            AttrValue::Str(s) => Val::Str(s.clone()),
+            AttrValue::Json(j) => Val::from_json(j),
+            AttrValue::Mva(m) => Val::Mva(m.clone()),
+        }
+    }
+
+    /// A JSON value: scalars become numbers and strings, the rest stays JSON.
+    pub fn from_json(j: &serde_json::Value) -> Val {
+        match j {
+            serde_json::Value::Null => Val::Null,
+            serde_json::Value::Bool(b) => Val::Int(i64::from(*b)),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Val::Int(i),
+                None => Val::Float(n.as_f64().unwrap_or(0.0)),
+            },
+            serde_json::Value::String(s) => Val::Str(s.clone()),
+            other => Val::Json(other.clone()),
+        }
+    }
+
+    /// A value of the no-table evaluator.
+    pub fn from_value(v: Value) -> Val {
+        match v {
+            Value::Null => Val::Null,
+            Value::Int(i) => Val::Int(i),
+            Value::UInt(u) => i64::try_from(u).map_or(Val::Float(u as f64), Val::Int),
+            Value::Float(f) => Val::Float(f),
+            Value::Str(s) => Val::Str(s),
+        }
+    }
+
+    /// The number this value reads as, if any (strings read their leading number).
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Val::Int(i) => Some(*i as f64),
+            Val::Float(f) => Some(*f),
+            Val::Str(s) => Some(leading_number(s)),
+            _ => None,
+        }
+    }
+
+    /// The integer this value reads as, if any.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Val::Int(i) => Some(*i),
+            Val::Float(f) => Some(*f as i64),
+            Val::Str(s) => Some(leading_number(s) as i64),
+            _ => None,
+        }
+    }
+
+    /// Truth as filters see it: non-zero numbers, non-empty strings and sets.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Val::Null => false,
+            Val::Int(i) => *i != 0,
+            Val::Float(f) => *f != 0.0,
+            Val::Str(s) => leading_number(s) != 0.0,
+            Val::Mva(m) => !m.is_empty(),
+            Val::Json(_) => true,
+        }
+    }
+
+    /// The text form upstream shows: MVA as `1,2,3`, JSON compact.
+    pub fn text(&self) -> String {
+        match self {
+            Val::Null => String::new(),
+            Val::Int(i) => i.to_string(),
+            Val::Float(f) => Value::Float(*f).to_text().unwrap_or_default(),
+            Val::Str(s) => s.clone(),
+            Val::Mva(m) => m.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+            Val::Json(j) => j.to_string(),
+        }
+    }
+
+    /// The cell a result row carries for this value in a column of type `ty`.
+    pub fn cell(&self, ty: ColumnType) -> Value {
+        match (ty, self) {
+            (_, Val::Null) => Value::Null,
+            (ColumnType::UInt, v) => Value::UInt(v.as_i64().unwrap_or(0).max(0) as u64),
+            (ColumnType::BigInt, v) => Value::Int(v.as_i64().unwrap_or(0)),
+            (ColumnType::Float, v) => Value::Float(v.as_f64().unwrap_or(0.0)),
+            (ColumnType::String, v) => Value::Str(v.text()),
+        }
+    }
+
+    /// The column type a computed value announces.
+    pub fn column_type(&self) -> ColumnType {
+        match self {
+            Val::Int(_) => ColumnType::BigInt,
+            Val::Float(_) => ColumnType::Float,
+            _ => ColumnType::String,
+        }
+    }
+}
+
+/// The column type of an attribute.
+pub fn attr_column_type(ty: AttrType) -> ColumnType {
+    match ty {
+        AttrType::Uint | AttrType::Bool | AttrType::Timestamp => ColumnType::UInt,
+        AttrType::Bigint => ColumnType::BigInt,
+        AttrType::Float => ColumnType::Float,
+        AttrType::String | AttrType::Json | AttrType::Multi | AttrType::Multi64 => {
+            ColumnType::String
+        }
+    }
+}
+
+/// MySQL reads a string's leading number (`'12abc'` is 12, `'abc'` is 0).
+fn leading_number(s: &str) -> f64 {
+    let t = s.trim_start();
+    let end = t
+        .char_indices()
+        .take_while(|(i, c)| {
+            c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+'))
+        })
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    t[..end].parse::<f64>().unwrap_or(0.0)
+}
+
+/// Orders two values: NULL first, numbers numerically, strings case-insensitively.
+pub fn order(a: &Val, b: &Val) -> Ordering {
+    match (a, b) {
+        (Val::Null, Val::Null) => Ordering::Equal,
+        (Val::Null, _) => Ordering::Less,
+        (_, Val::Null) => Ordering::Greater,
+        (Val::Int(x), Val::Int(y)) => x.cmp(y),
+        (Val::Str(x), Val::Str(y)) => x.to_lowercase().cmp(&y.to_lowercase()),
+        (Val::Mva(x), Val::Mva(y)) => x.cmp(y),
+        _ => match (a.as_f64(), b.as_f64()) {
+            (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+            _ => a.text().cmp(&b.text()),
+        },
+    }
+}
+
+/// Equality as `=` and `IN` see it (strings case-insensitively).
+pub fn equal(a: &Val, b: &Val) -> bool {
+    match (a, b) {
+        (Val::Null, _) | (_, Val::Null) => false,
+        (Val::Str(x), Val::Str(y)) => x.to_lowercase() == y.to_lowercase(),
+        (Val::Int(x), Val::Int(y)) => x == y,
+        _ => order(a, b) == Ordering::Equal,
+    }
+}
+
+/// A key that groups equal values together (`GROUP BY`, `COUNT(DISTINCT)`).
+pub fn group_key(v: &Val) -> String {
+    match v {
+        Val::Str(s) => format!("s{}", s.to_lowercase()),
+        Val::Float(f) => format!("f{f}"),
+        other => format!("v{}", other.text()),
+    }
+}

@@ -1,0 +1,91 @@
+//! Printing table statements.
+
+use std::fmt::{self, Display, Formatter, Write};
+
+use super::{write_list, Ident, Quoted};
+use crate::sql::ast::{AlterAction, ColumnDef, CreateTable, Statement};
+
+/// Prints the statements that are not session statements.
+pub(super) fn statement(f: &mut Formatter<'_>, stmt: &Statement) -> fmt::Result {
+    match stmt {
+        Statement::CreateTable(c) => c.fmt(f),
+        Statement::DropTable { name, if_exists } => {
+            let ie = if *if_exists { "IF EXISTS " } else { "" };
+            write!(f, "DROP TABLE {ie}{}", Ident(name))
+        }
+        Statement::Truncate(t) => write!(f, "TRUNCATE TABLE {}", Ident(t)),
+        Statement::Describe(t) => write!(f, "DESCRIBE {}", Ident(t)),
+        Statement::Alter(a) => {
+            write!(f, "ALTER TABLE {} ", Ident(&a.table))?;
+            match &a.action {
+                AlterAction::Add(c) => write!(f, "ADD COLUMN {c}"),
+                AlterAction::Drop(c) => write!(f, "DROP COLUMN {}", Ident(c)),
+            }
+        }
+        Statement::Insert(i) => {
+            let verb = if i.replace { "REPLACE" } else { "INSERT" };
+            write!(f, "{verb} INTO {}", Ident(&i.table))?;
+            if !i.columns.is_empty() {
+                let cols: Vec<Ident<'_>> = i.columns.iter().map(|c| Ident(c)).collect();
+                f.write_str(" (")?;
+                write_list(f, &cols)?;
+                f.write_char(')')?;
+            }
+            f.write_str(" VALUES ")?;
+            for (n, row) in i.rows.iter().enumerate() {
+                f.write_str(if n > 0 { ", (" } else { "(" })?;
+                write_list(f, row)?;
+                f.write_char(')')?;
+            }
+            Ok(())
+        }
+        Statement::Update(u) => {
+            write!(f, "UPDATE {} SET ", Ident(&u.table))?;
+            for (n, (col, v)) in u.set.iter().enumerate() {
+                if n > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{} = {v}", Ident(col))?;
+            }
+            match &u.filter {
+                Some(w) => write!(f, " WHERE {w}"),
+                None => Ok(()),
+            }
+        }
+        Statement::Delete(d) => {
+            write!(f, "DELETE FROM {}", Ident(&d.table))?;
+            match &d.filter {
+                Some(w) => write!(f, " WHERE {w}"),
+                None => Ok(()),
+            }
+        }
+        Statement::ReloadTls => f.write_str("RELOAD TLS"),
+        other => other.fmt(f),
+    }
+}
+
+impl Display for CreateTable {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("CREATE TABLE ")?;
+        if self.if_not_exists {
+            f.write_str("IF NOT EXISTS ")?;
+        }
+        write!(f, "{} (", Ident(&self.name))?;
+        write_list(f, &self.columns)?;
+        f.write_char(')')?;
+        for (k, v) in &self.options {
+            write!(f, " {k} = {}", Quoted(v))?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for ColumnDef {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", Ident(&self.name), self.ty)?;
+        for flag in &self.flags {
+            write!(f, " {flag}")?;
+        }
+        Ok(())
+    }
+}
