@@ -1,0 +1,186 @@
+//! EXCERPT: highlighting query words in documents (pure).
+
+use super::codec::{check_version, put_string, reply, Reader, Status};
+use super::commands::split_words;
+
+/// The EXCERPT version this daemon speaks.
+pub const VERSION: u16 = 0x104;
+/// The most documents one request may carry.
+const MAX_DOCS: usize = 1024;
+
+/// Highlighting options of one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExcerptOptions {
+    pub flags: u32,
+    pub index: String,
+    pub words: String,
+    pub before: String,
+    pub after: String,
+    pub separator: String,
+    pub limit: usize,
+    pub around: usize,
+}
+
+/// Parses an EXCERPT body: the options and the documents.
+pub fn parse_excerpt(ver: u16, body: &[u8]) -> Result<(ExcerptOptions, Vec<String>), String> {
+    let mut r = Reader::new(body);
+    let _mode = r.u32()?;
+    let mut o = ExcerptOptions {
+        flags: r.u32()?,
+        index: r.string()?,
+        words: r.string()?,
+        before: r.string()?,
+        after: r.string()?,
+        separator: r.string()?,
+        limit: r.u32()? as usize,
+        around: r.u32()? as usize,
+    };
+    if ver >= 0x102 {
+        for _ in 0..3 {
+            r.u32()?;
+        }
+        r.string()?;
+    }
+    if ver >= 0x103 {
+        r.string()?;
+    }
+    if o.flags & 2 != 0 {
+        return Err("exact_phrase is deprecated".into());
+    }
+    let n = r.count(4)?;
+    if n == 0 || n > MAX_DOCS {
+        return Err(format!("invalid document count {n}"));
+    }
+    let docs = (0..n).map(|_| r.string()).collect::<Result<_, _>>()?;
+    o.index = o.index.trim().to_string();
+    Ok((o, docs))
+}
+
+/// A token of a document: its byte span and whether it is a query word.
+struct Token {
+    start: usize,
+    end: usize,
+    hit: bool,
+}
+
+fn tokens(doc: &str, words: &[String]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in doc.char_indices().chain(std::iter::once((doc.len(), ' '))) {
+        let word_char = c.is_alphanumeric() || c == '_';
+        match (word_char, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let hit = words.contains(&doc[s..i].to_lowercase());
+                out.push(Token { start: s, end: i, hit });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Wraps the query words of `text[from..to]` in the markers.
+fn highlight(doc: &str, toks: &[Token], from: usize, to: usize, o: &ExcerptOptions) -> String {
+    let mut out = String::new();
+    let mut pos = from;
+    for t in toks.iter().filter(|t| t.hit && t.start >= from && t.end <= to) {
+        out.push_str(&doc[pos..t.start]);
+        out.push_str(&o.before);
+        out.push_str(&doc[t.start..t.end]);
+        out.push_str(&o.after);
+        pos = t.end;
+    }
+    out.push_str(&doc[pos..to]);
+    out
+}
+
+/// The excerpt of one document.
+pub fn excerpt(doc: &str, o: &ExcerptOptions) -> String {
+    let words = split_words(&o.words);
+    let toks = tokens(doc, &words);
+    if o.limit == 0 || doc.chars().count() <= o.limit {
+        return highlight(doc, &toks, 0, doc.len(), o);
+    }
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for (i, _) in toks.iter().enumerate().filter(|(_, t)| t.hit) {
+        let lo = i.saturating_sub(o.around);
+        let hi = (i + o.around).min(toks.len() - 1);
+        match windows.last_mut() {
+            Some(w) if lo <= w.1 + 1 => w.1 = hi,
+            _ => windows.push((lo, hi)),
+        }
+    }
+    if windows.is_empty() {
+        let hi = o.around.saturating_mul(2).min(toks.len().saturating_sub(1));
+        windows.push((0, hi));
+    }
+    let mut out = String::new();
+    let (mut used, mut last) = (0, 0);
+    for (lo, hi) in windows {
+        let (Some(a), Some(b)) = (toks.get(lo), toks.get(hi)) else {
+            continue;
+        };
+        let len = doc[a.start..b.end].chars().count();
+        if used > 0 && used + len > o.limit {
+            break;
+        }
+        if lo > 0 || used > 0 {
+            out.push_str(&o.separator);
+        }
+        out.push_str(&highlight(doc, &toks, a.start, b.end, o));
+        (used, last) = (used + len, hi);
+    }
+    if last + 1 < toks.len() {
+        out.push_str(&o.separator);
+    }
+    out.trim().to_string()
+}
+
+/// Serves EXCERPT: one string per document. The table must exist.
+pub fn serve_excerpt(run: &mut super::Runner<'_>, ver: u16, body: &[u8]) -> Result<Vec<u8>, String> {
+    check_version(ver, VERSION)?;
+    let (o, docs) = parse_excerpt(ver, body)?;
+    if let Some(Err(_)) = run.query(&format!("DESCRIBE {}", o.index)).first() {
+        return Err(format!("unknown local table '{}' in search request", o.index));
+    }
+    let mut out = Vec::new();
+    for d in &docs {
+        put_string(&mut out, &excerpt(d, &o));
+    }
+    Ok(reply(Status::Ok, VERSION, &out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(words: &str, limit: usize) -> ExcerptOptions {
+        ExcerptOptions {
+            flags: 1,
+            index: "t".into(),
+            words: words.into(),
+            before: "<b>".into(),
+            after: "</b>".into(),
+            separator: " ... ".into(),
+            limit,
+            around: 2,
+        }
+    }
+
+    #[test]
+    fn short_documents_are_highlighted_whole() {
+        let got = excerpt("Hello big world, hello!", &opts("hello", 256));
+        assert_eq!(got, "<b>Hello</b> big world, <b>hello</b>!");
+    }
+
+    #[test]
+    fn long_documents_become_passages() {
+        let doc = "one two three four five six seven eight nine ten eleven twelve target end";
+        let got = excerpt(doc, &opts("target", 30));
+        assert_eq!(got, "... eleven twelve <b>target</b> end");
+        let got = excerpt(&format!("{doc} {doc}"), &opts("three", 30));
+        assert_eq!(got, "one two <b>three</b> four five ...");
+    }
+}
