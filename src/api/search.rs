@@ -63,6 +63,7 @@ fn run_query(run: &mut Runner<'_>, q: &SearchQuery) -> Vec<u8> {
         rows,
         meta: &meta,
         schema: &schema,
+        max_matches: q.max_matches,
     })
 }
 

@@ -26,6 +26,8 @@ pub struct QueryResult<'a> {
     pub meta: &'a [(String, String)],
     /// `DESCRIBE` rows: (name, type) in table order.
     pub schema: &'a [(String, String)],
+    /// The query's `max_matches` (what `total` is capped at).
+    pub max_matches: u32,
 }
 
 /// One output attribute: where it comes from and how it is sent.
@@ -69,7 +71,7 @@ pub fn result_part(r: &QueryResult<'_>) -> Vec<u8> {
         put_u32(&mut out, a.ty);
     }
     put_matches(&mut out, r, &attrs);
-    put_totals(&mut out, &meta);
+    put_totals(&mut out, &meta, r.max_matches);
     out
 }
 
@@ -169,10 +171,12 @@ fn as_f64(v: &Value) -> f64 {
     }
 }
 
-fn put_totals(out: &mut Vec<u8>, meta: &HashMap<&str, &str>) {
+fn put_totals(out: &mut Vec<u8>, meta: &HashMap<&str, &str>, max_matches: u32) {
     let num = |k: &str| meta.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    put_u32(out, num("total") as u32);
-    put_u32(out, num("total_found") as u32);
+    let found = num("total_found");
+    let kept = if max_matches > 0 { found.min(u64::from(max_matches)) } else { num("total") };
+    put_u32(out, kept as u32);
+    put_u32(out, found as u32);
     let secs: f64 = meta.get("time").and_then(|v| v.parse().ok()).unwrap_or(0.0);
     put_u32(out, (secs * 1000.0).round() as u32);
     let mut words = Vec::new();
@@ -219,6 +223,7 @@ mod tests {
             rows: &rows,
             meta: &meta,
             schema: &schema,
+            max_matches: 1000,
         });
         let mut want: Vec<u8> = vec![0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 5];
         want.extend_from_slice(b"title");
