@@ -25,7 +25,10 @@ fn start() -> (Daemon, Ports) {
         p.multi, p.sphinx, p.https
     ));
     let d = Daemon::start(sb, &[]);
-    sql(p.multi, "CREATE TABLE t (title text, gid uint, price float, name string)");
+    sql(
+        p.multi,
+        "CREATE TABLE t (title text, gid uint, price float, name string)",
+    );
     sql(
         p.multi,
         "INSERT INTO t (id, title, gid, price, name) VALUES (1, 'hello world', 1, 1.5, 'a'), \
@@ -210,14 +213,21 @@ fn handshake_and_ping_on_every_kind_of_port() {
     s.read_exact(&mut hello).unwrap();
     assert_eq!(hello, [0, 0, 0, 1]);
     s.write_all(&[0, 0, 0, 1]).unwrap();
-    s.write_all(&frame(9, 0x100, &[0xde, 0xad, 0xbe, 0xef])).unwrap();
-    assert_eq!(read_all(&mut s), [0, 0, 1, 0, 0, 0, 0, 4, 0xde, 0xad, 0xbe, 0xef]);
+    s.write_all(&frame(9, 0x100, &[0xde, 0xad, 0xbe, 0xef]))
+        .unwrap();
+    assert_eq!(
+        read_all(&mut s),
+        [0, 0, 1, 0, 0, 0, 0, 4, 0xde, 0xad, 0xbe, 0xef]
+    );
     // multi port, client first, each hello variant.
     for h in [[0, 0, 0, 1], [0, 0, 0, 2], [1, 0, 0, 0]] {
         let mut s = connect(p.multi);
         s.write_all(&h).unwrap();
         s.write_all(&frame(9, 0x100, &[0, 0, 0, 7])).unwrap();
-        assert_eq!(read_all(&mut s), [0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 4, 0, 0, 0, 7]);
+        assert_eq!(
+            read_all(&mut s),
+            [0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 4, 0, 0, 0, 7]
+        );
     }
 }
 
@@ -229,7 +239,8 @@ fn a_client_that_reads_first_gets_the_hello_on_the_multi_port() {
     s.read_exact(&mut hello).unwrap();
     assert_eq!(hello, [0, 0, 0, 1]);
     s.write_all(&[0, 0, 0, 1]).unwrap();
-    s.write_all(&search(&[query_block("hello", "t", None)])).unwrap();
+    s.write_all(&search(&[query_block("hello", "t", None)]))
+        .unwrap();
     let (status, body) = split_reply(&read_all(&mut s));
     assert_eq!(status, 0);
     let (ids, found, _) = decode_search(&body, 1).remove(0).unwrap();
@@ -245,14 +256,20 @@ fn https_port_answers_the_api_with_upstreams_error() {
     assert_eq!(all[..4], [0, 0, 0, 1]);
     let (status, body) = split_reply(&all[4..]);
     assert_eq!(status, 1);
-    assert_eq!(error_text(&body), "Binary API request was sent to HTTPS port");
+    assert_eq!(
+        error_text(&body),
+        "Binary API request was sent to HTTPS port"
+    );
 }
 
 #[test]
 fn bad_headers_and_versions_get_upstreams_texts_and_the_daemon_goes_on() {
     let (_d, p) = start();
     let (status, body) = call(p.sphinx, &frame(99, 0x100, &[]));
-    assert_eq!((status, error_text(&body)), (1, "invalid command (code=99, len=0)".into()));
+    assert_eq!(
+        (status, error_text(&body)),
+        (1, "invalid command (code=99, len=0)".into())
+    );
     let mut huge = frame(9, 0x100, &[]);
     huge[4..8].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
     let (status, body) = call(p.multi, &huge);
@@ -261,7 +278,10 @@ fn bad_headers_and_versions_get_upstreams_texts_and_the_daemon_goes_on() {
         (1, "invalid length (code=9, len=2147483647)".into())
     );
     let (_, body) = call(p.multi, &frame(0, 0x200, &[]));
-    assert_eq!(error_text(&body), "major command version mismatch (expected v.1.x, got v.2.0)");
+    assert_eq!(
+        error_text(&body),
+        "major command version mismatch (expected v.1.x, got v.2.0)"
+    );
     let (_, body) = call(p.multi, &frame(0, 0x1ff, &[]));
     assert_eq!(
         error_text(&body),
@@ -304,7 +324,8 @@ fn persist_keeps_the_connection_for_several_commands() {
     s.write_all(&[0, 0, 0, 1]).unwrap();
     s.write_all(&frame(4, 0, &[0, 0, 0, 1])).unwrap();
     for word in ["hello", "world"] {
-        s.write_all(&search(&[query_block(word, "t", None)])).unwrap();
+        s.write_all(&search(&[query_block(word, "t", None)]))
+            .unwrap();
         let mut head = [0u8; 8];
         s.read_exact(&mut head).unwrap();
         let mut body = vec![0; u32::from_be_bytes([head[4], head[5], head[6], head[7]]) as usize];
@@ -343,7 +364,10 @@ fn update_keywords_and_excerpts() {
     assert_eq!(status, 0);
     let mut c = Cur(&body, 0);
     assert_eq!(c.dword(), 2);
-    assert_eq!((c.string(), c.string(), c.dword(), c.dword()), ("hello".into(), "hello".into(), 2, 3));
+    assert_eq!(
+        (c.string(), c.string(), c.dword(), c.dword()),
+        ("hello".into(), "hello".into(), 2, 3)
+    );
 
     let mut b = Vec::new();
     for v in [0, 1] {

@@ -72,7 +72,11 @@ fn tokens(doc: &str, words: &[String]) -> Vec<Token> {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 let hit = words.contains(&doc[s..i].to_lowercase());
-                out.push(Token { start: s, end: i, hit });
+                out.push(Token {
+                    start: s,
+                    end: i,
+                    hit,
+                });
                 start = None;
             }
             _ => {}
@@ -85,7 +89,10 @@ fn tokens(doc: &str, words: &[String]) -> Vec<Token> {
 fn highlight(doc: &str, toks: &[Token], from: usize, to: usize, o: &ExcerptOptions) -> String {
     let mut out = String::new();
     let mut pos = from;
-    for t in toks.iter().filter(|t| t.hit && t.start >= from && t.end <= to) {
+    for t in toks
+        .iter()
+        .filter(|t| t.hit && t.start >= from && t.end <= to)
+    {
         out.push_str(&doc[pos..t.start]);
         out.push_str(&o.before);
         out.push_str(&doc[t.start..t.end]);
@@ -139,11 +146,18 @@ pub fn excerpt(doc: &str, o: &ExcerptOptions) -> String {
 }
 
 /// Serves EXCERPT: one string per document. The table must exist.
-pub fn serve_excerpt(run: &mut super::Runner<'_>, ver: u16, body: &[u8]) -> Result<Vec<u8>, String> {
+pub fn serve_excerpt(
+    run: &mut super::Runner<'_>,
+    ver: u16,
+    body: &[u8],
+) -> Result<Vec<u8>, String> {
     check_version(ver, VERSION)?;
     let (o, docs) = parse_excerpt(ver, body)?;
     if let Some(Err(_)) = run.query(&format!("DESCRIBE {}", o.index)).first() {
-        return Err(format!("unknown local table '{}' in search request", o.index));
+        return Err(format!(
+            "unknown local table '{}' in search request",
+            o.index
+        ));
     }
     let mut out = Vec::new();
     for d in &docs {

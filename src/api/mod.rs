@@ -11,6 +11,8 @@ pub mod search;
 pub mod search_reply;
 pub mod search_req;
 pub mod search_sql;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
@@ -54,7 +56,9 @@ fn execute(run: &mut Runner<'_>, header: &Header, body: &[u8]) -> Vec<u8> {
         command::FLUSHATTRS => commands::flushattrs(v),
         command::UVAR => commands::uvar(run, v, body),
         command::PING => Ok(reply(Status::Ok, 0x100, body.get(..4).unwrap_or(&[0; 4]))),
-        command::SPHINXQL => Err("SPHINXQL over the binary API is not supported; use the MySQL protocol".into()),
+        command::SPHINXQL => {
+            Err("SPHINXQL over the binary API is not supported; use the MySQL protocol".into())
+        }
         _ => Err("internal error: unhandled command".into()),
     };
     result.unwrap_or_else(|e| message_reply(Status::Error, &e))
@@ -96,12 +100,17 @@ pub async fn serve(mut stream: BoxStream, conn: ApiConn, server_first: bool) {
         }
         let header = Header::parse(&head);
         if header.command > command::LAST || header.length as usize > settings.max_packet_size {
-            let what = if header.command > command::LAST { "command" } else { "length" };
+            let what = if header.command > command::LAST {
+                "command"
+            } else {
+                "length"
+            };
             let msg = format!(
                 "invalid {what} (code={}, len={})",
                 header.command, header.length
             );
-            crate::net::dispatch::lingering_reply(stream, &message_reply(Status::Error, &msg)).await;
+            crate::net::dispatch::lingering_reply(stream, &message_reply(Status::Error, &msg))
+                .await;
             return;
         }
         let mut body = vec![0u8; header.length as usize];

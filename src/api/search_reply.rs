@@ -48,7 +48,11 @@ pub fn error_part(message: &str) -> Vec<u8> {
 /// The bytes of a successful query's part (status OK, or WARNING if meta has one).
 pub fn result_part(r: &QueryResult<'_>) -> Vec<u8> {
     let mut out = Vec::new();
-    let meta: HashMap<&str, &str> = r.meta.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let meta: HashMap<&str, &str> = r
+        .meta
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     match meta.get("warning").filter(|w| !w.is_empty()) {
         Some(w) => {
             put_u32(&mut out, 3);
@@ -76,11 +80,17 @@ pub fn result_part(r: &QueryResult<'_>) -> Vec<u8> {
 }
 
 fn output_attrs(r: &QueryResult<'_>) -> Vec<Attr> {
-    let types: HashMap<&str, &str> = r.schema.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let types: HashMap<&str, &str> = r
+        .schema
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     r.columns
         .iter()
         .enumerate()
-        .filter(|(_, c)| ![ID_ALIAS, WEIGHT_ALIAS, SORT_EXPR_ALIAS, "id"].contains(&c.name.as_str()))
+        .filter(|(_, c)| {
+            ![ID_ALIAS, WEIGHT_ALIAS, SORT_EXPR_ALIAS, "id"].contains(&c.name.as_str())
+        })
         .map(|(i, c)| {
             let name = match c.name.as_str() {
                 "api_groupby__" => "@groupby".to_string(),
@@ -174,7 +184,11 @@ fn as_f64(v: &Value) -> f64 {
 fn put_totals(out: &mut Vec<u8>, meta: &HashMap<&str, &str>, max_matches: u32) {
     let num = |k: &str| meta.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     let found = num("total_found");
-    let kept = if max_matches > 0 { found.min(u64::from(max_matches)) } else { num("total") };
+    let kept = if max_matches > 0 {
+        found.min(u64::from(max_matches))
+    } else {
+        num("total")
+    };
     put_u32(out, kept as u32);
     put_u32(out, found as u32);
     let secs: f64 = meta.get("time").and_then(|v| v.parse().ok()).unwrap_or(0.0);
@@ -182,7 +196,11 @@ fn put_totals(out: &mut Vec<u8>, meta: &HashMap<&str, &str>, max_matches: u32) {
     let mut words = Vec::new();
     while let Some(w) = meta.get(format!("keyword[{}]", words.len()).as_str()) {
         let i = words.len();
-        words.push((w.to_string(), num(&format!("docs[{i}]")), num(&format!("hits[{i}]"))));
+        words.push((
+            w.to_string(),
+            num(&format!("docs[{i}]")),
+            num(&format!("hits[{i}]")),
+        ));
     }
     put_u32(out, words.len() as u32);
     for (w, docs, hits) in words {
@@ -208,7 +226,12 @@ mod tests {
             Column::new("id", ColumnType::BigInt),
             Column::new("gid", ColumnType::UInt),
         ];
-        let rows = vec![vec![Value::Int(7), Value::Int(2), Value::Int(7), Value::UInt(3)]];
+        let rows = vec![vec![
+            Value::Int(7),
+            Value::Int(2),
+            Value::Int(7),
+            Value::UInt(3),
+        ]];
         let meta = vec![
             (s("total"), s("1")),
             (s("total_found"), s("1")),
@@ -217,7 +240,11 @@ mod tests {
             (s("docs[0]"), s("1")),
             (s("hits[0]"), s("4")),
         ];
-        let schema = vec![(s("id"), s("bigint")), (s("title"), s("text")), (s("gid"), s("uint"))];
+        let schema = vec![
+            (s("id"), s("bigint")),
+            (s("title"), s("text")),
+            (s("gid"), s("uint")),
+        ];
         let got = result_part(&QueryResult {
             columns: &columns,
             rows: &rows,

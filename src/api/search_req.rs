@@ -118,7 +118,11 @@ fn parse_filter(r: &mut Reader<'_>, ver: u16) -> Result<Filter, String> {
     let kind = match r.u32()? {
         0 => {
             let n = r.count(8)?;
-            FilterKind::Values((0..n).map(|_| r.u64().map(|v| v as i64)).collect::<Result<_, _>>()?)
+            FilterKind::Values(
+                (0..n)
+                    .map(|_| r.u64().map(|v| v as i64))
+                    .collect::<Result<_, _>>()?,
+            )
         }
         1 => FilterKind::Range(r.u64()? as i64, r.u64()? as i64),
         2 => FilterKind::FloatRange(r.f32()?, r.f32()?),

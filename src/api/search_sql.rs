@@ -88,7 +88,13 @@ fn match_text(q: &SearchQuery) -> (Option<String>, u32) {
     let plain = || {
         q.query
             .chars()
-            .map(|c| if c.is_alphanumeric() || c == '_' { c } else { ' ' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    ' '
+                }
+            })
             .collect::<String>()
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -131,9 +137,7 @@ fn filter_sql(f: &Filter) -> String {
     let a = attr_name(&f.attr);
     let (neg, not) = if f.exclude { ("!=", "NOT ") } else { ("=", "") };
     match &f.kind {
-        FilterKind::Values(v) if v.is_empty() => {
-            if f.exclude { "1=1" } else { "1=0" }.to_string()
-        }
+        FilterKind::Values(v) if v.is_empty() => if f.exclude { "1=1" } else { "1=0" }.to_string(),
         FilterKind::Values(v) => {
             let list: Vec<String> = v.iter().map(i64::to_string).collect();
             format!("{a} {not}IN ({})", list.join(","))
@@ -337,7 +341,10 @@ mod tests {
         q.sort_mode = 2;
         q.sort_by = "price".into();
         let sql = search_sql(&q, "t");
-        assert!(sql.contains("COUNT(DISTINCT tag) AS api_distinct__"), "{sql}");
+        assert!(
+            sql.contains("COUNT(DISTINCT tag) AS api_distinct__"),
+            "{sql}"
+        );
         assert!(sql.contains(
             "GROUP BY gid WITHIN GROUP ORDER BY price ASC, id ASC ORDER BY api_groupby__ DESC"
         ));
