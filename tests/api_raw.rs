@@ -399,3 +399,29 @@ fn status_lists_counters() {
     assert_eq!(cols, 2);
     assert_eq!(c.string(), "uptime");
 }
+
+#[test]
+fn sphinxql_answers_with_mysql_packets() {
+    let (_d, p) = start();
+    let mut b = Vec::new();
+    string(&mut b, "SHOW TABLES; SELECT nosuch FROM t");
+    let (status, body) = call(p.multi, &frame(8, 0x100, &b));
+    assert_eq!(status, 0);
+    let mut packets = Vec::new();
+    let mut at = 0;
+    while at + 4 <= body.len() {
+        let len = u32::from_le_bytes([body[at], body[at + 1], body[at + 2], 0]) as usize;
+        packets.push((body[at + 3], body[at + 4..at + 4 + len].to_vec()));
+        at += 4 + len;
+    }
+    assert_eq!(at, body.len());
+    let seqs: Vec<u8> = packets.iter().map(|p| p.0).collect();
+    assert_eq!(seqs, (1..=seqs.len() as u8).collect::<Vec<_>>());
+    assert!(
+        packets.iter().any(|(_, p)| p.starts_with(&[1, b't', 2])),
+        "a row for table t"
+    );
+    let (_, last) = packets.last().unwrap();
+    assert_eq!(last[0], 0xff, "the failing statement ends with ERR");
+    assert!(String::from_utf8_lossy(last).contains("nosuch"));
+}

@@ -11,6 +11,7 @@ pub mod search;
 pub mod search_reply;
 pub mod search_req;
 pub mod search_sql;
+pub mod sphinxql;
 #[cfg(test)]
 mod tests;
 
@@ -44,7 +45,7 @@ impl Runner<'_> {
     }
 }
 
-/// Answers one command (None: no reply, as for PERSIST).
+/// Answers one command (PERSIST never gets here: the loop handles it).
 fn execute(run: &mut Runner<'_>, header: &Header, body: &[u8]) -> Vec<u8> {
     let v = header.version;
     let result = match header.command {
@@ -56,9 +57,7 @@ fn execute(run: &mut Runner<'_>, header: &Header, body: &[u8]) -> Vec<u8> {
         command::FLUSHATTRS => commands::flushattrs(v),
         command::UVAR => commands::uvar(run, v, body),
         command::PING => Ok(reply(Status::Ok, 0x100, body.get(..4).unwrap_or(&[0; 4]))),
-        command::SPHINXQL => {
-            Err("SPHINXQL over the binary API is not supported; use the MySQL protocol".into())
-        }
+        command::SPHINXQL => sphinxql::sphinxql(run, v, body),
         _ => Err("internal error: unhandled command".into()),
     };
     result.unwrap_or_else(|e| message_reply(Status::Error, &e))

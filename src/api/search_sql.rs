@@ -66,7 +66,11 @@ fn select_list(q: &SearchQuery) -> String {
         format!("WEIGHT() AS {WEIGHT_ALIAS}"),
     ];
     let user = q.select.trim();
-    items.push(if user.is_empty() { "*" } else { user }.to_string());
+    items.push(if user.is_empty() {
+        "*".to_string()
+    } else {
+        map_magic_names(user)
+    });
     if !q.group_by.is_empty() {
         items.push("GROUPBY() AS api_groupby__".into());
         items.push("COUNT(*) AS api_count__".into());
@@ -186,6 +190,41 @@ fn sort_clause(q: &SearchQuery) -> String {
         5 if !by.is_empty() => format!("{SORT_EXPR_ALIAS} DESC, id ASC"),
         _ => "WEIGHT() DESC, id ASC".into(),
     }
+}
+
+/// Rewrites Sphinx's `@weight`, `@relevance`, `@rank` and `@id` in an expression
+/// (outside string literals) into SphinxQL.
+pub fn map_magic_names(expr: &str) -> String {
+    let mut out = String::with_capacity(expr.len());
+    let mut quote: Option<char> = None;
+    let mut rest = expr;
+    while let Some(c) = rest.chars().next() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+        } else if c == '\'' || c == '"' {
+            quote = Some(c);
+        } else if c == '@' {
+            let name: String = rest[1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let mapped = match name.to_ascii_lowercase().as_str() {
+                "weight" | "relevance" | "rank" => Some("WEIGHT()"),
+                "id" => Some("id"),
+                _ => None,
+            };
+            if let Some(m) = mapped {
+                out.push_str(m);
+                rest = &rest[1 + name.len()..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// Rewrites an extended sort clause's `@` keys into SphinxQL.
@@ -348,6 +387,14 @@ mod tests {
         assert!(sql.contains(
             "GROUP BY gid WITHIN GROUP ORDER BY price ASC, id ASC ORDER BY api_groupby__ DESC"
         ));
+    }
+
+    #[test]
+    fn magic_names_in_select_lists() {
+        assert_eq!(
+            map_magic_names("*, @weight+gid AS w, '@id' AS s, @ID"),
+            "*, WEIGHT()+gid AS w, '@id' AS s, id"
+        );
     }
 
     #[test]
