@@ -425,3 +425,31 @@ fn sphinxql_answers_with_mysql_packets() {
     assert_eq!(last[0], 0xff, "the failing statement ends with ERR");
     assert!(String::from_utf8_lossy(last).contains("nosuch"));
 }
+
+#[test]
+fn show_threads_and_the_query_log_show_api_requests() {
+    let p = Ports {
+        multi: free_port(),
+        sphinx: free_port(),
+        https: free_port(),
+    };
+    let sb = Sandbox::new();
+    let log = sb.path("query.log");
+    sb.config(&format!(
+        "listen = 127.0.0.1:{}\nquery_log = {}",
+        p.multi,
+        log.display()
+    ));
+    let _d = Daemon::start(sb, &[]);
+    sql(p.multi, "CREATE TABLE t (title text)");
+    sql(p.multi, "INSERT INTO t (id, title) VALUES (1, 'hello')");
+    let mut b = Vec::new();
+    string(&mut b, "SHOW THREADS");
+    let (_, body) = call(p.multi, &frame(8, 0x100, &b));
+    let text = String::from_utf8_lossy(&body);
+    assert!(text.contains("sphinx"), "{text}");
+    assert!(text.contains("SHOW THREADS"), "{text}");
+    call(p.multi, &search(&[query_block("hello", "t", None)]));
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(logged.contains("MATCH('hello')"), "{logged}");
+}
