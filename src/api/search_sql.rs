@@ -82,7 +82,10 @@ fn select_list(q: &SearchQuery) -> String {
         }
     }
     if q.sort_mode == 5 && !q.sort_by.is_empty() {
-        items.push(format!("{} AS {SORT_EXPR_ALIAS}", q.sort_by));
+        items.push(format!(
+            "{} AS {SORT_EXPR_ALIAS}",
+            map_magic_names(&q.sort_by)
+        ));
     }
     items.join(", ")
 }
