@@ -153,6 +153,7 @@ async fn sql_cases() {
         "    listen = 127.0.0.1:{port}:mysql\n    listen = 127.0.0.1:{ro_port}:mysql_readonly\n"
     ));
     let _daemon = Daemon::start(sb, &[]);
+    demo_script_loads(port).await;
     let bless = std::env::var("SEARCHD_BLESS").is_ok_and(|v| v == "1");
     let mut names: Vec<PathBuf> = std::fs::read_dir(cases_dir())
         .expect("sql/cases exists")
@@ -191,8 +192,61 @@ async fn sql_cases() {
     );
 }
 
+/// `sql/demo.sql` runs without errors and its table answers a search.
+async fn demo_script_loads(port: u16) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sql")
+        .join("demo.sql");
+    let script = std::fs::read_to_string(path).expect("read sql/demo.sql");
+    let mut conn = connect(port).await;
+    for stmt in statements(&script) {
+        let out = render(&mut conn, &stmt).await;
+        assert!(!out.contains("ERROR"), "{out}");
+    }
+    let sql = "SELECT id FROM demo WHERE MATCH('bag') AND price < 50 ORDER BY price ASC";
+    let out = render(&mut conn, sql).await;
+    assert_eq!(out, format!("> {sql}\nid\n6\n1\n"));
+    let out = render(&mut conn, "DROP TABLE demo").await;
+    assert!(out.ends_with("Query OK, 0 rows affected\n"), "{out}");
+    let _ = conn.disconnect().await;
+}
+
 #[test]
 fn statements_split_on_line_ends() {
     let s = statements("-- c\nselect 1;\nselect\n  2;\n\nselect 3");
     assert_eq!(s, ["select 1;", "select 2;", "select 3"]);
+}
+
+/// `RELOAD TLS` answers OK while the configured certificate files are usable, and
+/// says why (keeping the old context) once they are not.
+#[tokio::test(flavor = "multi_thread")]
+async fn reload_tls_statement() {
+    let sb = Sandbox::new();
+    let port = free_port();
+    let certs = common::certs_dir();
+    let (cert, key) = (sb.path("cert.pem"), sb.path("key.pem"));
+    std::fs::copy(certs.join("server-cert.pem"), &cert).expect("copy cert");
+    std::fs::copy(certs.join("server-key.pem"), &key).expect("copy key");
+    sb.config(&format!(
+        "    listen = 127.0.0.1:{port}:mysql\n    ssl_cert = {}\n    ssl_key = {}\n",
+        cert.display(),
+        key.display()
+    ));
+    let daemon = Daemon::start(sb, &[]);
+    let mut conn = connect(port).await;
+    assert_eq!(
+        render(&mut conn, "RELOAD TLS").await,
+        "> RELOAD TLS\nQuery OK, 0 rows affected\n"
+    );
+    std::fs::write(&key, "not a key").expect("break the key");
+    let out = render(&mut conn, "RELOAD TLS").await;
+    assert!(
+        out.starts_with(
+            "> RELOAD TLS\nERROR 1064: TLS reload failed, keeping the previous TLS context: "
+        ),
+        "{out}"
+    );
+    assert_eq!(render(&mut conn, "SELECT 1").await, "> SELECT 1\n1\n1\n");
+    let _ = conn.disconnect().await;
+    drop(daemon);
 }

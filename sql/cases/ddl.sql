@@ -10,6 +10,7 @@ ALTER TABLE c_ddl ADD COLUMN extra bigint;
 ALTER TABLE c_ddl DROP COLUMN price;
 ALTER TABLE c_ddl DROP COLUMN price;
 DESC c_ddl;
+DESCRIBE c_ddl LIKE 't%';
 INSERT INTO c_ddl (id, title, extra) VALUES (1, 'x', 5);
 SELECT id, title, extra FROM c_ddl;
 TRUNCATE TABLE c_ddl;

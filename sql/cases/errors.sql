@@ -1,5 +1,6 @@
 -- Errors in upstream's wording; the connection survives each of them.
 SELECT * FROM c_nope;
+SELECT * FROM c_nope, c_nope2;
 INSERT INTO c_nope (id) VALUES (1);
 REPLACE INTO c_nope (id) VALUES (1);
 UPDATE c_nope SET n = 1 WHERE id = 1;

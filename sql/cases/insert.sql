@@ -2,6 +2,7 @@
 -- defaults, MVA and JSON values, and the errors.
 CREATE TABLE c_ins (title text, tag string, n int, tags multi, meta json);
 INSERT INTO c_ins (id, title, tag, n) VALUES (1, 'one', 'a', 1), (2, 'two', 'b', 2);
+SELECT LAST_INSERT_ID();
 INSERT INTO c_ins VALUES (3, 'three', 'c', 3, (3, 1, 3), '{"k":1}');
 INSERT INTO c_ins (title) VALUES ('auto');
 INSERT INTO c_ins (id, title) VALUES (0, 'auto too');

@@ -17,4 +17,6 @@ SHOW META LIKE 'total%';
 SELECT id, title FROM c_match WHERE MATCH('hello') ORDER BY id DESC LIMIT 1;
 SELECT id FROM c_match WHERE MATCH('hello') OPTION cutoff=1;
 SELECT id FROM c_match WHERE MATCH('hello') OPTION ranker=nosuch;
+SELECT id FROM c_match WHERE MATCH('hello') OPTION nosuch=1;
+SELECT id FROM c_match WHERE MATCH('hello') ORDER BY id ASC OPTION comment='tagged', max_query_time=1000;
 DROP TABLE c_match;

@@ -14,4 +14,5 @@ SELECT id FROM c_sel ORDER BY id DESC LIMIT 10 OPTION max_matches=3;
 SHOW META LIKE 'total%';
 SELECT id FROM c_sel ORDER BY RAND() LIMIT 0;
 SELECT nope FROM c_sel;
+SELECT id FROM c_sel ORDER BY nope DESC;
 DROP TABLE c_sel;

@@ -21,34 +21,53 @@
 //!
 //! Every write builds a small immutable segment and publishes a new snapshot (an
 //! `Arc` swap), so it is visible to the next reader at once; segments of one size
-//! class are merged in the background of the write path (tiered, logarithmic).
+//! class are merged (tiered, logarithmic): small merges inside the write, large
+//! ones on a background thread that swaps its result in under the writer lock.
 
 mod index;
 mod query;
 mod rank;
+mod storage;
 mod table;
 mod tokenizer;
 mod types;
 
 #[cfg(test)]
+mod bench;
+#[cfg(test)]
 mod tests;
 
-pub use table::{Reader, Table};
+pub use storage::{LogOp, MemoryStorage, NoStorage, Storage};
+pub use table::{Reader, Table, MAX_FIELDS};
 pub use types::*;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 /// The tables of a daemon.
-#[derive(Default)]
 pub struct Catalog {
     tables: RwLock<BTreeMap<String, Arc<Table>>>,
+    storage: Arc<dyn Storage>,
+}
+
+impl Default for Catalog {
+    fn default() -> Self {
+        Catalog::with_storage(Arc::new(NoStorage))
+    }
 }
 
 impl Catalog {
     /// An empty catalog kept in memory.
     pub fn new() -> Catalog {
         Catalog::default()
+    }
+
+    /// An empty catalog whose tables log their changes to `storage`.
+    pub fn with_storage(storage: Arc<dyn Storage>) -> Catalog {
+        Catalog {
+            tables: RwLock::new(BTreeMap::new()),
+            storage,
+        }
     }
 
     /// Creates a table. With `if_not_exists`, an existing table is left alone and
@@ -68,7 +87,7 @@ impl Catalog {
             }
             return Err(EngineError(format!("table '{key}' already exists")));
         }
-        let table = Table::new(&key, schema, settings)?;
+        let table = Table::with_storage(&key, schema, settings, self.storage.clone())?;
         tables.insert(key, Arc::new(table));
         Ok(true)
     }

@@ -96,6 +96,8 @@ fn phrase_proximity_quorum_near() {
     assert_eq!(ids(&t, "brown NEAR/1 dog"), vec![3]);
     assert_eq!(ids(&t, "lazy NEAR/5 fox"), vec![2]);
     assert_eq!(ids(&t, "lazy NEAR/4 fox"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "fox NOTNEAR/2 quick"), vec![2, 5]);
+    assert_eq!(ids(&t, "fox NOTNEAR/1 quick"), vec![1, 2, 5]);
 }
 
 #[test]
@@ -110,6 +112,8 @@ fn field_limits_and_anchors() {
     assert_eq!(ids(&t, "^hello"), vec![1, 2, 4]);
     assert_eq!(ids(&t, "world$"), vec![1, 4]);
     assert_eq!(ids(&t, "@body ^hello"), vec![4]);
+    assert_eq!(ids(&t, "@body[2] world"), vec![5]);
+    assert_eq!(ids(&t, "@body[4] world"), vec![4, 5]);
     assert_eq!(err(&t, "@price x"), "no field 'price' found in schema");
 }
 
@@ -145,6 +149,25 @@ fn morphology_and_exact_forms() {
     assert_eq!(ids(&t, "=running"), vec![1]);
     assert_eq!(ids(&t, "=dog"), vec![2]);
     assert_eq!(ids(&t, "\"run dog\""), vec![1, 2]);
+    let forms = t.keywords("The Running, dogs!");
+    let pairs: Vec<(u32, &str, &str)> = forms
+        .iter()
+        .map(|k| (k.qpos, k.tokenized.as_str(), k.normalized.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        vec![(1, "the", "the"), (2, "running", "run"), (3, "dogs", "dog")]
+    );
+    let prefixed = table_with(
+        TableSettings {
+            morphology: "stem_en".into(),
+            min_prefix_len: 2,
+            ..TableSettings::default()
+        },
+        &[(1, "running dogs", ""), (2, "run dog", ""), (3, "runs", "")],
+    );
+    assert_eq!(ids(&prefixed, "runn*"), vec![1]);
+    assert_eq!(ids(&prefixed, "ru*"), vec![1, 2, 3]);
     let m = t.reader();
     let res = m.search("running =dogs", &MatchOptions::default()).unwrap();
     assert_eq!(
@@ -300,7 +323,9 @@ fn insert_replace_update() {
         .write(vec![auto.clone(), auto], WriteMode::Insert)
         .unwrap();
     assert_eq!(assigned, vec![6, 7]);
+    let before_update = t.reader();
     assert!(t.update(4, &[(0, AttrValue::Int(42))]).unwrap());
+    assert_eq!(before_update.get(4).unwrap().attrs, &[AttrValue::Int(4)]);
     assert!(!t.update(99, &[(0, AttrValue::Int(1))]).unwrap());
     let r = t.reader();
     assert_eq!(r.get(4).unwrap().attrs, &[AttrValue::Int(42)]);
@@ -361,6 +386,16 @@ fn catalog() {
         ..TableSettings::default()
     };
     assert!(c.create("x", Schema::default(), bad, false).is_err());
+    let wide = Schema {
+        fields: (0..300).map(|i| field(&format!("f{i}"))).collect(),
+        attrs: vec![],
+    };
+    assert_eq!(
+        c.create("wide", wide, TableSettings::default(), false)
+            .unwrap_err()
+            .0,
+        "too many full-text fields (300, max 256)"
+    );
     assert!(c.drop_table("ABC", false).unwrap());
     assert!(!c.drop_table("abc", true).unwrap());
     assert!(c.get("abc").is_none());
@@ -425,4 +460,209 @@ fn concurrent_readers_and_writer() {
         r.join().unwrap();
     }
     assert_eq!(ids(&t, "alpha").len(), 500);
+}
+
+/// Upstream's documented example: the weights and keyword stats of a quorum query.
+#[test]
+fn upstream_quorum_example_weights() {
+    let t = table_with(
+        TableSettings::default(),
+        &[
+            (1, "List of HP business laptops", "Elitebook Probook"),
+            (
+                2,
+                "List of Dell business laptops",
+                "Latitude Precision Vostro",
+            ),
+            (3, "List of Dell gaming laptops", "Inspirion Alienware"),
+            (4, "Lenovo laptops list", "Yoga IdeaPad"),
+            (5, "List of ASUS ultrabooks and laptops", "Zenbook Vivobook"),
+        ],
+    );
+    let r = t.reader();
+    let m = r
+        .search("\"list of business laptops\"/3", &MatchOptions::default())
+        .unwrap();
+    let mut got: Vec<(u64, i64)> = m.hits.iter().map(|h| (h.doc.id, h.weight)).collect();
+    got.sort_unstable();
+    assert_eq!(got, vec![(1, 2397), (2, 2397), (3, 2375), (5, 2375)]);
+    let stat = |k: &str, d: u64| KeywordStat {
+        keyword: k.into(),
+        docs: d,
+        hits: d,
+    };
+    assert_eq!(
+        m.keywords,
+        vec![
+            stat("list", 5),
+            stat("of", 4),
+            stat("business", 2),
+            stat("laptops", 5)
+        ]
+    );
+}
+
+#[test]
+fn background_merges_keep_deletes_and_updates() {
+    let t = table_with(TableSettings::default(), &[]);
+    for batch in 0..40u64 {
+        let docs = (1..=1000)
+            .map(|i| {
+                let id = batch * 1000 + i;
+                Document {
+                    id,
+                    fields: vec![format!("common w{}", id % 7), String::new()],
+                    attrs: vec![AttrValue::Int(1)],
+                }
+            })
+            .collect();
+        t.write(docs, WriteMode::Insert).unwrap();
+        // Deletes and updates land while merges may be running.
+        let gone: Vec<u64> = (batch * 1000 + 1..=batch * 1000 + 1000)
+            .filter(|i| i % 100 == 0)
+            .collect();
+        t.delete(&gone);
+        t.update(batch * 1000 + 1, &[(0, AttrValue::Int(7))])
+            .unwrap();
+    }
+    t.wait_merges();
+    let r = t.reader();
+    assert_eq!(r.len(), 40_000 - 400);
+    assert_eq!(ids(&t, "common").len(), 39_600);
+    let w3 = ids(&t, "w3");
+    let expected: Vec<u64> = (1..=40_000u64)
+        .filter(|i| i % 7 == 3 && i % 100 != 0)
+        .collect();
+    assert_eq!(w3, expected);
+    assert_eq!(r.get(30_001).unwrap().attrs, &[AttrValue::Int(7)]);
+    assert_eq!(r.get(30_002).unwrap().attrs, &[AttrValue::Int(1)]);
+    assert!(r.get(30_100).is_none());
+    let ordered: Vec<u64> = r.docs().map(|d| d.id).take(3).collect();
+    assert_eq!(ordered, vec![1, 2, 3]);
+}
+
+/// Random queries built from operator fragments: each gives a result or an error,
+/// never a panic.
+#[test]
+fn random_queries_never_panic() {
+    let t = corpus();
+    let r = t.reader();
+    let parts = [
+        "hello",
+        "world",
+        "fox",
+        " ",
+        "\"",
+        "(",
+        ")",
+        "|",
+        "-",
+        "!",
+        "@title",
+        "@!body",
+        "@(title,body)",
+        "@*",
+        "@nope",
+        "~2",
+        "/2",
+        "/0.5",
+        "*",
+        "he*",
+        "*ll*",
+        "=",
+        "^",
+        "$",
+        "\\",
+        "NEAR/2",
+        "NOTNEAR/1",
+        "MAYBE",
+        "[3]",
+        "ж",
+        "0",
+        ".",
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..5000 {
+        let mut q = String::new();
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let len = (state % 9) as usize;
+        for k in 0..len {
+            q.push_str(parts[((state >> (k * 6)) % parts.len() as u64) as usize]);
+        }
+        for ranker in [Ranker::ProximityBm25, Ranker::Sph04, Ranker::Matchany] {
+            let opts = MatchOptions {
+                ranker,
+                ..MatchOptions::default()
+            };
+            if let Ok(m) = r.search(&q, &opts) {
+                assert!(m.hits.iter().all(|h| (1..=5).contains(&h.doc.id)), "{q}");
+            }
+        }
+    }
+}
+
+#[test]
+fn changes_are_logged_with_assigned_ids_and_a_failed_log_aborts() {
+    let log = Arc::new(MemoryStorage::default());
+    let c = Catalog::with_storage(log.clone());
+    let schema = Schema {
+        fields: vec![field("title")],
+        attrs: vec![],
+    };
+    c.create("t", schema, TableSettings::default(), false)
+        .unwrap();
+    let t = c.get("t").unwrap();
+    let doc = Document {
+        id: 0,
+        fields: vec!["hi".into()],
+        attrs: vec![],
+    };
+    t.write(vec![doc.clone()], WriteMode::Insert).unwrap();
+    t.delete(&[1, 5]);
+    t.delete(&[5]);
+    let logged = Document { id: 1, ..doc };
+    assert_eq!(
+        log.entries(),
+        vec![
+            (
+                "t".to_string(),
+                LogOp::Write {
+                    docs: vec![logged],
+                    mode: WriteMode::Insert
+                }
+            ),
+            ("t".to_string(), LogOp::Delete(vec![1, 5])),
+        ]
+    );
+
+    struct Refusing;
+    impl Storage for Refusing {
+        fn append(&self, _: &str, _: &LogOp) -> Result<(), EngineError> {
+            Err(EngineError::new("disk full"))
+        }
+    }
+    let c = Catalog::with_storage(Arc::new(Refusing));
+    c.create(
+        "r",
+        Schema {
+            fields: vec![field("title")],
+            attrs: vec![],
+        },
+        TableSettings::default(),
+        false,
+    )
+    .unwrap();
+    let r = c.get("r").unwrap();
+    let doc = Document {
+        id: 3,
+        fields: vec!["hi".into()],
+        attrs: vec![],
+    };
+    assert_eq!(
+        r.write(vec![doc], WriteMode::Insert).unwrap_err().0,
+        "disk full"
+    );
+    assert!(r.reader().is_empty());
 }

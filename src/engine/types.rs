@@ -212,3 +212,14 @@ impl fmt::Display for EngineError {
 }
 
 impl std::error::Error for EngineError {}
+
+/// One word of a text as the table's tokenizer sees it (`CALL KEYWORDS`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeywordForm {
+    /// 1-based position of the word in the text.
+    pub qpos: u32,
+    /// The word after case folding.
+    pub tokenized: String,
+    /// The word as indexed (after morphology).
+    pub normalized: String,
+}

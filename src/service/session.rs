@@ -25,8 +25,12 @@ pub struct Session {
     pub meta: Vec<(String, String)>,
     /// The open transaction's writes (`BEGIN` or `autocommit=0`), if any.
     pub txn: Option<PendingWrites>,
-    /// The last id an `INSERT` assigned (`@@last_insert_id`).
-    pub last_insert_id: u64,
+    /// The ids the last `INSERT`/`REPLACE` wrote, comma-separated
+    /// (`LAST_INSERT_ID()`, `@@last_insert_id`).
+    pub last_insert_ids: String,
+    /// `@name` user variables: sets of integers (`SET @ids = (1, 2, 3)`), usable
+    /// as `IN @ids`.
+    pub user_vars: std::collections::BTreeMap<String, Vec<i64>>,
 }
 
 /// Writes held back until `COMMIT`; a transaction works on one table.
@@ -61,7 +65,8 @@ impl Session {
             tls_peer: None,
             meta: Vec::new(),
             txn: None,
-            last_insert_id: 0,
+            last_insert_ids: String::new(),
+            user_vars: std::collections::BTreeMap::new(),
         }
     }
 }

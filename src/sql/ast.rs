@@ -29,8 +29,13 @@ pub enum Statement {
     },
     /// `TRUNCATE TABLE name`.
     Truncate(String),
-    /// `DESCRIBE name` / `DESC name`.
-    Describe(String),
+    /// `DESCRIBE name [LIKE 'pattern']` / `DESC ...`.
+    Describe {
+        /// The table.
+        table: String,
+        /// The `LIKE` pattern over field names, if any.
+        like: Option<String>,
+    },
     /// `ALTER TABLE name ADD|DROP COLUMN ...`.
     Alter(Alter),
     /// `INSERT` / `REPLACE`.
@@ -41,6 +46,8 @@ pub enum Statement {
     Delete(Delete),
     /// `RELOAD TLS`.
     ReloadTls,
+    /// `CALL name(args)` (`CALL KEYWORDS`).
+    Call(Call),
 }
 
 /// `SELECT`, with or without `FROM`.

@@ -379,6 +379,18 @@ fn table_statement_errors() {
 }
 
 #[test]
+fn update_and_delete_require_where() {
+    assert_eq!(
+        err("delete from t"),
+        "P01: syntax error, unexpected $end near ''"
+    );
+    assert_eq!(
+        err("update t set a = 1"),
+        "P01: syntax error, unexpected $end near ''"
+    );
+}
+
+#[test]
 fn deep_nesting_is_refused() {
     let text = format!(
         "select * from t where {}1{}",

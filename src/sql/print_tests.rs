@@ -118,6 +118,7 @@ fn table_statements_round_trip() {
     );
     assert_eq!(round_trip("truncate table t"), "TRUNCATE TABLE t");
     assert_eq!(round_trip("desc t"), "DESCRIBE t");
+    assert_eq!(round_trip("desc t like 'a%'"), "DESCRIBE t LIKE 'a%'");
     assert_eq!(round_trip("show create table t"), "SHOW CREATE TABLE t");
     assert_eq!(
         round_trip("alter table t add column n bigint"),
@@ -128,6 +129,10 @@ fn table_statements_round_trip() {
         "ALTER TABLE t DROP COLUMN n"
     );
     assert_eq!(round_trip("reload tls"), "RELOAD TLS");
+    assert_eq!(
+        round_trip("call keywords('a b', 't', 1 as stats)"),
+        "CALL KEYWORDS('a b', 't', 1 AS stats)"
+    );
 }
 
 #[test]
@@ -173,6 +178,10 @@ fn searches_round_trip() {
     assert_eq!(
         round_trip("select (a in (1)) = 1, a + 1 in (2) from t"),
         "SELECT (a IN (1)) = 1, a + 1 IN (2) FROM t"
+    );
+    assert_eq!(
+        round_trip("select * from t where id in @ids"),
+        "SELECT * FROM t WHERE id IN (@ids)"
     );
     assert_eq!(
         round_trip("select * from t where any(tags) = 3 and all(tags) > 1"),

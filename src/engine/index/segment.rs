@@ -7,7 +7,7 @@
 //! the field number (high 8 bits) and the 1-based word position (low 24 bits), so
 //! hits in document order are also in (field, position) order.
 
-use super::super::tokenizer::{FieldStats, Tokenizer, EXACT_MARK};
+use super::super::tokenizer::{FieldStats, Tokenizer};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -18,7 +18,7 @@ const POS_MASK: u32 = (1 << POS_BITS) - 1;
 /// Packs a field number and a position into a hit.
 #[inline]
 pub fn pack_hit(field: usize, pos: u32) -> u32 {
-    ((field as u32) << POS_BITS) | (pos & POS_MASK)
+    ((field as u32) << POS_BITS) | pos.min(POS_MASK)
 }
 
 /// The field of a hit.
@@ -107,6 +107,10 @@ impl Segment {
             .ok()
             .map(|k| self.by_id[k].1)
     }
+    /// `(id, local)` pairs in id order.
+    pub fn by_id(&self) -> &[(u64, u32)] {
+        &self.by_id
+    }
     /// Stored fields of a local document (empty strings for unstored fields).
     pub fn stored(&self, local: u32) -> &[String] {
         &self.stored[local as usize]
@@ -158,13 +162,10 @@ impl Segment {
         }
         lo..end
     }
-    /// Dictionary indexes of the (non-exact-form) terms containing `infix`.
+    /// Dictionary indexes of the terms (stems and original forms) containing `infix`.
     pub fn infix_terms(&self, infix: &str) -> Vec<usize> {
         (0..self.term_count())
-            .filter(|&t| {
-                let term = self.term(t);
-                !term.starts_with(EXACT_MARK) && term.contains(infix)
-            })
+            .filter(|&t| self.term(t).contains(infix))
             .collect()
     }
     /// The postings of the `t`-th term.

@@ -27,6 +27,23 @@ impl FieldMask {
     }
 }
 
+/// Where keywords may match: a set of fields and, optionally, only the first
+/// positions of each field (`@title[50]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldLimit {
+    pub mask: FieldMask,
+    /// Highest position that may match (0 = no limit).
+    pub max_pos: u32,
+}
+
+impl FieldLimit {
+    /// Every field, every position.
+    pub const ANY: FieldLimit = FieldLimit {
+        mask: FieldMask::ALL,
+        max_pos: 0,
+    };
+}
+
 /// Wildcards around a keyword.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wildcard {
@@ -52,6 +69,8 @@ pub struct Keyword {
     /// `word$`
     pub end: bool,
     pub fields: FieldMask,
+    /// Highest position that may match (0 = no limit).
+    pub max_pos: u32,
     /// Position of the word inside its phrase (0 outside phrases).
     pub offset: u32,
     /// Index into the query's keyword list, set when the query is bound.
@@ -79,6 +98,8 @@ pub enum Node {
     /// Only valid as an `And` member next to a positive one.
     Not(Box<Node>),
     Near(Vec<Node>, u32),
+    /// `a NOTNEAR/N b`: `a`, unless `b` is within `N` words of it.
+    NotNear(Box<Node>, Box<Node>, u32),
     Maybe(Box<Node>, Box<Node>),
 }
 
@@ -93,7 +114,7 @@ impl Node {
                 ns.iter_mut().for_each(|n| n.for_each_keyword_mut(f))
             }
             Node::Not(n) => n.for_each_keyword_mut(f),
-            Node::Maybe(a, b) => {
+            Node::Maybe(a, b) | Node::NotNear(a, b, _) => {
                 a.for_each_keyword_mut(f);
                 b.for_each_keyword_mut(f);
             }

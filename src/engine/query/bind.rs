@@ -78,6 +78,14 @@ fn bind_node(
         Node::Or(items) => collapse(bind_all(items, out), Node::Or),
         Node::Near(items, n) => collapse(bind_all(items, out), |v| Node::Near(v, n)),
         Node::Not(inner) => bind_node(*inner, tok, settings, out).map(|n| Node::Not(Box::new(n))),
+        Node::NotNear(a, b, n) => {
+            let a = bind_node(*a, tok, settings, out);
+            let b = bind_node(*b, tok, settings, out);
+            match (a, b) {
+                (Some(a), Some(b)) => Some(Node::NotNear(Box::new(a), Box::new(b), n)),
+                (a, _) => a,
+            }
+        }
         Node::Maybe(a, b) => {
             let a = bind_node(*a, tok, settings, out);
             let b = bind_node(*b, tok, settings, out);
@@ -154,7 +162,7 @@ fn validate(node: &Node) -> Result<(), EngineError> {
             Ok(())
         }
         Node::Or(items) | Node::Near(items, _) => items.iter().try_for_each(validate),
-        Node::Maybe(a, b) => {
+        Node::Maybe(a, b) | Node::NotNear(a, b, _) => {
             validate(a)?;
             validate(b)
         }

@@ -6,6 +6,7 @@ use super::ast::{Keyword, Node, PhraseKind};
 use super::bind::Lookup;
 use super::doclist::{DocList, QHit};
 use crate::engine::index::{hit_field, hit_pos, Bits, Segment};
+use crate::engine::tokenizer::EXACT_MARK;
 
 /// One segment as a query sees it.
 pub struct SegCtx<'a> {
@@ -19,7 +20,14 @@ pub struct SegCtx<'a> {
 pub fn resolve(seg: &Segment, lookup: &Lookup) -> Vec<usize> {
     match lookup {
         Lookup::Term(t) => seg.find(t).into_iter().collect(),
-        Lookup::Prefix(p) => seg.prefix_range(p).collect(),
+        Lookup::Prefix(p) => {
+            // Original word forms too (indexed with morphology), so `runn*` finds
+            // "running" even though its stem is "run".
+            let exact = format!("{EXACT_MARK}{p}");
+            seg.prefix_range(p)
+                .chain(seg.prefix_range(&exact))
+                .collect()
+        }
         Lookup::Infix(s) => seg.infix_terms(s),
         Lookup::Suffix(s) => seg
             .infix_terms(s)
@@ -51,6 +59,13 @@ pub fn eval(node: &Node, ctx: &SegCtx<'_>) -> DocList {
         Node::Near(items, n) => {
             let lists: Vec<DocList> = items.iter().map(|i| eval(i, ctx)).collect();
             near(&lists, *n)
+        }
+        Node::NotNear(a, b, n) => {
+            let a = eval(a, ctx);
+            if a.is_empty() {
+                return a;
+            }
+            not_near(&a, &eval(b, ctx), *n)
         }
         Node::Maybe(a, b) => {
             let a = eval(a, ctx);
@@ -96,6 +111,9 @@ fn leaf(kw: &Keyword, ctx: &SegCtx<'_>) -> DocList {
     let keep = |doc: u32, hit: u32| -> bool {
         let field = hit_field(hit);
         if !kw.fields.has(field) {
+            return false;
+        }
+        if kw.max_pos > 0 && hit_pos(hit) > kw.max_pos {
             return false;
         }
         if kw.start && hit_pos(hit) != 1 {
@@ -177,13 +195,13 @@ fn phrase(words: &[Keyword], lists: &[DocList]) -> DocList {
         found.clear();
         for h0 in slices[0] {
             let all = words.iter().zip(slices).all(|(w, hits)| {
-                let target = h0.hit + (w.offset - base_off);
+                let target = h0.hit.wrapping_add(w.offset.saturating_sub(base_off));
                 hits.binary_search_by_key(&target, |h| h.hit).is_ok()
             });
             if all {
                 for w in words {
                     found.push(QHit {
-                        hit: h0.hit + (w.offset - base_off),
+                        hit: h0.hit.wrapping_add(w.offset.saturating_sub(base_off)),
                         kw: w.id as u32,
                     });
                 }
@@ -275,19 +293,36 @@ fn quorum(lists: &[DocList], q: f64) -> DocList {
     out
 }
 
+/// True when some hit of `a` is within `n` words of some hit of `b`, in one field.
+fn close(a: &[QHit], b: &[QHit], n: u32) -> bool {
+    a.iter().any(|x| {
+        b.iter().any(|y| {
+            hit_field(x.hit) == hit_field(y.hit) && hit_pos(x.hit).abs_diff(hit_pos(y.hit)) <= n
+        })
+    })
+}
+
+/// Documents of `a` where no hit of `b` is within `n` words of a hit of `a`.
+fn not_near(a: &DocList, b: &DocList, n: u32) -> DocList {
+    let mut out = DocList::default();
+    for i in 0..a.len() {
+        let doc = a.docs[i];
+        let near = b
+            .docs
+            .binary_search(&doc)
+            .is_ok_and(|j| close(a.hits(i), b.hits(j), n));
+        if !near {
+            out.push(doc, a.hits(i));
+        }
+    }
+    out
+}
+
 /// Consecutive operands within `n` words of each other, in one field.
 fn near(lists: &[DocList], n: u32) -> DocList {
     let mut out = DocList::default();
     for_common_docs(lists, |doc, slices| {
-        let close = |a: &[QHit], b: &[QHit]| {
-            a.iter().any(|x| {
-                b.iter().any(|y| {
-                    hit_field(x.hit) == hit_field(y.hit)
-                        && hit_pos(x.hit).abs_diff(hit_pos(y.hit)) <= n
-                })
-            })
-        };
-        if slices.windows(2).all(|w| close(w[0], w[1])) {
+        if slices.windows(2).all(|w| close(w[0], w[1], n)) {
             let mut all: Vec<QHit> = slices.concat();
             all.sort_unstable();
             all.dedup();

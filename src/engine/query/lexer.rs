@@ -11,6 +11,13 @@ pub enum FieldSpec {
     Names { names: Vec<String>, negate: bool },
 }
 
+/// A field limit token: which fields, and `[N]` (0 when absent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldTok {
+    pub spec: FieldSpec,
+    pub max_pos: u32,
+}
+
 /// A query token.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
@@ -25,8 +32,9 @@ pub enum Tok {
     /// `/N` (after a phrase).
     Slash(f64),
     Near(u32),
+    NotNear(u32),
     Maybe,
-    Field(FieldSpec),
+    Field(FieldTok),
     End,
 }
 
@@ -43,6 +51,7 @@ impl Tok {
             Tok::Tilde(_) => "'~'",
             Tok::Slash(_) => "'/'",
             Tok::Near(_) => "TOK_NEAR",
+            Tok::NotNear(_) => "TOK_NOTNEAR",
             Tok::Maybe => "TOK_MAYBE",
             Tok::Field(_) => "TOK_FIELDLIMIT",
             Tok::End => "$end",
@@ -185,14 +194,17 @@ impl Lexer<'_> {
             }
             FieldSpec::Names { names, negate }
         };
+        let mut max_pos = 0;
         if self.peek() == Some('[') {
+            self.bump();
+            max_pos = self.number() as u32;
             while let Some(c) = self.bump() {
                 if c == ']' {
                     break;
                 }
             }
         }
-        self.emit(Tok::Field(spec), start);
+        self.emit(Tok::Field(FieldTok { spec, max_pos }), start);
     }
 
     fn ident(&mut self) -> String {
@@ -218,6 +230,7 @@ impl Lexer<'_> {
             start: false,
             end: false,
             fields: FieldMask::ALL,
+            max_pos: 0,
             offset: 0,
             id: 0,
         };
@@ -285,10 +298,15 @@ impl Lexer<'_> {
             self.emit(Tok::Maybe, start);
             return;
         }
-        if raw == "NEAR" && self.peek() == Some('/') {
+        if (raw == "NEAR" || raw == "NOTNEAR") && self.peek() == Some('/') {
             self.bump();
-            let n = self.number();
-            self.emit(Tok::Near(n as u32), start);
+            let n = self.number() as u32;
+            let t = if raw == "NEAR" {
+                Tok::Near(n)
+            } else {
+                Tok::NotNear(n)
+            };
+            self.emit(t, start);
             return;
         }
         self.out.push((Tok::Word(kw), start));

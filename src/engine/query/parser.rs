@@ -4,8 +4,8 @@
 //! what follows them in the same group), `|`, `MAYBE`, `NEAR/N`, unary `-`/`!`,
 //! then keywords, `"phrases"` (with `~N` or `/N`) and `( groups )`.
 
-use super::ast::{FieldMask, Node, PhraseKind};
-use super::lexer::{lex, FieldSpec, Spanned, Tok};
+use super::ast::{FieldLimit, FieldMask, Node, PhraseKind};
+use super::lexer::{lex, FieldSpec, FieldTok, Spanned, Tok};
 use crate::engine::tokenizer::Tokenizer;
 use crate::engine::types::{EngineError, Schema};
 
@@ -25,7 +25,7 @@ pub fn parse(query: &str, tok: &Tokenizer, schema: &Schema) -> Result<Option<Nod
         schema,
         depth: 0,
     };
-    let node = p.seq(FieldMask::ALL, false)?;
+    let node = p.seq(FieldLimit::ANY, false)?;
     if !matches!(p.peek(), Tok::End) {
         return Err(p.unexpected());
     }
@@ -63,7 +63,7 @@ impl Parser<'_> {
         ))
     }
 
-    fn seq(&mut self, mut mask: FieldMask, in_group: bool) -> Result<Node, EngineError> {
+    fn seq(&mut self, mut mask: FieldLimit, in_group: bool) -> Result<Node, EngineError> {
         let mut items = Vec::new();
         loop {
             match self.peek() {
@@ -86,7 +86,7 @@ impl Parser<'_> {
         })
     }
 
-    fn or(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+    fn or(&mut self, mask: FieldLimit) -> Result<Node, EngineError> {
         let mut items = vec![self.maybe(mask)?];
         while matches!(self.peek(), Tok::Or) {
             self.advance();
@@ -99,7 +99,7 @@ impl Parser<'_> {
         })
     }
 
-    fn maybe(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+    fn maybe(&mut self, mask: FieldLimit) -> Result<Node, EngineError> {
         let mut node = self.near(mask)?;
         while matches!(self.peek(), Tok::Maybe) {
             self.advance();
@@ -109,8 +109,13 @@ impl Parser<'_> {
         Ok(node)
     }
 
-    fn near(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+    fn near(&mut self, mask: FieldLimit) -> Result<Node, EngineError> {
         let mut node = self.unary(mask)?;
+        while let Tok::NotNear(n) = *self.peek() {
+            self.advance();
+            let rhs = self.unary(mask)?;
+            node = Node::NotNear(Box::new(node), Box::new(rhs), n);
+        }
         while let Tok::Near(n) = *self.peek() {
             self.advance();
             let rhs = self.unary(mask)?;
@@ -125,7 +130,7 @@ impl Parser<'_> {
         Ok(node)
     }
 
-    fn unary(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+    fn unary(&mut self, mask: FieldLimit) -> Result<Node, EngineError> {
         if matches!(self.peek(), Tok::Not) {
             self.advance();
             return Ok(Node::Not(Box::new(self.unary(mask)?)));
@@ -133,11 +138,12 @@ impl Parser<'_> {
         self.primary(mask)
     }
 
-    fn primary(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+    fn primary(&mut self, mask: FieldLimit) -> Result<Node, EngineError> {
         match self.peek().clone() {
             Tok::Word(mut kw) => {
                 self.advance();
-                kw.fields = mask;
+                kw.fields = mask.mask;
+                kw.max_pos = mask.max_pos;
                 Ok(Node::Term(kw))
             }
             Tok::LParen => {
@@ -155,22 +161,26 @@ impl Parser<'_> {
                 Ok(node)
             }
             Tok::Quote => self.phrase(mask),
-            Tok::Field(spec) => {
-                let inner = self.resolve(&spec)?;
-                self.advance();
+            Tok::Field(_) => {
+                let mut inner = mask;
+                while let Tok::Field(spec) = self.peek().clone() {
+                    inner = self.resolve(&spec)?;
+                    self.advance();
+                }
                 self.primary(inner)
             }
             _ => Err(self.unexpected()),
         }
     }
 
-    fn phrase(&mut self, mask: FieldMask) -> Result<Node, EngineError> {
+    fn phrase(&mut self, mask: FieldLimit) -> Result<Node, EngineError> {
         self.advance();
         let mut words = Vec::new();
         loop {
             match self.peek().clone() {
                 Tok::Word(mut kw) => {
-                    kw.fields = mask;
+                    kw.fields = mask.mask;
+                    kw.max_pos = mask.max_pos;
                     kw.offset = words.len() as u32;
                     words.push(kw);
                 }
@@ -197,7 +207,15 @@ impl Parser<'_> {
         Ok(Node::Phrase(words, kind))
     }
 
-    fn resolve(&self, spec: &FieldSpec) -> Result<FieldMask, EngineError> {
+    fn resolve(&self, tok: &FieldTok) -> Result<FieldLimit, EngineError> {
+        let mask = self.resolve_mask(&tok.spec)?;
+        Ok(FieldLimit {
+            mask,
+            max_pos: tok.max_pos,
+        })
+    }
+
+    fn resolve_mask(&self, spec: &FieldSpec) -> Result<FieldMask, EngineError> {
         let (names, negate) = match spec {
             FieldSpec::All => return Ok(FieldMask::ALL),
             FieldSpec::Names { names, negate } => (names, *negate),
@@ -260,6 +278,10 @@ mod tests {
         }
         assert_eq!(words(&n), vec!["hello", "world", "bar", "baz"]);
         assert!(matches!(run("a NEAR/3 b").unwrap(), Some(Node::Near(_, 3))));
+        assert!(matches!(
+            run("a NOTNEAR/2 b").unwrap(),
+            Some(Node::NotNear(_, _, 2))
+        ));
         assert!(matches!(run("a MAYBE b").unwrap(), Some(Node::Maybe(_, _))));
         assert_eq!(run("").unwrap(), None);
         assert_eq!(
@@ -311,6 +333,10 @@ mod tests {
         };
         assert!(k.fields.has(0) && k.fields.has(1));
         assert_eq!(err("@nope x"), "no field 'nope' found in schema");
+        let Some(Node::Term(k)) = run("@body[3] x").unwrap() else {
+            panic!()
+        };
+        assert!(!k.fields.has(0) && k.fields.has(1) && k.max_pos == 3);
     }
 
     #[test]
@@ -327,6 +353,19 @@ mod tests {
         );
         assert_eq!(err("()"), "P08: syntax error, unexpected ')' near ')'");
         assert_eq!(err("a /2"), "P08: syntax error, unexpected '/' near '/2'");
+    }
+
+    #[test]
+    fn hostile_input_is_an_error_not_a_crash() {
+        let deep = "(".repeat(10_000);
+        assert!(run(&deep).is_err());
+        let fields = format!("a | {}b", "@title ".repeat(10_000));
+        assert!(run(&fields).is_ok());
+        for q in [
+            "\\", "\"", "@", "@(", "@!", "~1", "/1", "=", "^$", "*", "a NEAR/", "NEAR/3 a",
+        ] {
+            let _ = run(q);
+        }
     }
 
     #[test]

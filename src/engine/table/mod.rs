@@ -1,43 +1,61 @@
 //! A table: the writer side (one writer at a time) publishing snapshots that
 //! readers take without waiting for writes.
 
+mod merger;
 mod reader;
 mod snapshot;
 
 pub use reader::Reader;
 
 use super::index::SegmentBuilder;
+use super::storage::{LogOp, NoStorage, Storage};
 use super::tokenizer::Tokenizer;
-use super::types::{Attr, AttrValue, Document, EngineError, Schema, TableSettings, WriteMode};
+use super::types::{
+    Attr, AttrValue, Document, EngineError, KeywordForm, Schema, TableSettings, WriteMode,
+};
+use merger::{Shared, WriterState};
 use snapshot::{AttrStore, SegView, Snapshot};
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, MutexGuard};
+
+/// Most full-text fields a table may have (hits keep the field in 8 bits).
+pub const MAX_FIELDS: usize = 256;
 
 /// One table.
 pub struct Table {
     name: String,
     settings: Arc<TableSettings>,
     tok: Arc<Tokenizer>,
-    current: RwLock<Arc<Snapshot>>,
-    writer: Mutex<WriterState>,
-}
-
-/// What only the writer touches.
-#[derive(Debug, Default)]
-struct WriterState {
-    next_id: u64,
+    shared: Arc<Shared>,
+    storage: Arc<dyn Storage>,
 }
 
 impl Table {
-    /// A new empty table; fails when the settings are invalid.
+    /// A new empty table kept in memory only; fails when the settings are invalid.
     pub fn new(name: &str, schema: Schema, settings: TableSettings) -> Result<Table, EngineError> {
+        Table::with_storage(name, schema, settings, Arc::new(NoStorage))
+    }
+
+    /// A new empty table logging its changes to `storage`.
+    pub fn with_storage(
+        name: &str,
+        schema: Schema,
+        settings: TableSettings,
+        storage: Arc<dyn Storage>,
+    ) -> Result<Table, EngineError> {
+        if schema.fields.len() > MAX_FIELDS {
+            return Err(EngineError(format!(
+                "too many full-text fields ({}, max {MAX_FIELDS})",
+                schema.fields.len()
+            )));
+        }
         let tok = Tokenizer::new(&settings)?;
         Ok(Table {
             name: name.to_string(),
             settings: Arc::new(settings),
             tok: Arc::new(tok),
-            current: RwLock::new(Arc::new(Snapshot::empty(Arc::new(schema)))),
-            writer: Mutex::new(WriterState { next_id: 1 }),
+            shared: Arc::new(Shared::new(Snapshot::empty(Arc::new(schema)))),
+            storage,
         })
     }
 
@@ -57,22 +75,22 @@ impl Table {
     }
 
     fn snapshot(&self) -> Arc<Snapshot> {
-        match self.current.read() {
-            Ok(g) => g.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
+        self.shared.snapshot()
     }
 
     fn publish(&self, snap: Snapshot) {
-        let snap = Arc::new(snap);
-        match self.current.write() {
-            Ok(mut g) => *g = snap,
-            Err(poisoned) => *poisoned.into_inner() = snap,
-        }
+        self.shared.publish(snap)
     }
 
     fn lock_writer(&self) -> MutexGuard<'_, WriterState> {
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+        self.shared.lock_writer()
+    }
+
+    /// Waits until no background merge runs (for tests and orderly shutdown).
+    pub fn wait_merges(&self) {
+        while self.shared.is_merging() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
 
     /// Inserts or replaces documents, all or none. `Insert` of an id that exists fails
@@ -82,6 +100,16 @@ impl Table {
         let mut w = self.lock_writer();
         let mut snap = (*self.snapshot()).clone();
         let ids = assign_ids(&docs, mode, &snap, &mut w)?;
+        let mut docs = docs;
+        for (doc, &id) in docs.iter_mut().zip(&ids) {
+            doc.id = id;
+        }
+        let op = LogOp::Write { docs, mode };
+        self.storage.append(&self.name, &op)?;
+        let docs = match op {
+            LogOp::Write { docs, .. } => docs,
+            _ => Vec::new(),
+        };
         let schema = snap.schema.clone();
         let indexed: Vec<bool> = schema.fields.iter().map(|f| f.indexed).collect();
         let mut builder = SegmentBuilder::new(schema.fields.len());
@@ -108,8 +136,12 @@ impl Table {
             builder.add(&self.tok, id, &doc.fields, &indexed, stored);
             rows.push(fit_row(doc.attrs, &schema.attrs));
         }
-        snap.push(SegView::new(builder.build(), AttrStore::from_rows(rows)));
+        let merge_due = snap.push(SegView::new(builder.build(), AttrStore::from_rows(rows)));
         self.publish(snap);
+        drop(w);
+        if merge_due {
+            merger::spawn(&self.shared);
+        }
         Ok(ids)
     }
 
@@ -119,6 +151,13 @@ impl Table {
         let mut snap = (*self.snapshot()).clone();
         let killed = ids.iter().filter(|&&id| snap.kill(id)).count();
         if killed > 0 {
+            if self
+                .storage
+                .append(&self.name, &LogOp::Delete(ids.to_vec()))
+                .is_err()
+            {
+                return 0;
+            }
             snap.segs.retain(|v| v.live > 0);
             self.publish(snap);
         }
@@ -137,6 +176,11 @@ impl Table {
         let Some((s, local)) = snap.locate(id) else {
             return Ok(false);
         };
+        let op = LogOp::Update {
+            id,
+            values: values.to_vec(),
+        };
+        self.storage.append(&self.name, &op)?;
         let attrs = Arc::make_mut(&mut snap.segs[s].attrs);
         for (idx, value) in values {
             attrs.set(local, *idx, value.clone());
@@ -149,7 +193,9 @@ impl Table {
     pub fn truncate(&self) {
         let _w = self.lock_writer();
         let schema = self.snapshot().schema.clone();
-        self.publish(Snapshot::empty(schema));
+        if self.storage.append(&self.name, &LogOp::Truncate).is_ok() {
+            self.publish(Snapshot::empty(schema));
+        }
     }
 
     /// Adds an attribute (existing documents get its default value).
@@ -163,6 +209,8 @@ impl Table {
                 attr.name
             )));
         }
+        self.storage
+            .append(&self.name, &LogOp::AddAttr(attr.clone()))?;
         let default = AttrValue::default_for(attr.ty);
         schema.attrs.push(attr);
         self.rewrite_attrs(&snap, schema, |row| row.push(default.clone()));
@@ -177,6 +225,8 @@ impl Table {
         let Some(idx) = schema.attr_index(name) else {
             return Err(EngineError(format!("attribute '{name}' does not exist")));
         };
+        self.storage
+            .append(&self.name, &LogOp::DropAttr(name.to_string()))?;
         schema.attrs.remove(idx);
         self.rewrite_attrs(&snap, schema, |row| {
             if idx < row.len() {
@@ -198,6 +248,22 @@ impl Table {
             view.attrs = Arc::new(view.attrs.map_rows(f));
         }
         self.publish(next);
+    }
+
+    /// How the table's tokenizer splits and normalizes a text (`CALL KEYWORDS`):
+    /// stopwords and words shorter than `min_word_len` are left out.
+    pub fn keywords(&self, text: &str) -> Vec<KeywordForm> {
+        let mut out = Vec::new();
+        self.tok.split(text, |word, pos| {
+            if let Some(normalized) = self.tok.normalize(word) {
+                out.push(KeywordForm {
+                    qpos: pos,
+                    tokenized: word.to_string(),
+                    normalized,
+                });
+            }
+        });
+        out
     }
 
     /// A consistent read view: later writes do not change it.

@@ -7,6 +7,8 @@ use crate::engine::tokenizer::Tokenizer;
 use crate::engine::types::{
     DocRef, EngineError, Hit, KeywordStat, MatchOptions, Matches, Schema, TableSettings,
 };
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 /// A read view of a table.
@@ -53,18 +55,26 @@ impl Reader {
         }
     }
 
-    /// Every live document, in id order.
+    /// Every live document, in id order (a merge of the segments' id lists).
     pub fn docs(&self) -> Box<dyn Iterator<Item = DocRef<'_>> + '_> {
-        let mut all: Vec<(u64, usize, u32)> = Vec::with_capacity(self.len());
+        let mut heap: BinaryHeap<Reverse<(u64, usize, usize)>> = BinaryHeap::new();
         for (s, view) in self.snap.segs.iter().enumerate() {
-            for local in 0..view.seg.len() as u32 {
-                if !view.dead.get(local) {
-                    all.push((view.seg.id(local), s, local));
-                }
+            if let Some(&(id, _)) = view.seg.by_id().first() {
+                heap.push(Reverse((id, s, 0)));
             }
         }
-        all.sort_unstable();
-        Box::new(all.into_iter().map(move |(_, s, l)| self.doc_ref(s, l)))
+        Box::new(std::iter::from_fn(move || loop {
+            let Reverse((_, s, k)) = heap.pop()?;
+            let view = &self.snap.segs[s];
+            let list = view.seg.by_id();
+            if let Some(&(id, _)) = list.get(k + 1) {
+                heap.push(Reverse((id, s, k + 1)));
+            }
+            let local = list[k].1;
+            if !view.dead.get(local) {
+                return Some(self.doc_ref(s, local));
+            }
+        }))
     }
 
     /// A document by id.

@@ -2,9 +2,15 @@
 //! each with its attribute values (copied on write, in chunks) and its deleted
 //! documents (the kill-list, copied on write). Writers build a new snapshot and
 //! publish it whole; readers keep the one they took.
+//!
+//! Merge policy (tiered): whenever `MERGE_FACTOR` neighbouring segments are of one
+//! size class (powers of `MERGE_FACTOR`), they become one; small merges run inside
+//! the write, larger ones in the background merger. This keeps the segment count
+//! logarithmic and copies each document a logarithmic number of times.
 
 use crate::engine::index::{merge, Bits, MergeInput, Segment};
 use crate::engine::types::{AttrValue, Schema};
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Rows per attribute chunk (the unit copied when one value changes).
@@ -13,6 +19,9 @@ const CHUNK_ROWS: usize = 256;
 const MERGE_FACTOR: usize = 4;
 /// More segments than this are merged whatever their sizes.
 const MAX_SEGMENTS: usize = 32;
+/// Merges of at most this many documents run inside the write; larger ones in
+/// the background.
+const SYNC_MERGE_DOCS: usize = 8192;
 
 /// Attribute rows of a segment, by local document number.
 #[derive(Debug, Clone, Default)]
@@ -126,57 +135,129 @@ impl Snapshot {
         true
     }
 
-    /// Adds a new segment and merges segments as the policy says.
-    pub fn push(&mut self, view: SegView) {
+    /// Adds a new segment and runs the small merges the policy calls for. Returns
+    /// true when a larger merge is due (for the background merger).
+    pub fn push(&mut self, view: SegView) -> bool {
         self.live += view.live;
         self.segs.push(view);
         self.segs.retain(|v| v.live > 0);
-        self.compact();
-    }
-
-    /// Tiered merging: whenever the last `MERGE_FACTOR` segments are of one size
-    /// class (powers of `MERGE_FACTOR`), they become one. This keeps the segment
-    /// count logarithmic and copies each document a logarithmic number of times.
-    fn compact(&mut self) {
         loop {
             let n = self.segs.len();
             if n < MERGE_FACTOR {
-                return;
+                return false;
             }
-            let tail = &self.segs[n - MERGE_FACTOR..];
-            let class = |v: &SegView| size_class(v.live);
-            let same = tail.iter().all(|v| class(v) == class(&tail[0]));
-            if !same && n <= MAX_SEGMENTS {
-                return;
+            let tail = n - MERGE_FACTOR..n;
+            if !self.same_class(tail.clone()) {
+                return self.plan_background().is_some();
             }
-            self.merge_tail(MERGE_FACTOR);
+            if self.window_live(tail.clone()) > SYNC_MERGE_DOCS {
+                return true;
+            }
+            let views: Vec<SegView> = self.segs.drain(tail).collect();
+            let (seg, remaps) = merge_views(&views);
+            let attrs = gather_attrs(&views, &remaps, seg.len());
+            if !seg.is_empty() {
+                self.segs.push(SegView::new(seg, attrs));
+            }
         }
     }
 
-    fn merge_tail(&mut self, count: usize) {
-        let start = self.segs.len() - count;
-        let tail: Vec<SegView> = self.segs.drain(start..).collect();
-        let inputs: Vec<MergeInput<'_>> = tail
+    fn same_class(&self, window: Range<usize>) -> bool {
+        let class = size_class(self.segs[window.start].live);
+        self.segs[window]
             .iter()
-            .map(|v| MergeInput {
-                seg: &v.seg,
-                dead: &v.dead,
-            })
-            .collect();
-        let (seg, remaps) = merge(&inputs);
-        let mut rows = Vec::with_capacity(seg.len());
-        for (v, remap) in tail.iter().zip(&remaps) {
+            .all(|v| size_class(v.live) == class)
+    }
+
+    fn window_live(&self, window: Range<usize>) -> usize {
+        self.segs[window].iter().map(|v| v.live).sum()
+    }
+
+    /// The segments a background merge should combine: `MERGE_FACTOR` neighbours
+    /// of one size class too big to merge inside a write, or the oldest ones when
+    /// there are too many segments.
+    pub fn plan_background(&self) -> Option<Range<usize>> {
+        let n = self.segs.len();
+        if n < MERGE_FACTOR {
+            return None;
+        }
+        let found = (0..=n - MERGE_FACTOR)
+            .map(|start| start..start + MERGE_FACTOR)
+            .find(|w| self.same_class(w.clone()) && self.window_live(w.clone()) > SYNC_MERGE_DOCS);
+        match found {
+            Some(w) => Some(w),
+            None if n > MAX_SEGMENTS => Some(n - MERGE_FACTOR..n),
+            None => None,
+        }
+    }
+
+    /// Puts the result of a background merge of `planned` in place. Deletions and
+    /// attribute updates made since the merge started are carried over. False
+    /// when a planned segment is gone (truncated, or emptied), the merge is dropped.
+    pub fn apply_merge(&mut self, planned: &[SegView], seg: Segment, remaps: &[Vec<u32>]) -> bool {
+        let mut at = Vec::with_capacity(planned.len());
+        for p in planned {
+            match self.segs.iter().position(|v| Arc::ptr_eq(&v.seg, &p.seg)) {
+                Some(i) => at.push(i),
+                None => return false,
+            }
+        }
+        let current: Vec<SegView> = at.iter().map(|&i| self.segs[i].clone()).collect();
+        let mut dead = Bits::with_len(seg.len());
+        let mut live = seg.len();
+        for (view, remap) in current.iter().zip(remaps) {
             for (local, &new) in remap.iter().enumerate() {
-                if new != u32::MAX {
-                    rows.push(v.attrs.row(local as u32).to_vec());
+                if new != u32::MAX && view.dead.get(local as u32) {
+                    dead.set(new);
+                    live -= 1;
                 }
             }
         }
-        if !seg.is_empty() {
-            self.segs
-                .push(SegView::new(seg, AttrStore::from_rows(rows)));
+        let attrs = gather_attrs(&current, remaps, seg.len());
+        let first = at.iter().copied().min().unwrap_or(0);
+        let merged = SegView {
+            seg: Arc::new(seg),
+            attrs: Arc::new(attrs),
+            dead: Arc::new(dead),
+            live,
+        };
+        let mut next = Vec::with_capacity(self.segs.len() + 1 - at.len());
+        for (i, v) in self.segs.drain(..).enumerate() {
+            if i == first && live > 0 {
+                next.push(merged.clone());
+            }
+            if !at.contains(&i) {
+                next.push(v);
+            }
+        }
+        self.segs = next;
+        true
+    }
+}
+
+/// Merges the segments of some views, dropping their deleted documents.
+pub fn merge_views(views: &[SegView]) -> (Segment, Vec<Vec<u32>>) {
+    let inputs: Vec<MergeInput<'_>> = views
+        .iter()
+        .map(|v| MergeInput {
+            seg: &v.seg,
+            dead: &v.dead,
+        })
+        .collect();
+    merge(&inputs)
+}
+
+/// The attribute rows of a merged segment, taken from the views it was made of.
+fn gather_attrs(views: &[SegView], remaps: &[Vec<u32>], len: usize) -> AttrStore {
+    let mut rows = vec![Vec::new(); len];
+    for (v, remap) in views.iter().zip(remaps) {
+        for (local, &new) in remap.iter().enumerate() {
+            if let Some(row) = rows.get_mut(new as usize) {
+                *row = v.attrs.row(local as u32).to_vec();
+            }
         }
     }
+    AttrStore::from_rows(rows)
 }
 
 fn size_class(docs: usize) -> u32 {
@@ -187,4 +268,55 @@ fn size_class(docs: usize) -> u32 {
         class += 1;
     }
     class
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::index::SegmentBuilder;
+    use crate::engine::tokenizer::Tokenizer;
+    use crate::engine::types::TableSettings;
+
+    fn view(ids: &[u64]) -> SegView {
+        let tok = Tokenizer::new(&TableSettings::default()).unwrap();
+        let mut b = SegmentBuilder::new(1);
+        for &id in ids {
+            b.add(&tok, id, &[format!("w{id}")], &[true], vec![String::new()]);
+        }
+        let rows = ids
+            .iter()
+            .map(|&id| vec![AttrValue::Int(id as i64)])
+            .collect();
+        SegView::new(b.build(), AttrStore::from_rows(rows))
+    }
+
+    #[test]
+    fn apply_merge_carries_later_deletes_and_updates() {
+        let mut snap = Snapshot::empty(Arc::new(Schema::default()));
+        snap.segs = vec![view(&[1, 2]), view(&[3]), view(&[4, 5])];
+        snap.live = 5;
+        snap.kill(2);
+        let planned = snap.segs.clone();
+        let (seg, remaps) = merge_views(&planned);
+        // Meanwhile: a delete, an update and a new segment.
+        snap.kill(4);
+        let (s, l) = snap.locate(5).unwrap();
+        Arc::make_mut(&mut snap.segs[s].attrs).set(l, 0, AttrValue::Int(50));
+        snap.segs.push(view(&[6]));
+        snap.live += 1;
+        assert!(snap.apply_merge(&planned, seg, &remaps));
+        assert_eq!(snap.segs.len(), 2);
+        assert_eq!(snap.live, 4);
+        let live: Vec<u64> = [1, 2, 3, 4, 5, 6]
+            .into_iter()
+            .filter(|&id| snap.locate(id).is_some())
+            .collect();
+        assert_eq!(live, vec![1, 3, 5, 6]);
+        let (s, l) = snap.locate(5).unwrap();
+        assert_eq!(snap.segs[s].attrs.row(l), &[AttrValue::Int(50)]);
+        assert_eq!(snap.segs[s].live, 3);
+        let mut truncated = Snapshot::empty(Arc::new(Schema::default()));
+        let (seg, remaps) = merge_views(&planned);
+        assert!(!truncated.apply_merge(&planned, seg, &remaps));
+    }
 }

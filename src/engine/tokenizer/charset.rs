@@ -2,14 +2,10 @@
 //!
 //! Syntax as upstream: comma-separated entries, each a character (`a`, `U+430`), a
 //! range (`a..z`), a mapping (`A->a`), a range mapping (`A..Z->a..z`) or a
-//! checkerboard range (`U+100..U+17F/2`: every even character folds to the next one).
+//! checkerboard range (`U+100..U+17F/2`: every even character folds to the next one),
+//! or an alias: `non_cont` (also `non_cjk`, the default), `english`, `russian`.
 
 use std::collections::HashMap;
-
-/// The default table: digits, Latin and Cyrillic letters with case folding,
-/// underscore, and the Latin-1 / Latin Extended-A letters folded to lower case.
-const DEFAULT_TABLE: &str = "0..9, A..Z->a..z, _, a..z, U+410..U+42F->U+430..U+44F, \
-U+430..U+44F, U+401->U+451, U+451";
 
 /// A parsed charset table.
 #[derive(Debug, Clone)]
@@ -19,26 +15,10 @@ pub struct CharsetTable {
 }
 
 impl CharsetTable {
-    /// The default table (see the module docs).
+    /// The default table (`non_cont`, see `charset_default`).
     pub fn default_table() -> CharsetTable {
-        let mut table = match CharsetTable::parse(DEFAULT_TABLE) {
-            Ok(t) => t,
-            Err(_) => CharsetTable::empty(),
-        };
-        for code in 0xC0u32..=0x24F {
-            let Some(c) = char::from_u32(code) else {
-                continue;
-            };
-            if !c.is_alphabetic() {
-                continue;
-            }
-            let mut lower = c.to_lowercase();
-            let folded = match (lower.next(), lower.next()) {
-                (Some(l), None) => l,
-                _ => c,
-            };
-            table.set(c, folded);
-        }
+        let mut table = CharsetTable::empty();
+        super::charset_default::for_each_mapping(|from, to| table.set(from, to));
         table
     }
 
@@ -85,6 +65,18 @@ impl CharsetTable {
     }
 
     fn add_entry(&mut self, entry: &str) -> Result<(), ()> {
+        match entry.to_ascii_lowercase().as_str() {
+            "non_cont" | "non_cjk" => {
+                super::charset_default::for_each_mapping(|from, to| self.set(from, to));
+                return Ok(());
+            }
+            "english" => return self.add_entries("A..Z->a..z, a..z"),
+            "russian" => {
+                return self
+                    .add_entries("U+410..U+42F->U+430..U+44F, U+430..U+44F, U+401->U+451, U+451")
+            }
+            _ => {}
+        }
         if let Some((lhs, rhs)) = entry.split_once("->") {
             let (a, b) = parse_range(lhs.trim())?;
             let (c, d) = parse_range(rhs.trim())?;
@@ -113,6 +105,12 @@ impl CharsetTable {
             self.set(c, c);
         }
         Ok(())
+    }
+}
+
+impl CharsetTable {
+    fn add_entries(&mut self, list: &str) -> Result<(), ()> {
+        list.split(',').try_for_each(|e| self.add_entry(e.trim()))
     }
 }
 
@@ -158,8 +156,12 @@ mod tests {
         assert_eq!(t.fold('z'), Some('z'));
         assert_eq!(t.fold('7'), Some('7'));
         assert_eq!(t.fold('Ж'), Some('ж'));
-        assert_eq!(t.fold('Ё'), Some('ё'));
-        assert_eq!(t.fold('É'), Some('é'));
+        assert_eq!(t.fold('Ё'), Some('е'));
+        assert_eq!(t.fold('É'), Some('e'));
+        assert_eq!(t.fold('ü'), Some('u'));
+        assert_eq!(t.fold('Σ'), Some('σ'));
+        assert_eq!(t.fold('Ї'), Some('ї'));
+        assert_eq!(t.fold('×'), None);
         assert_eq!(t.fold('-'), None);
         assert_eq!(t.fold(' '), None);
     }
@@ -172,6 +174,18 @@ mod tests {
         assert_eq!(t.fold('\u{100}'), Some('\u{101}'));
         assert_eq!(t.fold('\u{103}'), Some('\u{103}'));
         assert_eq!(t.fold('_'), None);
+    }
+
+    #[test]
+    fn aliases() {
+        let t = CharsetTable::parse("english, 0..9, U+E4, U+C4->U+E4").unwrap();
+        assert_eq!(t.fold('Q'), Some('q'));
+        assert_eq!(t.fold('Ä'), Some('ä'));
+        assert_eq!(t.fold('ж'), None);
+        let t = CharsetTable::parse("non_cjk, U+E4").unwrap();
+        assert_eq!(t.fold('ä'), Some('ä'));
+        assert_eq!(t.fold('é'), Some('e'));
+        assert!(CharsetTable::parse("klingon").is_err());
     }
 
     #[test]

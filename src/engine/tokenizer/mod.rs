@@ -3,6 +3,7 @@
 //! query time so both sides agree on what a term is.
 
 mod charset;
+mod charset_default;
 mod html;
 mod morph;
 

@@ -65,8 +65,8 @@ pub struct Update {
     pub table: String,
     /// The assignments, in order.
     pub set: Vec<(String, Expr)>,
-    /// The condition, if given.
-    pub filter: Option<Expr>,
+    /// The `WHERE` condition (required, as upstream's grammar requires it).
+    pub filter: Expr,
 }
 
 /// `DELETE FROM t WHERE cond`.
@@ -74,6 +74,24 @@ pub struct Update {
 pub struct Delete {
     /// The table name.
     pub table: String,
-    /// The condition, if given.
-    pub filter: Option<Expr>,
+    /// The `WHERE` condition (required, as upstream's grammar requires it).
+    pub filter: Expr,
+}
+
+/// `CALL name(value [AS option], ...)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// The procedure name, upper-cased.
+    pub name: String,
+    /// The arguments, in order.
+    pub args: Vec<CallArg>,
+}
+
+/// One argument of a `CALL`: a value, named when it sets an option (`1 AS stats`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallArg {
+    /// The value.
+    pub value: Expr,
+    /// The option it sets, lower-cased, if any.
+    pub option: Option<String>,
 }

@@ -201,7 +201,7 @@ fn field_props(f: &Field) -> &'static str {
 }
 
 /// `DESCRIBE table`: `Field`, `Type`, `Properties`.
-pub fn describe(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
+pub fn describe(ctx: &Ctx<'_>, name: &str, like: Option<&str>) -> Result<Outcome, QueryError> {
     let t = ctx
         .state
         .catalog
@@ -216,6 +216,10 @@ pub fn describe(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
     for a in &schema.attrs {
         rows.push(vec![text(&a.name), text(describe_type(a.ty)), text("")]);
     }
+    rows.retain(|r| match (like, r.first()) {
+        (Some(p), Some(Value::Str(field))) => like_match(p, field),
+        _ => true,
+    });
     Ok(string_table(&["Field", "Type", "Properties"], rows))
 }
 

@@ -26,11 +26,30 @@ pub fn eval(ctx: &Ctx<'_>, expr: &Expr) -> Result<(ColumnType, Value), QueryErro
         Expr::Call { name, args } => return call(ctx, name, args),
         Expr::Unary { op, expr } => unary(*op, eval(ctx, expr)?.1),
         Expr::Binary { op, left, right } => binary(*op, eval(ctx, left)?.1, eval(ctx, right)?.1)?,
-        Expr::Star
-        | Expr::CountDistinct(_)
-        | Expr::In { .. }
-        | Expr::Between { .. }
-        | Expr::Tuple(_) => {
+        Expr::In {
+            expr,
+            list,
+            negated,
+        } => {
+            let v = eval(ctx, expr)?.1;
+            let mut hit = false;
+            for item in list {
+                hit |= compare(BinaryOp::Eq, &v, &eval(ctx, item)?.1) == Value::Int(1);
+            }
+            bool_value(hit != *negated)
+        }
+        Expr::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => {
+            let v = eval(ctx, expr)?.1;
+            let lo = compare(BinaryOp::Ge, &v, &eval(ctx, low)?.1) == Value::Int(1);
+            let hi = compare(BinaryOp::Le, &v, &eval(ctx, high)?.1) == Value::Int(1);
+            bool_value((lo && hi) != *negated)
+        }
+        Expr::Star | Expr::CountDistinct(_) | Expr::Tuple(_) => {
             return Err(QueryError::new(format!(
                 "unsupported expression without a table: {expr}"
             )));
@@ -60,7 +79,7 @@ fn call(ctx: &Ctx<'_>, name: &str, args: &[Expr]) -> Result<(ColumnType, Value),
         ("NOW" | "CURRENT_TIMESTAMP" | "SYSDATE", 0) => {
             Value::Str(chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string())
         }
-        ("LAST_INSERT_ID", 0) => Value::Str(String::new()),
+        ("LAST_INSERT_ID", 0) => Value::Str(ctx.session.last_insert_ids.clone()),
         ("DATABASE" | "SCHEMA" | "USER" | "CURRENT_USER" | "VERSION" | "CONNECTION_ID", _)
         | ("NOW" | "LAST_INSERT_ID", _) => {
             return Err(QueryError::new(format!(

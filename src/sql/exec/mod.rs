@@ -6,6 +6,7 @@
 //! tables...), `status` (`SHOW STATUS` and the COM_STATISTICS line), `threads`
 //! (`SHOW THREADS`).
 
+mod call;
 mod ddl;
 mod eval;
 mod options;
@@ -59,7 +60,11 @@ impl SqlService {
             check_writable(session)?;
         }
         let one = |r: Result<Outcome, QueryError>| r.map(|o| vec![o]);
+        // What the statement reads of its session (the pending writes stay out of
+        // the copy: nothing reads them but the write path, which gets `session`).
+        let txn = session.txn.take();
         let snapshot = session.clone();
+        session.txn = txn;
         let ctx = self.ctx(&snapshot);
         match stmt {
             Statement::Select(s) if s.from.is_empty() => one(select::run(&ctx, s)),
@@ -80,12 +85,13 @@ impl SqlService {
             Statement::CreateTable(c) => one(ddl::create(&ctx, c)),
             Statement::DropTable { name, if_exists } => one(ddl::drop(&ctx, name, *if_exists)),
             Statement::Truncate(name) => one(ddl::truncate(&ctx, name)),
-            Statement::Describe(name) => one(ddl::describe(&ctx, name)),
+            Statement::Describe { table, like } => one(ddl::describe(&ctx, table, like.as_deref())),
             Statement::Alter(a) => one(ddl::alter(&ctx, a)),
             Statement::Insert(i) => one(write::insert(&ctx, session, i)),
             Statement::Update(u) => one(write::update(&ctx, u)),
             Statement::Delete(d) => one(write::delete(&ctx, session, d)),
             Statement::ReloadTls => one(self.reload_tls()),
+            Statement::Call(c) => one(call::run(&ctx, c)),
         }
     }
 

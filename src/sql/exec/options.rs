@@ -7,6 +7,41 @@ use crate::sql::ast::{Expr, OptionValue, QueryOption};
 /// `max_matches` when the query does not set it, as upstream.
 pub const DEFAULT_MAX_MATCHES: usize = 1000;
 
+/// Options upstream's `SELECT` knows; those not honoured here are accepted and
+/// have no effect (they tune upstream's internals).
+const KNOWN: &[&str] = &[
+    "accurate_aggregation",
+    "agent_query_timeout",
+    "boolean_simplify",
+    "comment",
+    "cutoff",
+    "distinct_precision_threshold",
+    "expand_keywords",
+    "expansion_limit",
+    "field_weights",
+    "global_idf",
+    "idf",
+    "ignore_nonexistent_columns",
+    "ignore_nonexistent_indexes",
+    "index_weights",
+    "local_df",
+    "low_priority",
+    "max_matches",
+    "max_matches_increase_threshold",
+    "max_predicted_time",
+    "max_query_time",
+    "morphology",
+    "not_terms_only_allowed",
+    "rand_seed",
+    "ranker",
+    "retry_count",
+    "retry_delay",
+    "reverse_scan",
+    "sort_method",
+    "threads",
+    "token_filter",
+];
+
 /// The options a search honours.
 #[derive(Debug, Clone)]
 pub struct QueryOptions {
@@ -21,8 +56,8 @@ pub struct QueryOptions {
 }
 
 impl QueryOptions {
-    /// Reads the options; unknown names are accepted and ignored, as upstream does
-    /// for the many tuning options it has.
+    /// Reads the options; names upstream does not know are refused with its
+    /// message.
     pub fn parse(options: &[QueryOption], schema: &Schema) -> Result<QueryOptions, QueryError> {
         let mut out = QueryOptions {
             ranker: Ranker::default(),
@@ -60,7 +95,8 @@ impl QueryOptions {
                         opt.name
                     )));
                 }
-                _ => {}
+                (name, _) if KNOWN.contains(&name) => {}
+                (name, _) => return Err(QueryError::new(format!("unknown option '{name}'"))),
             }
         }
         Ok(out)

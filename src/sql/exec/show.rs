@@ -55,7 +55,7 @@ fn variable_pairs(ctx: &Ctx<'_>) -> Vec<(String, String)> {
         ("character_set_client", "utf8".to_string()),
         ("character_set_connection", "utf8".to_string()),
         ("grouping_in_utc", "0".to_string()),
-        ("last_insert_id", String::new()),
+        ("last_insert_id", session.last_insert_ids.clone()),
         ("wait_timeout", text("wait_timeout")),
         ("interactive_timeout", text("interactive_timeout")),
         ("version", mysql_version(ctx)),

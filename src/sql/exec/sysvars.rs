@@ -56,7 +56,8 @@ fn textual(ctx: &Ctx<'_>, name: &str) -> Option<String> {
             "utf8_general_ci".into()
         }
         "tx_isolation" | "transaction_isolation" => "REPEATABLE-READ".into(),
-        "sql_mode" | "init_connect" | "last_insert_id" => String::new(),
+        "sql_mode" | "init_connect" => String::new(),
+        "last_insert_id" => ctx.session.last_insert_ids.clone(),
         "time_zone" => "SYSTEM".into(),
         "system_time_zone" => system_time_zone(),
         "license" => env!("CARGO_PKG_LICENSE").into(),

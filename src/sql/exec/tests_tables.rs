@@ -170,3 +170,44 @@ fn select_star_lists_id_fields_then_attributes() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn every_prefix_of_a_statement_is_answered_without_panicking() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    setup(&svc, &mut sess);
+    let statements = [
+        "select id, n * 2 as d, if(n > 1, 'a', 'b') from t where match('beta') and n in (1, 2) \
+         group by tag within group order by n desc having count(*) > 0 order by d desc \
+         limit 0, 5 option ranker=bm25, field_weights=(title=2), max_matches=10 facet tag",
+        "insert into t (id, title, tag, n) values (20, 'x', 'y', 3), (21, 'z', 'w', (1))",
+        "update t set n = n + 1 where id between 1 and 2",
+        "delete from t where id in (20, 21)",
+        "create table if not exists v (title text, j json, m multi64) min_infix_len='2'",
+    ];
+    for stmt in statements {
+        for end in (0..=stmt.len()).filter(|e| stmt.is_char_boundary(*e)) {
+            let out = svc.query(&mut sess, &stmt[..end]);
+            assert!(!out.is_empty(), "{}", &stmt[..end]);
+        }
+    }
+    // `delete from t where id` is one of the prefixes: the table is empty now,
+    // and the service still answers.
+    let out = ok(&svc, &mut sess, "select count(*) from t");
+    assert_eq!(texts(&out[0]), vec![vec!["0".to_string()]]);
+}
+
+#[test]
+fn in_and_between_work_without_a_table() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    let out = ok(
+        &svc,
+        &mut sess,
+        "select 2 in (1, 2), 3 not in (1, 2), 5 between 1 and 4, 'b' in ('A', 'B')",
+    );
+    assert_eq!(
+        texts(&out[0]),
+        vec![vec!["1".to_string(), "1".into(), "0".into(), "1".into()]]
+    );
+}

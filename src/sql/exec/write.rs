@@ -98,7 +98,7 @@ pub fn insert(ctx: &Ctx<'_>, session: &mut Session, ins: &Insert) -> Result<Outc
     }
     let ids = t.write(docs, mode).map_err(engine_err)?;
     let last = ids.last().copied().unwrap_or(0);
-    session.last_insert_id = last;
+    session.last_insert_ids = join_ids(&ids);
     Ok(done(n, last))
 }
 
@@ -160,6 +160,10 @@ fn type_problem(schema: &Schema, target: Target, e: &Expr) -> Option<&'static st
         }
         _ => None,
     }
+}
+
+fn join_ids(ids: &[u64]) -> String {
+    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// A constant value (tuples become MVA sets).
@@ -275,7 +279,7 @@ fn ids_where(
 /// `DELETE FROM t WHERE ...`.
 pub fn delete(ctx: &Ctx<'_>, session: &mut Session, d: &Delete) -> Result<Outcome, QueryError> {
     let missing = |n: &str| format!("unknown table '{n}' in delete request");
-    let (t, ids) = selected_ids(ctx, &d.table, d.filter.as_ref(), missing)?;
+    let (t, ids) = selected_ids(ctx, &d.table, Some(&d.filter), missing)?;
     let n = ids.len() as u64;
     if let Some(txn) = open_txn(session, t.name())? {
         txn.ops.push(PendingOp::Delete(ids));
@@ -305,14 +309,7 @@ pub fn update(ctx: &Ctx<'_>, u: &Update) -> Result<Outcome, QueryError> {
             }
         }
     }
-    let changes = changes(
-        ctx,
-        t.name(),
-        &t.reader(),
-        &schema,
-        &sets,
-        u.filter.as_ref(),
-    )?;
+    let changes = changes(ctx, t.name(), &t.reader(), &schema, &sets, Some(&u.filter))?;
     let mut affected = 0;
     for (id, values) in changes {
         if t.update(id, &values).map_err(engine_err)? {
@@ -392,9 +389,7 @@ pub fn commit(ctx: &Ctx<'_>, session: &mut Session) -> Result<(), QueryError> {
         match op {
             PendingOp::Write(docs, mode) => {
                 let ids = t.write(docs, mode).map_err(engine_err)?;
-                if let Some(last) = ids.last() {
-                    session.last_insert_id = *last;
-                }
+                session.last_insert_ids = join_ids(&ids);
             }
             PendingOp::Delete(ids) => {
                 t.delete(&ids);

@@ -3,7 +3,8 @@
 
 use super::{ParseError, Parser};
 use crate::sql::ast::{
-    Alter, AlterAction, ColumnDef, CreateTable, Delete, Expr, Insert, Statement, Update,
+    Alter, AlterAction, Call, CallArg, ColumnDef, CreateTable, Delete, Expr, Insert, Statement,
+    Update,
 };
 use crate::sql::lexer::TokenKind;
 
@@ -16,12 +17,15 @@ impl Parser<'_> {
             "TRUNCATE" => self.truncate(),
             "DESC" | "DESCRIBE" => {
                 self.pos += 1;
-                Ok(Statement::Describe(self.name()?))
+                let table = self.name()?;
+                let like = self.opt_like()?;
+                Ok(Statement::Describe { table, like })
             }
             "ALTER" => self.alter().map(Statement::Alter),
             "INSERT" | "REPLACE" => self.insert().map(Statement::Insert),
             "UPDATE" => self.update().map(Statement::Update),
             "DELETE" => self.delete().map(Statement::Delete),
+            "CALL" => self.call().map(Statement::Call),
             "RELOAD" => {
                 self.pos += 1;
                 self.expect_kw("TLS")?;
@@ -29,6 +33,27 @@ impl Parser<'_> {
             }
             _ => Err(self.unexpected()),
         }
+    }
+
+    fn call(&mut self) -> Result<Call, ParseError> {
+        self.expect_kw("CALL")?;
+        let name = self.name()?.to_ascii_uppercase();
+        self.expect_op("(")?;
+        let mut args = Vec::new();
+        loop {
+            let value = self.expr()?;
+            let option = if self.eat_kw("AS") {
+                Some(self.name()?.to_ascii_lowercase())
+            } else {
+                None
+            };
+            args.push(CallArg { value, option });
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        self.expect_op(")")?;
+        Ok(Call { name, args })
     }
 
     fn create_table(&mut self) -> Result<CreateTable, ParseError> {
@@ -186,11 +211,8 @@ impl Parser<'_> {
                 break;
             }
         }
-        let filter = if self.eat_kw("WHERE") {
-            Some(self.expr()?)
-        } else {
-            None
-        };
+        self.expect_kw("WHERE")?;
+        let filter = self.expr()?;
         if self.eat_kw("OPTION") {
             self.query_options()?;
         }
@@ -201,11 +223,8 @@ impl Parser<'_> {
         self.expect_kw("DELETE")?;
         self.expect_kw("FROM")?;
         let table = self.name()?;
-        let filter = if self.eat_kw("WHERE") {
-            Some(self.expr()?)
-        } else {
-            None
-        };
+        self.expect_kw("WHERE")?;
+        let filter = self.expr()?;
         Ok(Delete { table, filter })
     }
 }

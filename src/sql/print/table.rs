@@ -14,7 +14,13 @@ pub(super) fn statement(f: &mut Formatter<'_>, stmt: &Statement) -> fmt::Result 
             write!(f, "DROP TABLE {ie}{}", Ident(name))
         }
         Statement::Truncate(t) => write!(f, "TRUNCATE TABLE {}", Ident(t)),
-        Statement::Describe(t) => write!(f, "DESCRIBE {}", Ident(t)),
+        Statement::Describe { table, like } => {
+            write!(f, "DESCRIBE {}", Ident(table))?;
+            match like {
+                Some(p) => write!(f, " LIKE {}", Quoted(p)),
+                None => Ok(()),
+            }
+        }
         Statement::Alter(a) => {
             write!(f, "ALTER TABLE {} ", Ident(&a.table))?;
             match &a.action {
@@ -47,19 +53,26 @@ pub(super) fn statement(f: &mut Formatter<'_>, stmt: &Statement) -> fmt::Result 
                 }
                 write!(f, "{} = {v}", Ident(col))?;
             }
-            match &u.filter {
-                Some(w) => write!(f, " WHERE {w}"),
-                None => Ok(()),
-            }
+            write!(f, " WHERE {}", u.filter)
         }
         Statement::Delete(d) => {
             write!(f, "DELETE FROM {}", Ident(&d.table))?;
-            match &d.filter {
-                Some(w) => write!(f, " WHERE {w}"),
-                None => Ok(()),
-            }
+            write!(f, " WHERE {}", d.filter)
         }
         Statement::ReloadTls => f.write_str("RELOAD TLS"),
+        Statement::Call(c) => {
+            write!(f, "CALL {}(", c.name)?;
+            for (i, a) in c.args.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{}", a.value)?;
+                if let Some(o) = &a.option {
+                    write!(f, " AS {}", Ident(o))?;
+                }
+            }
+            f.write_char(')')
+        }
         other => other.fmt(f),
     }
 }

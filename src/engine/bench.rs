@@ -1,0 +1,114 @@
+//! Micro-benchmarks of the write and search paths (run with
+//! `cargo test --release --lib engine::bench -- --ignored --nocapture`). They print
+//! timings and assert only results, never times.
+
+use super::*;
+use std::time::Instant;
+
+/// A deterministic pseudo-random word list of `n` distinct words.
+fn dictionary(n: usize) -> Vec<String> {
+    let letters = b"abcdefghijklmnopqrstuvwxyz";
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut words = std::collections::BTreeSet::new();
+    while words.len() < n {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let len = 3 + (state % 8) as usize;
+        let w: String = (0..len)
+            .map(|i| letters[((state >> (i * 5)) % 26) as usize] as char)
+            .collect();
+        words.insert(w);
+    }
+    words.into_iter().collect()
+}
+
+fn table() -> Arc<Table> {
+    let c = Catalog::new();
+    let schema = Schema {
+        fields: vec![Field {
+            name: "title".into(),
+            indexed: true,
+            stored: true,
+        }],
+        attrs: vec![Attr {
+            name: "n".into(),
+            ty: AttrType::Uint,
+        }],
+    };
+    c.create("b", schema, TableSettings::default(), false)
+        .unwrap();
+    c.get("b").unwrap()
+}
+
+fn doc(id: u64, words: &[String]) -> Document {
+    let w = |k: u64| words[(id.wrapping_mul(k) % words.len() as u64) as usize].clone();
+    Document {
+        id,
+        fields: vec![format!("{} {} {}", w(1), w(7), w(13))],
+        attrs: vec![AttrValue::Int(id as i64)],
+    }
+}
+
+#[test]
+#[ignore]
+fn bench_insert_and_search() {
+    let words = dictionary(126_000);
+    let t = table();
+    let start = Instant::now();
+    for id in 1..=100_000u64 {
+        t.write(vec![doc(id, &words)], WriteMode::Insert).unwrap();
+    }
+    let el = start.elapsed();
+    println!(
+        "100k single-doc inserts: {el:?} ({:.0}/s)",
+        100_000.0 / el.as_secs_f64()
+    );
+
+    let t2 = table();
+    let start = Instant::now();
+    for batch in 0..126u64 {
+        let docs = (1..=1000).map(|i| doc(batch * 1000 + i, &words)).collect();
+        t2.write(docs, WriteMode::Insert).unwrap();
+    }
+    let el = start.elapsed();
+    println!(
+        "126k docs in 1000-doc batches: {el:?} ({:.0}/s)",
+        126_000.0 / el.as_secs_f64()
+    );
+
+    t2.wait_merges();
+    println!("merges settled after {:?}", start.elapsed());
+    let r = t2.reader();
+    let opts = MatchOptions::default();
+    let start = Instant::now();
+    let mut found = 0;
+    for i in 0..10_000usize {
+        found += r
+            .search(&words[(i * 37) % words.len()], &opts)
+            .unwrap()
+            .hits
+            .len();
+    }
+    let el = start.elapsed();
+    println!(
+        "10k one-term searches: {el:?} ({:.0}/s), {found} hits",
+        10_000.0 / el.as_secs_f64()
+    );
+    let start = Instant::now();
+    for i in 0..10_000usize {
+        let q = format!(
+            "{} | {}",
+            words[(i * 37) % words.len()],
+            words[(i * 91) % words.len()]
+        );
+        found += r.search(&q, &opts).unwrap().hits.len();
+    }
+    let el = start.elapsed();
+    println!(
+        "10k two-term searches: {el:?} ({:.0}/s)",
+        10_000.0 / el.as_secs_f64()
+    );
+    assert!(found > 0);
+    assert_eq!(r.len(), 126_000);
+}

@@ -1,0 +1,100 @@
+//! The state a table shares with its background merger: the published snapshot,
+//! the writer lock, and whether a merge thread is running.
+//!
+//! A background merge works on segments of a snapshot without holding any lock
+//! (they are immutable), then takes the writer lock briefly to swap the result in,
+//! carrying over deletions and updates made meanwhile.
+
+use super::snapshot::{merge_views, Snapshot};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+/// What only the writer touches.
+#[derive(Debug, Default)]
+pub struct WriterState {
+    pub next_id: u64,
+}
+
+/// Snapshot, writer lock and merge flag of a table.
+pub struct Shared {
+    current: RwLock<Arc<Snapshot>>,
+    writer: Mutex<WriterState>,
+    merging: AtomicBool,
+}
+
+impl Shared {
+    /// Shared state starting from a snapshot.
+    pub fn new(snap: Snapshot) -> Shared {
+        Shared {
+            current: RwLock::new(Arc::new(snap)),
+            writer: Mutex::new(WriterState { next_id: 1 }),
+            merging: AtomicBool::new(false),
+        }
+    }
+
+    /// The published snapshot.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Publishes a snapshot (call with the writer lock held).
+    pub fn publish(&self, snap: Snapshot) {
+        let snap = Arc::new(snap);
+        match self.current.write() {
+            Ok(mut g) => *g = snap,
+            Err(poisoned) => *poisoned.into_inner() = snap,
+        }
+    }
+
+    /// The writer lock.
+    pub fn lock_writer(&self) -> MutexGuard<'_, WriterState> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// True while a background merge runs.
+    pub fn is_merging(&self) -> bool {
+        self.merging.load(Ordering::Acquire)
+    }
+}
+
+/// Starts a background merge thread unless one is running.
+pub fn spawn(shared: &Arc<Shared>) {
+    if shared.merging.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let shared = shared.clone();
+    let started = std::thread::Builder::new().name("rt-merge".into()).spawn({
+        let shared = shared.clone();
+        move || run(&shared)
+    });
+    if started.is_err() {
+        shared.merging.store(false, Ordering::Release);
+    }
+}
+
+/// Merges until the policy is satisfied.
+fn run(shared: &Shared) {
+    loop {
+        let snap = shared.snapshot();
+        let Some(window) = snap.plan_background() else {
+            break;
+        };
+        let planned = snap.segs[window].to_vec();
+        drop(snap);
+        let (seg, remaps) = merge_views(&planned);
+        let _w = shared.lock_writer();
+        let mut next = (*shared.snapshot()).clone();
+        if next.apply_merge(&planned, seg, &remaps) {
+            shared.publish(next);
+        }
+    }
+    shared.merging.store(false, Ordering::Release);
+    // A write may have asked for a merge between the last plan and the flag reset.
+    let pending = shared.snapshot().plan_background().is_some();
+    if pending && !shared.merging.swap(true, Ordering::AcqRel) {
+        run(shared);
+    }
+}
