@@ -155,34 +155,49 @@ pub fn split_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Serves KEYWORDS: each word's normalized form (and docs/hits) as the table sees it.
+/// Serves KEYWORDS through `CALL KEYWORDS`: each word's tokenized and normalized
+/// forms, its position, and (on request) docs and hits.
 pub fn keywords(run: &mut Runner<'_>, ver: u16, body: &[u8]) -> Result<Vec<u8>, String> {
     check_version(ver, version::KEYWORDS)?;
     let mut r = Reader::new(body);
     let (query, index, stats) = (r.string()?, r.string()?, r.u32()? != 0);
-    let words = split_words(&query);
+    let sql = format!(
+        "CALL KEYWORDS({}, {}, {} AS stats)",
+        quote(&query),
+        quote(index.trim()),
+        u8::from(stats)
+    );
+    let results = run.query(&sql);
+    let (columns, rows) = match results.into_iter().next() {
+        Some(Ok(Outcome::Rows { columns, rows })) => (columns, rows),
+        Some(Err(e)) => return Err(e.message),
+        _ => return Err("internal error: no result".into()),
+    };
+    let col = |name: &str| columns.iter().position(|c| c.name == name);
+    let cols = [
+        col("tokenized"),
+        col("normalized"),
+        col("qpos"),
+        col("docs"),
+        col("hits"),
+    ];
     let mut out = Vec::new();
-    put_u32(&mut out, words.len() as u32);
-    for (pos, word) in words.iter().enumerate() {
-        let sql = format!(
-            "SELECT id FROM {index} WHERE MATCH({}) LIMIT 1; SHOW META",
-            quote(word)
-        );
-        let results = run.query(&sql);
-        if let Some(Err(e)) = results.first() {
-            return Err(e.message.clone());
-        }
-        let meta = pairs(results.get(1), 0, 1);
-        let get = |k: &str| meta.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        let num = |k: &str| get(k).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);
-        put_string(&mut out, word);
-        put_string(&mut out, &get("keyword[0]").unwrap_or_else(|| word.clone()));
+    put_u32(&mut out, rows.len() as u32);
+    for row in &rows {
+        let text = |i: Option<usize>| {
+            i.and_then(|i| row.get(i))
+                .and_then(|v| v.to_text())
+                .unwrap_or_default()
+        };
+        let num = |i: Option<usize>| text(i).parse::<u32>().unwrap_or(0);
+        put_string(&mut out, &text(cols[0]));
+        put_string(&mut out, &text(cols[1]));
         if ver >= 0x101 {
-            put_u32(&mut out, pos as u32 + 1);
+            put_u32(&mut out, num(cols[2]));
         }
         if stats {
-            put_u32(&mut out, num("docs[0]"));
-            put_u32(&mut out, num("hits[0]"));
+            put_u32(&mut out, num(cols[3]));
+            put_u32(&mut out, num(cols[4]));
         }
     }
     Ok(reply(Status::Ok, version::KEYWORDS, &out))

@@ -218,19 +218,29 @@ fn search_reply_golden() {
 #[test]
 fn keywords_reply_golden_v1_0_and_v1_1() {
     for (ver, qpos) in [(0x100u16, false), (0x101, true)] {
-        let svc = scripted(vec![vec![
-            rows(&[("id", ColumnType::BigInt)], vec![]),
-            pairs(&[("keyword[0]", "run"), ("docs[0]", "3"), ("hits[0]", "4")]),
-        ]]);
+        let text = |s: &str| Value::Str(s.to_string());
+        let svc = scripted(vec![vec![rows(
+            &[
+                ("qpos", ColumnType::String),
+                ("tokenized", ColumnType::String),
+                ("normalized", ColumnType::String),
+                ("docs", ColumnType::String),
+                ("hits", ColumnType::String),
+            ],
+            vec![vec![
+                text("1"),
+                text("running"),
+                text("run"),
+                text("3"),
+                text("4"),
+            ]],
+        )]]);
         let mut b = Vec::new();
         put_string(&mut b, "Running");
         put_string(&mut b, "t");
         put_u32(&mut b, 1);
         let (out, sql) = run(&svc, 3, ver, &b);
-        assert_eq!(
-            sql,
-            ["SELECT id FROM t WHERE MATCH('running') LIMIT 1; SHOW META"]
-        );
+        assert_eq!(sql, ["CALL KEYWORDS('Running', 't', 1 AS stats)"]);
         let mut want = vec![0, 0, 0, 1, 0, 0, 0, 7];
         want.extend(b"running");
         want.extend([0, 0, 0, 3, b'r', b'u', b'n']);
