@@ -453,3 +453,39 @@ fn show_threads_and_the_query_log_show_api_requests() {
     let logged = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(logged.contains("MATCH('hello')"), "{logged}");
 }
+
+#[test]
+fn excerpts_follow_the_tables_morphology() {
+    let (_d, p) = start();
+    sql(
+        p.multi,
+        "CREATE TABLE stem (title text) morphology='stem_en'",
+    );
+    let mut b = Vec::new();
+    for v in [0, 1] {
+        dword(&mut b, v);
+    }
+    for s in ["stem", "run", "[", "]", " ... "] {
+        string(&mut b, s);
+    }
+    for v in [256, 5, 0, 0, 0] {
+        dword(&mut b, v);
+    }
+    string(&mut b, "none");
+    string(&mut b, "");
+    dword(&mut b, 2);
+    string(&mut b, "Running dogs run");
+    string(&mut b, "nothing");
+    let (status, body) = call(p.multi, &frame(1, 0x104, &b));
+    assert_eq!(status, 0);
+    let mut c = Cur(&body, 0);
+    assert_eq!(c.string(), "[Running] dogs [run]");
+    assert_eq!(c.string(), "nothing");
+    b.splice(12..16, *b"nope");
+    let (status, body) = call(p.multi, &frame(1, 0x104, &b));
+    assert_eq!(status, 1);
+    assert_eq!(
+        error_text(&body),
+        "unknown local table 'nope' in search request"
+    );
+}

@@ -2,6 +2,8 @@
 
 use super::codec::{check_version, put_string, reply, Reader, Status};
 use super::commands::split_words;
+use super::search_sql::quote;
+use crate::service::Outcome;
 
 /// The EXCERPT version this daemon speaks.
 pub const VERSION: u16 = 0x104;
@@ -63,7 +65,7 @@ struct Token {
     hit: bool,
 }
 
-fn tokens(doc: &str, words: &[String]) -> Vec<Token> {
+fn tokens(doc: &str, is_hit: &dyn Fn(&str) -> bool) -> Vec<Token> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in doc.char_indices().chain(std::iter::once((doc.len(), ' '))) {
@@ -71,7 +73,7 @@ fn tokens(doc: &str, words: &[String]) -> Vec<Token> {
         match (word_char, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                let hit = words.contains(&doc[s..i].to_lowercase());
+                let hit = is_hit(&doc[s..i].to_lowercase());
                 out.push(Token {
                     start: s,
                     end: i,
@@ -103,10 +105,15 @@ fn highlight(doc: &str, toks: &[Token], from: usize, to: usize, o: &ExcerptOptio
     out
 }
 
-/// The excerpt of one document.
+/// The excerpt of one document, the query words compared as written (lower-cased).
 pub fn excerpt(doc: &str, o: &ExcerptOptions) -> String {
     let words = split_words(&o.words);
-    let toks = tokens(doc, &words);
+    excerpt_with(doc, o, &|t| words.iter().any(|w| w == t))
+}
+
+/// The excerpt of one document; `is_hit` tells whether a lower-cased token matches.
+pub fn excerpt_with(doc: &str, o: &ExcerptOptions, is_hit: &dyn Fn(&str) -> bool) -> String {
+    let toks = tokens(doc, is_hit);
     if o.limit == 0 || doc.chars().count() <= o.limit {
         return highlight(doc, &toks, 0, doc.len(), o);
     }
@@ -153,17 +160,48 @@ pub fn serve_excerpt(
 ) -> Result<Vec<u8>, String> {
     check_version(ver, VERSION)?;
     let (o, docs) = parse_excerpt(ver, body)?;
-    if let Some(Err(_)) = run.query(&format!("DESCRIBE {}", o.index)).first() {
+    let Some(query) = normalized(run, &o.words, &o.index) else {
         return Err(format!(
             "unknown local table '{}' in search request",
             o.index
         ));
-    }
+    };
+    let wanted: Vec<&str> = query.iter().map(|(_, n)| n.as_str()).collect();
     let mut out = Vec::new();
     for d in &docs {
-        put_string(&mut out, &excerpt(d, &o));
+        let forms = normalized(run, d, &o.index).unwrap_or_default();
+        let is_hit = |t: &str| {
+            let norm = forms
+                .iter()
+                .find(|(tok, _)| tok == t)
+                .map(|(_, n)| n.as_str());
+            wanted.contains(&norm.unwrap_or(t)) || wanted.contains(&t)
+        };
+        put_string(&mut out, &excerpt_with(d, &o, &is_hit));
     }
     Ok(reply(Status::Ok, VERSION, &out))
+}
+
+/// (tokenized, normalized) pairs of `text` as `table` sees them (None: no table).
+fn normalized(
+    run: &mut super::Runner<'_>,
+    text: &str,
+    table: &str,
+) -> Option<Vec<(String, String)>> {
+    let sql = format!("CALL KEYWORDS({}, {})", quote(text), quote(table));
+    match run.query(&sql).into_iter().next() {
+        Some(Ok(Outcome::Rows { columns, rows })) => {
+            let col = |n: &str| columns.iter().position(|c| c.name == n);
+            let (t, n) = (col("tokenized"), col("normalized"));
+            let cell = |r: &Vec<crate::service::Value>, i: Option<usize>| {
+                i.and_then(|i| r.get(i))
+                    .and_then(|v| v.to_text())
+                    .unwrap_or_default()
+            };
+            Some(rows.iter().map(|r| (cell(r, t), cell(r, n))).collect())
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
