@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::codec::{put_string, put_u32, put_u64};
-use super::search_sql::{ID_ALIAS, SORT_EXPR_ALIAS, WEIGHT_ALIAS};
+use super::search_sql::{ID_ALIAS, SORT_EXPR_ALIAS, TIME_SEGMENT_ALIAS, WEIGHT_ALIAS};
 use crate::service::{Column, ColumnType, Row, Value};
 
 /// Attribute type codes of the reply.
@@ -89,7 +89,14 @@ fn output_attrs(r: &QueryResult<'_>) -> Vec<Attr> {
         .iter()
         .enumerate()
         .filter(|(_, c)| {
-            ![ID_ALIAS, WEIGHT_ALIAS, SORT_EXPR_ALIAS, "id"].contains(&c.name.as_str())
+            ![
+                ID_ALIAS,
+                WEIGHT_ALIAS,
+                SORT_EXPR_ALIAS,
+                TIME_SEGMENT_ALIAS,
+                "id",
+            ]
+            .contains(&c.name.as_str())
         })
         .map(|(i, c)| {
             let name = match c.name.as_str() {

@@ -12,6 +12,8 @@ pub const ID_ALIAS: &str = "api_id__";
 pub const WEIGHT_ALIAS: &str = "api_weight__";
 /// The alias of the SPH_SORT_EXPR expression.
 pub const SORT_EXPR_ALIAS: &str = "api_sortexpr__";
+/// The alias of the SPH_SORT_TIME_SEGMENTS segment number.
+pub const TIME_SEGMENT_ALIAS: &str = "api_tseg__";
 
 /// Quotes a string literal for SphinxQL.
 pub fn quote(s: &str) -> String {
@@ -80,6 +82,12 @@ fn select_list(q: &SearchQuery) -> String {
                 q.group_distinct
             ));
         }
+    }
+    if q.sort_mode == 3 && !q.sort_by.is_empty() {
+        items.push(format!(
+            "{} AS {TIME_SEGMENT_ALIAS}",
+            time_segment(&attr_name(q.sort_by.trim()))
+        ));
     }
     if q.sort_mode == 5 && !q.sort_by.is_empty() {
         items.push(format!(
@@ -188,11 +196,22 @@ fn sort_clause(q: &SearchQuery) -> String {
     match q.sort_mode {
         1 if !by.is_empty() => format!("{} DESC, id ASC", attr_name(by)),
         2 if !by.is_empty() => format!("{} ASC, id ASC", attr_name(by)),
-        3 if !by.is_empty() => format!("{} DESC, WEIGHT() DESC, id ASC", attr_name(by)),
+        3 if !by.is_empty() => format!("{TIME_SEGMENT_ALIAS} DESC, WEIGHT() DESC, id ASC"),
         4 if !by.is_empty() => map_sort_keys(by),
         5 if !by.is_empty() => format!("{SORT_EXPR_ALIAS} DESC, id ASC"),
         _ => "WEIGHT() DESC, id ASC".into(),
     }
+}
+
+/// The time segment of a timestamp: 5 within the last hour, then day, week, month,
+/// three months (1) and older (0).
+fn time_segment(attr: &str) -> String {
+    let spans = [3600, 86400, 7 * 86400, 30 * 86400, 90 * 86400];
+    let mut expr = "0".to_string();
+    for (i, span) in spans.iter().enumerate().rev() {
+        expr = format!("IF({attr} >= NOW() - {span}, {}, {expr})", 5 - i);
+    }
+    expr
 }
 
 /// Rewrites Sphinx's `@weight`, `@relevance`, `@rank` and `@id` in an expression
@@ -397,6 +416,25 @@ mod tests {
         assert_eq!(
             map_magic_names("*, @weight+gid AS w, '@id' AS s, @ID"),
             "*, WEIGHT()+gid AS w, '@id' AS s, id"
+        );
+    }
+
+    #[test]
+    fn time_segments_sort_newest_segment_first() {
+        let mut q = base();
+        q.sort_mode = 3;
+        q.sort_by = "ts".into();
+        let sql = search_sql(&q, "t");
+        assert!(
+            sql.contains(
+                "IF(ts >= NOW() - 3600, 5, IF(ts >= NOW() - 86400, 4, IF(ts >= NOW() - 604800, 3, \
+             IF(ts >= NOW() - 2592000, 2, IF(ts >= NOW() - 7776000, 1, 0))))) AS api_tseg__"
+            ),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("ORDER BY api_tseg__ DESC, WEIGHT() DESC, id ASC"),
+            "{sql}"
         );
     }
 
