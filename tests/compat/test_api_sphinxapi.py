@@ -187,7 +187,7 @@ def test_batches_keep_a_failing_query_to_itself(client):
     assert [m["id"] for m in res[2]["matches"]] == [3]
 
 
-def test_excerpts_keywords_and_status(client):
+def test_excerpts_keywords_status_and_flush(client):
     got = client.BuildExcerpts(["hello big world", "nothing"], "docs", "hello",
                                {"before_match": "[", "after_match": "]"})
     assert got == ["[hello] big world", "nothing"]
@@ -195,6 +195,8 @@ def test_excerpts_keywords_and_status(client):
     assert kw[0] == {"tokenized": "hello", "normalized": "hello", "docs": 3, "hits": 5}
     status = dict((k.decode(), v.decode()) for k, v in client.Status())
     assert "uptime" in status
+    first = client.FlushAttributes()
+    assert first >= 1 and client.FlushAttributes() == first + 1
 
 
 def test_update_attributes(client, api):
