@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::codec::{check_version, put_string, put_u32, reply, Reader, Status};
 use super::search::pairs;
-use super::search_sql::quote;
+use super::search_sql::{is_identifier, quote};
 use super::Runner;
 use crate::service::Outcome;
 
@@ -49,6 +49,9 @@ pub fn parse_update(ver: u16, body: &[u8]) -> Result<UpdateRequest, String> {
             Ok(UpdateAttr { name, kind })
         })
         .collect::<Result<Vec<_>, String>>()?;
+    if let Some(a) = attrs.iter().find(|a| !is_identifier(&a.name)) {
+        return Err(format!("invalid attribute name '{}'", a.name));
+    }
     if attrs.iter().any(|a| a.name.eq_ignore_ascii_case("id")) {
         return Err("'id' attribute cannot be updated".into());
     }
@@ -235,6 +238,9 @@ pub fn uvar(run: &mut Runner<'_>, ver: u16, body: &[u8]) -> Result<Vec<u8>, Stri
     let values = decode_uvar(r.bytes(nbytes)?, count)?;
     let list: Vec<String> = values.iter().map(u64::to_string).collect();
     let name = name.trim_start_matches('@');
+    if !is_identifier(name) {
+        return Err(format!("invalid variable name '{name}'"));
+    }
     let sql = format!("SET GLOBAL @{name} = ({})", list.join(","));
     if let Some(Err(e)) = run.query(&sql).first() {
         return Err(e.message.clone());

@@ -3,7 +3,7 @@
 use super::codec::{check_version, reply, Status};
 use super::search_reply::{error_part, result_part, QueryResult};
 use super::search_req::{parse_search, SearchQuery};
-use super::search_sql::search_sql;
+use super::search_sql::{check_query, search_sql};
 use super::Runner;
 use crate::service::{Outcome, QueryError};
 
@@ -41,6 +41,9 @@ fn tables(run: &mut Runner<'_>, list: &str) -> Vec<String> {
 }
 
 fn run_query(run: &mut Runner<'_>, q: &SearchQuery) -> Vec<u8> {
+    if let Err(e) = check_query(q) {
+        return error_part(&e);
+    }
     let tables = tables(run, &q.indexes);
     let Some(first) = tables.first() else {
         return error_part("no enabled local indexes to search");

@@ -29,6 +29,58 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// Whether `name` is a plain identifier (attribute, table or `@` magic name).
+pub fn is_identifier(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '@' || c == '.' || c == '-')
+}
+
+/// Whether an expression stays one expression: no `;` outside string literals.
+fn is_single_expression(expr: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in expr.chars() {
+        match (quote, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"') => quote = Some(c),
+            (None, ';') => return false,
+            _ => {}
+        }
+    }
+    quote.is_none()
+}
+
+/// Refuses names and expressions that would not stay what the protocol says they
+/// are once written into SphinxQL.
+pub fn check_query(q: &SearchQuery) -> Result<(), String> {
+    let names = q
+        .filters
+        .iter()
+        .map(|f| f.attr.as_str())
+        .chain(q.field_weights.iter().map(|(n, _)| n.as_str()))
+        .chain(q.index_weights.iter().map(|(n, _)| n.as_str()))
+        .chain([q.group_by.as_str(), q.group_distinct.as_str()])
+        .chain(q.filters.iter().filter_map(|f| match &f.kind {
+            FilterKind::UserVar(v) => Some(v.as_str()),
+            _ => None,
+        }));
+    for n in names.filter(|n| !n.is_empty()) {
+        if !is_identifier(n) {
+            return Err(format!("invalid attribute name '{n}'"));
+        }
+    }
+    for e in [&q.select, &q.sort_by, &q.group_sort] {
+        if !is_single_expression(e) {
+            return Err(format!("invalid expression '{e}'"));
+        }
+    }
+    Ok(())
+}
+
 /// The `SELECT` statement for one query block against `table`.
 pub fn search_sql(q: &SearchQuery, table: &str) -> String {
     let (text, ranker) = match_text(q);
@@ -435,6 +487,22 @@ mod tests {
         assert!(
             sql.contains("ORDER BY api_tseg__ DESC, WEIGHT() DESC, id ASC"),
             "{sql}"
+        );
+    }
+
+    #[test]
+    fn names_and_expressions_cannot_smuggle_statements() {
+        let mut q = base();
+        assert_eq!(check_query(&q), Ok(()));
+        q.select = "*, 'a;b' AS s".into();
+        assert_eq!(check_query(&q), Ok(()));
+        q.select = "*; DROP TABLE t".into();
+        assert!(check_query(&q).is_err());
+        q.select = "*".into();
+        q.group_by = "gid; DROP TABLE t".into();
+        assert_eq!(
+            check_query(&q).unwrap_err(),
+            "invalid attribute name 'gid; DROP TABLE t'"
         );
     }
 
