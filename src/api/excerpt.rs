@@ -221,6 +221,47 @@ mod tests {
         }
     }
 
+    fn request(ver: u16, flags: u32) -> Vec<u8> {
+        use crate::api::codec::put_u32;
+        let mut b = Vec::new();
+        put_u32(&mut b, 0);
+        put_u32(&mut b, flags);
+        for s in ["t", "hi", "<b>", "</b>", " ... "] {
+            put_string(&mut b, s);
+        }
+        put_u32(&mut b, 100);
+        put_u32(&mut b, 3);
+        if ver >= 0x102 {
+            (0..3).for_each(|_| put_u32(&mut b, 0));
+            put_string(&mut b, "none");
+        }
+        if ver >= 0x103 {
+            put_string(&mut b, "");
+        }
+        put_u32(&mut b, 1);
+        put_string(&mut b, "doc");
+        b
+    }
+
+    #[test]
+    fn request_layouts_per_version() {
+        for ver in [0x100u16, 0x102, 0x103, 0x104] {
+            let (o, docs) = parse_excerpt(ver, &request(ver, 1)).unwrap();
+            assert_eq!(
+                (o.words.as_str(), o.limit, o.around),
+                ("hi", 100, 3),
+                "v{ver:x}"
+            );
+            assert_eq!(docs, ["doc"]);
+        }
+        let b = request(0x104, 1);
+        assert!(parse_excerpt(0x104, &b[..b.len() - 1]).is_err());
+        assert_eq!(
+            parse_excerpt(0x104, &request(0x104, 2)).unwrap_err(),
+            "exact_phrase is deprecated"
+        );
+    }
+
     #[test]
     fn short_documents_are_highlighted_whole() {
         let got = excerpt("Hello big world, hello!", &opts("hello", 256));
