@@ -72,7 +72,10 @@ pub fn parse_search(version: u16, body: &[u8]) -> Result<Vec<SearchQuery>, Strin
         return Err("distributed (agent) requests are not supported".into());
     }
     let n = r.u32()?;
-    if n == 0 || n > MAX_BATCH {
+    if n == 0 {
+        return Err(format!("bad multi-query count {n} (must be positive)"));
+    }
+    if n > MAX_BATCH {
         return Err(format!(
             "bad multi-query count {n} (must be in 1..{MAX_BATCH} range)"
         ));

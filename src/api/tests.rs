@@ -136,6 +136,23 @@ fn search_request_layouts_round_trip_for_every_version() {
 }
 
 #[test]
+fn search_request_counts_and_master_versions_use_upstreams_texts() {
+    let err = |b: &[u8]| parse_search(0x128, b).unwrap_err();
+    assert_eq!(
+        err(&[0, 0, 0, 0, 0, 0, 0, 0]),
+        "bad multi-query count 0 (must be positive)"
+    );
+    assert_eq!(
+        err(&[0, 0, 0, 0, 0, 0, 0, 33]),
+        "bad multi-query count 33 (must be in 1..32 range)"
+    );
+    assert_eq!(
+        err(&[0, 0, 0, 36, 0, 0, 0, 1]),
+        "master-agent version mismatch; update me first, then update master!"
+    );
+}
+
+#[test]
 fn search_request_golden_v129() {
     // flags, offset, limit, mode, ranker, sort mode, sort by, query ...
     let mut b = vec![0, 0, 0, 0, 0, 0, 0, 1];
