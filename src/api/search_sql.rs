@@ -234,7 +234,7 @@ fn range(a: &str, lo: &str, hi: &str, exclude: bool) -> String {
 
 fn float(v: f32) -> String {
     if v.is_finite() {
-        format!("{v:?}")
+        format!("{v}")
     } else if v > 0.0 {
         "3.4e38".into()
     } else {
@@ -428,7 +428,7 @@ mod tests {
         assert_eq!(
             search_sql(&q, "t"),
             "SELECT id AS api_id__, WEIGHT() AS api_weight__, * FROM t WHERE MATCH('hello world') \
-             AND id >= 2 AND gid IN (1,2) AND (price < 1.5 OR price > 2.0) \
+             AND id >= 2 AND gid IN (1,2) AND (price < 1.5 OR price > 2) \
              ORDER BY WEIGHT() DESC, id ASC LIMIT 0,20 OPTION max_matches=1000, field_weights=(title=10)"
         );
     }
