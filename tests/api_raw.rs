@@ -489,3 +489,18 @@ fn excerpts_follow_the_tables_morphology() {
         "unknown local table 'nope' in search request"
     );
 }
+
+#[test]
+fn an_idle_persistent_api_client_does_not_hold_up_shutdown() {
+    let (d, p) = start();
+    let mut s = connect(p.sphinx);
+    let mut hello = [0u8; 4];
+    s.read_exact(&mut hello).unwrap();
+    s.write_all(&[0, 0, 0, 1]).unwrap();
+    s.write_all(&frame(4, 0, &[0, 0, 0, 1])).unwrap();
+    s.write_all(&search(&[query_block("hello", "t", None)]))
+        .unwrap();
+    let mut head = [0u8; 8];
+    s.read_exact(&mut head).unwrap();
+    assert!(d.stop().success());
+}

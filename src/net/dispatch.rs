@@ -47,13 +47,7 @@ pub fn plain_http_on_https_reply() -> Vec<u8> {
 pub async fn handle(stream: BoxStream, peer: String, spec: Arc<Listen>, ctx: Ctx) {
     match spec.proto {
         Proto::Mysql => serve_mysql(stream, peer, &spec, &ctx).await,
-        Proto::Sphinx => {
-            let Some(guard) = register(&ctx, "sphinx", &peer, spec.vip) else {
-                crate::api::reply_maxed_out(stream, true).await;
-                return;
-            };
-            crate::api::serve(stream, api_conn(&ctx, guard, &spec), true).await;
-        }
+        Proto::Sphinx => serve_api(stream, peer, &spec, &ctx, true).await,
         Proto::Multi | Proto::Http | Proto::Https => serve_sniffed(stream, peer, spec, ctx).await,
         Proto::Replication => {}
     }
@@ -165,7 +159,11 @@ async fn serve_api(stream: BoxStream, peer: String, spec: &Listen, ctx: &Ctx, se
         drop(guard);
         crate::api::reply_https_port(stream, server_first).await;
     } else {
-        crate::api::serve(stream, api_conn(ctx, guard, spec), server_first).await;
+        let id = guard.id();
+        tokio::select! {
+            _ = crate::api::serve(stream, api_conn(ctx, guard, spec), server_first) => {}
+            _ = until_idle_after_shutdown(ctx, id) => {}
+        }
     }
 }
 
