@@ -1,8 +1,16 @@
 //! Binary API (SphinxAPI) front end.
 //!
 //! Framing, the hello exchange, PERSIST and PING are served here. Every other command
-//! is translated into SphinxQL, run through [`Service::query`], and its results are
-//! turned back into the binary reply.
+//! is translated into SphinxQL, run through [`Service::query`] in the connection's own
+//! [`Session`], and its results are turned back into the binary reply:
+//! - `codec`: big-endian framing, a bounds-checked body reader, version checks;
+//! - `search_req` / `search_sql` / `search_reply` / `search`: SEARCH v1.25-1.40 (client
+//!   mode), each query block as `SELECT ...; SHOW META; DESCRIBE table`;
+//! - `commands`: UPDATE, KEYWORDS (`CALL KEYWORDS`), STATUS, UVAR, FLUSHATTRS;
+//! - `excerpt`: EXCERPT, highlighting through the table's tokenizer (`CALL KEYWORDS`);
+//! - `sphinxql`: SPHINXQL, answered with raw MySQL packets.
+//!
+//! Agent-mode SEARCH (master_version > 0) and JSON (16) are refused with an ERROR.
 
 pub mod codec;
 pub mod commands;
@@ -25,8 +33,11 @@ use codec::{command, message_reply, reply, Header, Status, HELLO};
 
 /// One API connection's context.
 pub struct ApiConn {
+    /// Where statements run.
     pub service: Arc<dyn Service>,
+    /// The connection's entry in `SHOW THREADS`.
     pub guard: ConnectionGuard,
+    /// The listener is `_readonly`: writes are refused.
     pub readonly: bool,
 }
 
