@@ -109,7 +109,7 @@ async fn until_idle_after_shutdown(ctx: &Ctx, conn_id: u64) {
 
 /// How long a multi-protocol connection may stay silent before it is taken for a
 /// binary API client that reads first (the server hello is then sent to it).
-pub const SILENT_CLIENT_DELAY: Duration = Duration::from_millis(200);
+pub const SILENT_CLIENT_DELAY: Duration = Duration::from_millis(300);
 
 /// Reads until the first bytes say which protocol this is, within `network_timeout`.
 /// `None`: nothing arrived within [`SILENT_CLIENT_DELAY`].
