@@ -1,23 +1,77 @@
 //! Binary API (SphinxAPI) front end.
 //!
-//! Framing, the hello exchange, PERSIST and PING are served here; the search
-//! commands arrive with the engine.
+//! Framing, the hello exchange, PERSIST and PING are served here. Every other command
+//! is translated into SphinxQL, run through [`Service::query`] in the connection's own
+//! [`Session`], and its results are turned back into the binary reply:
+//! - `codec`: big-endian framing, a bounds-checked body reader, version checks;
+//! - `search_req` / `search_sql` / `search_reply` / `search`: SEARCH v1.25-1.40 (client
+//!   mode), each query block as `SELECT ...; SHOW META; DESCRIBE table`;
+//! - `commands`: UPDATE, KEYWORDS (`CALL KEYWORDS`), STATUS, UVAR, FLUSHATTRS;
+//! - `excerpt`: EXCERPT, highlighting through the table's tokenizer (`CALL KEYWORDS`);
+//! - `sphinxql`: SPHINXQL, answered with raw MySQL packets.
+//!
+//! Agent-mode SEARCH (master_version > 0) and JSON (16) are refused with an ERROR.
 
 pub mod codec;
+pub mod commands;
+pub mod excerpt;
+pub mod search;
+pub mod search_reply;
+pub mod search_req;
+pub mod search_sql;
+pub mod sphinxql;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::net::BoxStream;
-use crate::service::{ConnectionGuard, Service};
+use crate::service::{ConnectionGuard, Outcome, QueryError, Service, Session};
 use codec::{command, message_reply, reply, Header, Status, HELLO};
 
 /// One API connection's context.
 pub struct ApiConn {
+    /// Where statements run.
     pub service: Arc<dyn Service>,
+    /// The connection's entry in `SHOW THREADS`.
     pub guard: ConnectionGuard,
+    /// The listener is `_readonly`: writes are refused.
     pub readonly: bool,
+}
+
+/// Runs SphinxQL for one API connection, keeping `SHOW THREADS` current.
+pub struct Runner<'a> {
+    service: &'a dyn Service,
+    session: &'a mut Session,
+    guard: &'a ConnectionGuard,
+}
+
+impl Runner<'_> {
+    /// Runs `sql` (one or more statements) in the connection's session.
+    pub fn query(&mut self, sql: &str) -> Vec<Result<Outcome, QueryError>> {
+        self.guard.update(|t| t.info = sql.to_string());
+        self.service.query(self.session, sql)
+    }
+}
+
+/// Answers one command (PERSIST never gets here: the loop handles it).
+fn execute(run: &mut Runner<'_>, header: &Header, body: &[u8]) -> Vec<u8> {
+    let v = header.version;
+    let result = match header.command {
+        command::SEARCH => search::search(run, v, body),
+        command::EXCERPT => excerpt::serve_excerpt(run, v, body),
+        command::UPDATE => commands::update(run, v, body),
+        command::KEYWORDS => commands::keywords(run, v, body),
+        command::STATUS => commands::status(run, v, body),
+        command::FLUSHATTRS => commands::flushattrs(v),
+        command::UVAR => commands::uvar(run, v, body),
+        command::PING => Ok(reply(Status::Ok, 0x100, body.get(..4).unwrap_or(&[0; 4]))),
+        command::SPHINXQL => sphinxql::sphinxql(run, v, body),
+        _ => Err("internal error: unhandled command".into()),
+    };
+    result.unwrap_or_else(|e| message_reply(Status::Error, &e))
 }
 
 /// The error an API client gets on an `https` listener.
@@ -40,6 +94,8 @@ pub async fn serve(mut stream: BoxStream, conn: ApiConn, server_first: bool) {
         return;
     }
     let mut persist = false;
+    let mut session = Session::new(conn.guard.id(), "sphinx");
+    session.readonly = conn.readonly;
     loop {
         conn.guard.update(|t| t.state = "idle".into());
         let idle_limit = if persist {
@@ -54,11 +110,17 @@ pub async fn serve(mut stream: BoxStream, conn: ApiConn, server_first: bool) {
         }
         let header = Header::parse(&head);
         if header.command > command::LAST || header.length as usize > settings.max_packet_size {
+            let what = if header.command > command::LAST {
+                "command"
+            } else {
+                "length"
+            };
             let msg = format!(
-                "invalid command (code={}, len={})",
+                "invalid {what} (code={}, len={})",
                 header.command, header.length
             );
-            let _ = stream.write_all(&message_reply(Status::Error, &msg)).await;
+            crate::net::dispatch::lingering_reply(stream, &message_reply(Status::Error, &msg))
+                .await;
             return;
         }
         let mut body = vec![0u8; header.length as usize];
@@ -67,25 +129,26 @@ pub async fn serve(mut stream: BoxStream, conn: ApiConn, server_first: bool) {
             _ => return,
         }
         conn.guard.update(|t| t.state = "query".into());
-        let answer = match header.command {
-            command::PERSIST => {
-                persist = body.get(..4).is_some_and(|b| b != [0, 0, 0, 0]);
-                None
-            }
-            command::PING => Some(reply(Status::Ok, 0x100, body.get(..4).unwrap_or(&[0; 4]))),
-            other => Some(message_reply(
-                Status::Error,
-                &format!("unknown command (code={other})"),
-            )),
-        };
-        if let Some(bytes) = answer {
-            if stream.write_all(&bytes).await.is_err() {
-                return;
-            }
+        if header.command == command::PERSIST {
+            persist = body.get(..4).is_some_and(|b| b != [0, 0, 0, 0]);
             if !persist {
-                let _ = stream.shutdown().await;
                 return;
             }
+            continue;
+        }
+        let mut run = Runner {
+            service: conn.service.as_ref(),
+            session: &mut session,
+            guard: &conn.guard,
+        };
+        let bytes = execute(&mut run, &header, &body);
+        conn.guard.update(|t| t.info.clear());
+        if stream.write_all(&bytes).await.is_err() {
+            return;
+        }
+        if !persist || header.command == command::PING {
+            let _ = stream.shutdown().await;
+            return;
         }
     }
 }
@@ -110,9 +173,10 @@ pub async fn reply_maxed_out(mut stream: BoxStream, server_first: bool) {
 }
 
 /// Hello, then ERROR `Binary API request was sent to HTTPS port`, then close.
-pub async fn reply_https_port(mut stream: BoxStream) {
+/// `server_first`: the client has not sent its hello (it reads first).
+pub async fn reply_https_port(mut stream: BoxStream, server_first: bool) {
     let mut hello = [0u8; 4];
-    if stream.read_exact(&mut hello).await.is_err() {
+    if !server_first && stream.read_exact(&mut hello).await.is_err() {
         return;
     }
     let mut out = HELLO.to_vec();

@@ -47,13 +47,7 @@ pub fn plain_http_on_https_reply() -> Vec<u8> {
 pub async fn handle(stream: BoxStream, peer: String, spec: Arc<Listen>, ctx: Ctx) {
     match spec.proto {
         Proto::Mysql => serve_mysql(stream, peer, &spec, &ctx).await,
-        Proto::Sphinx => {
-            let Some(guard) = register(&ctx, "sphinx", &peer, spec.vip) else {
-                crate::api::reply_maxed_out(stream, true).await;
-                return;
-            };
-            crate::api::serve(stream, api_conn(&ctx, guard, &spec), true).await;
-        }
+        Proto::Sphinx => serve_api(stream, peer, &spec, &ctx, true).await,
         Proto::Multi | Proto::Http | Proto::Https => serve_sniffed(stream, peer, spec, ctx).await,
         Proto::Replication => {}
     }
@@ -113,46 +107,63 @@ async fn until_idle_after_shutdown(ctx: &Ctx, conn_id: u64) {
     }
 }
 
+/// How long a multi-protocol connection may stay silent before it is taken for a
+/// binary API client that reads first (the server hello is then sent to it).
+pub const SILENT_CLIENT_DELAY: Duration = Duration::from_millis(300);
+
 /// Reads until the first bytes say which protocol this is, within `network_timeout`.
-async fn read_sniff(stream: &mut BoxStream, limit: Duration) -> (Sniffed, Vec<u8>) {
+/// `None`: nothing arrived within [`SILENT_CLIENT_DELAY`].
+async fn read_sniff(stream: &mut BoxStream, limit: Duration) -> Option<(Sniffed, Vec<u8>)> {
     let mut buf = Vec::with_capacity(64);
     let deadline = tokio::time::Instant::now() + limit;
+    let silent_at = tokio::time::Instant::now() + SILENT_CLIENT_DELAY.min(limit);
     loop {
         let verdict = sniff(&buf);
         if verdict != Sniffed::NeedMore {
-            return (verdict, buf);
+            return Some((verdict, buf));
         }
         let mut chunk = [0u8; 64];
-        let read = tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await;
+        let until = if buf.is_empty() { silent_at } else { deadline };
+        let read = tokio::time::timeout_at(until, stream.read(&mut chunk)).await;
         match read {
             Ok(Ok(n)) if n > 0 => buf.extend_from_slice(&chunk[..n]),
-            _ => return (Sniffed::Unknown, buf),
+            Err(_) if buf.is_empty() && until < deadline => return None,
+            _ => return Some((Sniffed::Unknown, buf)),
         }
     }
 }
 
 async fn serve_sniffed(mut stream: BoxStream, peer: String, spec: Arc<Listen>, ctx: Ctx) {
     let settings = Arc::clone(&ctx.state().settings);
-    let (kind, head) = read_sniff(&mut stream, settings.network_timeout).await;
     let https_only = spec.proto == Proto::Https;
+    let Some((kind, head)) = read_sniff(&mut stream, settings.network_timeout).await else {
+        // A client that reads before it writes: speak first, as on a `sphinx` port.
+        return serve_api(stream, peer, &spec, &ctx, true).await;
+    };
     let stream: BoxStream = Box::new(PrefixedStream::new(head, stream));
     match kind {
-        Sniffed::Api => {
-            let Some(guard) = register(&ctx, "sphinx", &peer, spec.vip) else {
-                crate::api::reply_maxed_out(stream, false).await;
-                return;
-            };
-            if https_only {
-                drop(guard);
-                crate::api::reply_https_port(stream).await;
-            } else {
-                crate::api::serve(stream, api_conn(&ctx, guard, &spec), false).await;
-            }
-        }
+        Sniffed::Api => serve_api(stream, peer, &spec, &ctx, false).await,
         Sniffed::Http if https_only => lingering_reply(stream, &plain_http_on_https_reply()).await,
         Sniffed::Http => serve_http(stream, peer, &spec, &ctx, false).await,
         Sniffed::Tls => serve_tls(stream, peer, &spec, &ctx).await,
         Sniffed::NeedMore | Sniffed::Unknown => {}
+    }
+}
+
+async fn serve_api(stream: BoxStream, peer: String, spec: &Listen, ctx: &Ctx, server_first: bool) {
+    let Some(guard) = register(ctx, "sphinx", &peer, spec.vip) else {
+        crate::api::reply_maxed_out(stream, server_first).await;
+        return;
+    };
+    if spec.proto == Proto::Https {
+        drop(guard);
+        crate::api::reply_https_port(stream, server_first).await;
+    } else {
+        let id = guard.id();
+        tokio::select! {
+            _ = crate::api::serve(stream, api_conn(ctx, guard, spec), server_first) => {}
+            _ = until_idle_after_shutdown(ctx, id) => {}
+        }
     }
 }
 

@@ -1,0 +1,88 @@
+//! SEARCH: each query block runs as SphinxQL (`SELECT ...; SHOW META; DESCRIBE`).
+
+use super::codec::{check_version, reply, Status};
+use super::search_reply::{error_part, result_part, QueryResult};
+use super::search_req::{parse_search, SearchQuery};
+use super::search_sql::{check_query, search_sql};
+use super::Runner;
+use crate::service::{Outcome, QueryError};
+
+/// The SEARCH version this daemon speaks.
+pub const VERSION: u16 = 0x128;
+
+/// Serves a SEARCH request: the whole reply frame, or a request-level error.
+pub fn search(run: &mut Runner<'_>, version: u16, body: &[u8]) -> Result<Vec<u8>, String> {
+    check_version(version, VERSION)?;
+    let queries = parse_search(version, body)?;
+    let mut out = Vec::new();
+    for q in &queries {
+        out.extend(run_query(run, q));
+    }
+    Ok(reply(Status::Ok, VERSION, &out))
+}
+
+/// The tables named by an index list (`*` = all).
+fn tables(run: &mut Runner<'_>, list: &str) -> Vec<String> {
+    let names: Vec<String> = list
+        .split(|c: char| !(c.is_ascii_alphanumeric() || "_.-*".contains(c)))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    if !names.iter().any(|n| n == "*") {
+        return names;
+    }
+    match run.query("SHOW TABLES").into_iter().next() {
+        Some(Ok(Outcome::Rows { rows, .. })) => rows
+            .iter()
+            .filter_map(|r| r.first().and_then(|v| v.to_text()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn run_query(run: &mut Runner<'_>, q: &SearchQuery) -> Vec<u8> {
+    if let Err(e) = check_query(q) {
+        return error_part(&e);
+    }
+    let tables = tables(run, &q.indexes);
+    let Some(first) = tables.first() else {
+        return error_part("no enabled local indexes to search");
+    };
+    let sql = format!(
+        "{}; SHOW META; DESCRIBE {first}",
+        search_sql(q, &tables.join(", "))
+    );
+    let results = run.query(&sql);
+    let mut it = results.iter();
+    let (columns, rows) = match it.next() {
+        Some(Ok(Outcome::Rows { columns, rows })) => (columns, rows),
+        Some(Err(e)) => return error_part(&e.message),
+        _ => return error_part("internal error: no result"),
+    };
+    let meta = pairs(it.next(), 0, 1);
+    let schema = pairs(it.next(), 0, 1);
+    result_part(&QueryResult {
+        columns,
+        rows,
+        meta: &meta,
+        schema: &schema,
+        max_matches: q.max_matches,
+    })
+}
+
+/// Two text columns of a result as pairs (empty when the statement failed).
+pub fn pairs(
+    result: Option<&Result<Outcome, QueryError>>,
+    a: usize,
+    b: usize,
+) -> Vec<(String, String)> {
+    let Some(Ok(Outcome::Rows { rows, .. })) = result else {
+        return Vec::new();
+    };
+    rows.iter()
+        .map(|r| {
+            let cell = |i: usize| r.get(i).and_then(|v| v.to_text()).unwrap_or_default();
+            (cell(a), cell(b))
+        })
+        .collect()
+}
