@@ -112,11 +112,21 @@ async fn until_idle_after_shutdown(ctx: &Ctx, conn_id: u64) {
 pub const SILENT_CLIENT_DELAY: Duration = Duration::from_millis(300);
 
 /// Reads until the first bytes say which protocol this is, within `network_timeout`.
-/// `None`: nothing arrived within [`SILENT_CLIENT_DELAY`].
-async fn read_sniff(stream: &mut BoxStream, limit: Duration) -> Option<(Sniffed, Vec<u8>)> {
+/// `None`: nothing arrived within [`SILENT_CLIENT_DELAY`] (only asked for on
+/// multi-protocol listeners: on `http`/`https` ones a slow HTTP client must not be
+/// greeted with API bytes).
+async fn read_sniff(
+    stream: &mut BoxStream,
+    limit: Duration,
+    greet_silent: bool,
+) -> Option<(Sniffed, Vec<u8>)> {
     let mut buf = Vec::with_capacity(64);
     let deadline = tokio::time::Instant::now() + limit;
-    let silent_at = tokio::time::Instant::now() + SILENT_CLIENT_DELAY.min(limit);
+    let silent_at = if greet_silent {
+        tokio::time::Instant::now() + SILENT_CLIENT_DELAY.min(limit)
+    } else {
+        deadline
+    };
     loop {
         let verdict = sniff(&buf);
         if verdict != Sniffed::NeedMore {
@@ -136,7 +146,9 @@ async fn read_sniff(stream: &mut BoxStream, limit: Duration) -> Option<(Sniffed,
 async fn serve_sniffed(mut stream: BoxStream, peer: String, spec: Arc<Listen>, ctx: Ctx) {
     let settings = Arc::clone(&ctx.state().settings);
     let https_only = spec.proto == Proto::Https;
-    let Some((kind, head)) = read_sniff(&mut stream, settings.network_timeout).await else {
+    let greet_silent = spec.proto == Proto::Multi;
+    let sniffed = read_sniff(&mut stream, settings.network_timeout, greet_silent).await;
+    let Some((kind, head)) = sniffed else {
         // A client that reads before it writes: speak first, as on a `sphinx` port.
         return serve_api(stream, peer, &spec, &ctx, true).await;
     };
