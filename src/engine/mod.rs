@@ -87,6 +87,7 @@ impl Catalog {
             }
             return Err(EngineError(format!("table '{key}' already exists")));
         }
+        self.storage.create_table(&key, &schema, &settings)?;
         let table = Table::with_storage(&key, schema, settings, self.storage.clone())?;
         tables.insert(key, Arc::new(table));
         Ok(true)
@@ -96,6 +97,9 @@ impl Catalog {
     pub fn drop_table(&self, name: &str, if_exists: bool) -> Result<bool, EngineError> {
         let key = name.to_lowercase();
         let mut tables = self.tables.write().unwrap_or_else(|p| p.into_inner());
+        if tables.contains_key(&key) {
+            self.storage.drop_table(&key)?;
+        }
         match tables.remove(&key) {
             Some(_) => Ok(true),
             None if if_exists => Ok(false),

@@ -250,6 +250,24 @@ impl Table {
         self.publish(next);
     }
 
+    /// Applies a logged change again (replay of the binary log at start-up).
+    pub fn apply(&self, op: LogOp) -> Result<(), EngineError> {
+        match op {
+            LogOp::Write { docs, mode } => self.write(docs, mode).map(|_| ()),
+            LogOp::Delete(ids) => {
+                self.delete(&ids);
+                Ok(())
+            }
+            LogOp::Update { id, values } => self.update(id, &values).map(|_| ()),
+            LogOp::Truncate => {
+                self.truncate();
+                Ok(())
+            }
+            LogOp::AddAttr(attr) => self.add_attr(attr),
+            LogOp::DropAttr(name) => self.drop_attr(&name),
+        }
+    }
+
     /// How the table's tokenizer splits and normalizes a text (`CALL KEYWORDS`):
     /// stopwords and words shorter than `min_word_len` are left out.
     pub fn keywords(&self, text: &str) -> Vec<KeywordForm> {

@@ -1,0 +1,74 @@
+//! Durability: the binary log of every acknowledged change, the catalog of tables
+//! in `data_dir` (one folder per table), and the recovery that rebuilds the tables
+//! at start-up.
+//!
+//! Files, all written crash-safely (synced, and renamed into place when replaced):
+//! - `data_dir/searchd.json`: the tables, their schema and settings, and for each
+//!   the binary log sequence number it already reflects;
+//! - `data_dir/<table>/`: the folder of a table;
+//! - `binlog_path/binlog.NNNN` (default `data_dir/binlog`): checksummed records of
+//!   `CREATE`, `DROP` and every write, numbered daemon-wide. Each start opens a new
+//!   file; a torn last record is cut off with a warning and never replayed.
+
+mod binlog;
+mod catalog_file;
+mod durable;
+mod fsutil;
+mod record;
+mod replay;
+
+pub use binlog::FlushMode;
+pub use durable::Durable;
+pub use record::{crc32, Change, Record};
+
+use crate::config::Searchd;
+use crate::engine::Catalog;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How the storage of an RT-mode daemon is set up.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `data_dir`.
+    pub data_dir: PathBuf,
+    /// The binary log folder; `None` disables the binary log.
+    pub binlog_dir: Option<PathBuf>,
+    /// `binlog_flush`.
+    pub flush: FlushMode,
+    /// `binlog_max_log_size` (0 = no limit).
+    pub max_log_size: u64,
+}
+
+impl Options {
+    /// The options of `searchd` settings with `data_dir` set.
+    pub fn from_settings(s: &Searchd, data_dir: &Path) -> Options {
+        let binlog_dir = match &s.binlog_path {
+            None => Some(data_dir.join("binlog")),
+            Some(p) if p.as_os_str().is_empty() => None,
+            Some(p) => Some(p.clone()),
+        };
+        Options {
+            data_dir: data_dir.to_path_buf(),
+            binlog_dir,
+            flush: FlushMode::from_config(s.binlog_flush),
+            max_log_size: s.binlog_max_log_size,
+        }
+    }
+}
+
+/// A recovered catalog and the storage its tables log to.
+pub struct Opened {
+    pub catalog: Arc<Catalog>,
+    pub durable: Arc<Durable>,
+    /// Problems found and worked around (torn or corrupt log records...).
+    pub warnings: Vec<String>,
+}
+
+/// Opens `data_dir`: reads the catalog, replays the binary log into the tables, and
+/// starts a new log file. An error is fatal (the daemon must not start).
+pub fn open(opts: &Options) -> Result<Opened, String> {
+    replay::open(opts)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,100 @@
+//! Start-up recovery: the catalog file, then every binary log record newer than
+//! what the catalog reflects, applied in order.
+
+use super::binlog::{self, Binlog};
+use super::catalog_file::{CatalogFile, TableMeta};
+use super::durable::Durable;
+use super::record::{Change, Record};
+use super::{Opened, Options};
+use crate::engine::Catalog;
+use std::sync::Arc;
+
+pub(super) fn open(opts: &Options) -> Result<Opened, String> {
+    let meta = CatalogFile::load(&opts.data_dir)?;
+    let mut warnings = Vec::new();
+    let mut records = Vec::new();
+    let mut binlog = None;
+    if let Some(dir) = &opts.binlog_dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("failed to create binlog_path '{}': {e}", dir.display()))?;
+        let read = binlog::read_all(dir)
+            .map_err(|e| format!("failed to read the binary log in '{}': {e}", dir.display()))?;
+        warnings.extend(read.warnings);
+        let last_seq = read.records.iter().map(|r| r.seq).max().unwrap_or(0);
+        let next_seq = last_seq.max(meta.seq) + 1;
+        let log = Binlog::create(
+            dir,
+            read.last_number + 1,
+            next_seq,
+            opts.flush,
+            opts.max_log_size,
+        )
+        .map_err(|e| format!("failed to start the binary log in '{}': {e}", dir.display()))?;
+        binlog = Some(log);
+        records = read.records;
+    }
+    let durable = Arc::new(Durable::new(&opts.data_dir, binlog, meta.clone(), true));
+    let catalog = Arc::new(Catalog::with_storage(durable.clone()));
+    for (name, t) in &meta.tables {
+        catalog
+            .create(name, t.schema.clone(), t.settings.clone(), false)
+            .map_err(|e| format!("table '{name}': {e}"))?;
+    }
+    let mut last = meta.seq;
+    for rec in records {
+        last = last.max(rec.seq);
+        apply(&catalog, &durable, rec, &mut warnings);
+    }
+    durable.end_replay(last).map_err(|e| e.to_string())?;
+    Ok(Opened {
+        catalog,
+        durable,
+        warnings,
+    })
+}
+
+/// Applies one record unless the catalog already reflects it.
+fn apply(catalog: &Catalog, durable: &Durable, rec: Record, warnings: &mut Vec<String>) {
+    let seq = rec.seq;
+    let since = |table: &str| durable.with_meta(|m| m.tables.get(table).map(|t| t.since));
+    match rec.change {
+        Change::Create {
+            table,
+            schema,
+            settings,
+        } => {
+            if since(&table).is_some_and(|s| s >= seq) {
+                return;
+            }
+            let _ = catalog.drop_table(&table, true);
+            match catalog.create(&table, schema.clone(), settings.clone(), false) {
+                Ok(_) => durable.with_meta(|m| {
+                    let entry = TableMeta {
+                        schema,
+                        settings,
+                        since: seq,
+                    };
+                    m.tables.insert(table, entry);
+                }),
+                Err(e) => warnings.push(format!("binlog replay: create table '{table}': {e}")),
+            }
+        }
+        Change::Drop { table } => {
+            if since(&table).is_none_or(|s| s > seq) {
+                return;
+            }
+            let _ = catalog.drop_table(&table, true);
+            durable.with_meta(|m| m.tables.remove(&table));
+        }
+        Change::Op { table, op } => {
+            if since(&table).is_none_or(|s| s >= seq) {
+                return;
+            }
+            if let Some(t) = catalog.get(&table) {
+                if let Err(e) = t.apply(op) {
+                    warnings.push(format!("binlog replay: table '{table}': {e}"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Recovery of a data_dir in process: tables, every kind of change, drop and
+//! re-create, torn log tails.
+
+use super::*;
+use crate::engine::{
+    Attr, AttrType, AttrValue, Document, Field, LogOp, Schema, TableSettings, WriteMode,
+};
+
+fn opts(dir: &Path, flush: FlushMode) -> Options {
+    Options {
+        data_dir: dir.to_path_buf(),
+        binlog_dir: Some(dir.join("binlog")),
+        flush,
+        max_log_size: 0,
+    }
+}
+
+fn schema() -> Schema {
+    Schema {
+        fields: vec![Field {
+            name: "title".into(),
+            indexed: true,
+            stored: true,
+        }],
+        attrs: vec![
+            Attr {
+                name: "price".into(),
+                ty: AttrType::Uint,
+            },
+            Attr {
+                name: "tags".into(),
+                ty: AttrType::Multi64,
+            },
+        ],
+    }
+}
+
+fn doc(id: u64, title: &str, price: i64) -> Document {
+    Document {
+        id,
+        fields: vec![title.into()],
+        attrs: vec![AttrValue::Int(price), AttrValue::Mva(vec![-5, id as i64])],
+    }
+}
+
+/// `id:title:price` of every document, by id.
+fn rows(cat: &Catalog, table: &str) -> Vec<String> {
+    let t = cat.get(table).expect("table exists");
+    let r = t.reader();
+    let mut out: Vec<String> = r
+        .docs()
+        .map(|d| format!("{}:{}:{:?}", d.id, d.fields[0], d.attrs[0]))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_change_survives_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::Strict);
+    {
+        let db = open(&o).unwrap();
+        let cat = &db.catalog;
+        cat.create("t", schema(), TableSettings::default(), false)
+            .unwrap();
+        let t = cat.get("t").unwrap();
+        t.write(
+            vec![doc(1, "one", 10), doc(2, "two", 20), doc(3, "three", 30)],
+            WriteMode::Insert,
+        )
+        .unwrap();
+        t.write(vec![doc(2, "TWO", 21)], WriteMode::Replace)
+            .unwrap();
+        t.delete(&[3]);
+        t.update(1, &[(0, AttrValue::Int(11))]).unwrap();
+        cat.create("gone", schema(), TableSettings::default(), false)
+            .unwrap();
+        cat.drop_table("gone", false).unwrap();
+    }
+    let db = open(&o).unwrap();
+    assert!(db.warnings.is_empty(), "{:?}", db.warnings);
+    assert_eq!(db.catalog.names(), vec!["t".to_string()]);
+    assert_eq!(
+        rows(&db.catalog, "t"),
+        vec!["1:one:Int(11)", "2:TWO:Int(21)"]
+    );
+    let hits = db.catalog.get("t").unwrap().reader();
+    assert_eq!(
+        hits.search("two", &Default::default()).unwrap().hits.len(),
+        1
+    );
+}
+
+#[test]
+fn drop_and_recreate_does_not_resurrect_old_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::FlushOnly);
+    {
+        let db = open(&o).unwrap();
+        db.catalog
+            .create("t", schema(), TableSettings::default(), false)
+            .unwrap();
+        let t = db.catalog.get("t").unwrap();
+        t.write(vec![doc(1, "old", 1)], WriteMode::Insert).unwrap();
+        db.catalog.drop_table("t", false).unwrap();
+        db.catalog
+            .create("t", schema(), TableSettings::default(), false)
+            .unwrap();
+        let t = db.catalog.get("t").unwrap();
+        t.write(vec![doc(2, "new", 2)], WriteMode::Insert).unwrap();
+        db.durable.sync().unwrap();
+    }
+    for _ in 0..2 {
+        let db = open(&o).unwrap();
+        assert_eq!(rows(&db.catalog, "t"), vec!["2:new:Int(2)"]);
+    }
+}
+
+#[test]
+fn torn_tail_is_cut_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::Strict);
+    {
+        let db = open(&o).unwrap();
+        db.catalog
+            .create("t", schema(), TableSettings::default(), false)
+            .unwrap();
+        let t = db.catalog.get("t").unwrap();
+        t.write(vec![doc(1, "kept", 1)], WriteMode::Insert).unwrap();
+    }
+    // A record whose write was cut short by a crash.
+    let file = binlog::file_path(&dir.path().join("binlog"), 1);
+    let torn = record::encode(&Record {
+        seq: 99,
+        change: Change::Op {
+            table: "t".into(),
+            op: LogOp::Write {
+                docs: vec![doc(2, "garbage", 2)],
+                mode: WriteMode::Insert,
+            },
+        },
+    });
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes.extend_from_slice(&torn[..torn.len() - 3]);
+    std::fs::write(&file, &bytes).unwrap();
+    let db = open(&o).unwrap();
+    assert_eq!(db.warnings.len(), 1, "{:?}", db.warnings);
+    assert!(db.warnings[0].contains("incomplete"), "{}", db.warnings[0]);
+    assert_eq!(rows(&db.catalog, "t"), vec!["1:kept:Int(1)"]);
+    drop(db);
+    let db = open(&o).unwrap();
+    assert!(db.warnings.is_empty(), "cut once: {:?}", db.warnings);
+}
+
+#[test]
+fn attribute_changes_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::EverySecond);
+    {
+        let db = open(&o).unwrap();
+        db.catalog
+            .create("t", schema(), TableSettings::default(), false)
+            .unwrap();
+        let t = db.catalog.get("t").unwrap();
+        t.write(vec![doc(1, "a", 1)], WriteMode::Insert).unwrap();
+        t.add_attr(Attr {
+            name: "extra".into(),
+            ty: AttrType::String,
+        })
+        .unwrap();
+        t.drop_attr("tags").unwrap();
+        t.update(1, &[(1, AttrValue::Str("x".into()))]).unwrap();
+        db.durable.sync().unwrap();
+    }
+    let db = open(&o).unwrap();
+    let t = db.catalog.get("t").unwrap();
+    let names: Vec<String> = t.schema().attrs.iter().map(|a| a.name.clone()).collect();
+    assert_eq!(names, vec!["price", "extra"]);
+    let r = t.reader();
+    let d = r.docs().next().unwrap();
+    assert_eq!(d.attrs[1], AttrValue::Str("x".into()));
+}
