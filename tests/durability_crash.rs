@@ -142,17 +142,19 @@ async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
         }
         base += 1_000_000;
         node.start();
-        let l = ledger.lock().unwrap();
-        let snapshot = Ledger {
-            acked: l.acked.clone(),
-            in_flight: l.in_flight.clone(),
+        let snapshot = {
+            let l = ledger.lock().unwrap();
+            Ledger {
+                acked: l.acked.clone(),
+                in_flight: l.in_flight.clone(),
+            }
         };
-        drop(l);
         verify(&node, &snapshot, trial).await;
         // What was in flight is now settled one way or the other.
-        let mut l = ledger.lock().unwrap();
-        let present: Vec<u64> = std::mem::take(&mut l.in_flight).into_iter().collect();
-        drop(l);
+        let present: Vec<u64> = {
+            let mut l = ledger.lock().unwrap();
+            std::mem::take(&mut l.in_flight).into_iter().collect()
+        };
         settle(&node, &present, &ledger).await;
     }
     assert!(
