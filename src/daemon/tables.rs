@@ -1,38 +1,46 @@
-//! Where the tables of a starting daemon come from: the `data_dir` (RT mode), and
-//! how they are put away at shutdown.
+//! Where the tables of a starting daemon come from: the `data_dir` (RT mode) or the
+//! table sections of the config (plain mode), and how they are put away at
+//! shutdown.
 
 use crate::config::Config;
 use crate::storage::{self, Durable, FlushMode, Opened, Options};
 use std::sync::Arc;
 use tracing::{error, info, warn};
 
-/// Recovers the tables of an RT-mode daemon (`None` without `data_dir`).
+/// Recovers the tables: from `data_dir` (RT mode), or the RT tables the config
+/// declares (plain mode); `None` when there are neither.
 pub fn open(config: &Config) -> Result<Option<Opened>, String> {
     let Some(dir) = &config.searchd.data_dir else {
-        return Ok(None);
+        if config.tables.is_empty() {
+            return Ok(None);
+        }
+        let opened = storage::open_plain(&config.searchd, &config.tables)?;
+        report(&opened, "the config");
+        return Ok(Some(opened));
     };
     let opts = Options::from_settings(&config.searchd, dir);
     let opened = storage::open(&opts)?;
+    report(&opened, &format!("'{}'", dir.display()));
+    Ok(Some(opened))
+}
+
+fn report(opened: &Opened, source: &str) {
     for w in &opened.warnings {
         warn!("{w}");
     }
-    match &opts.binlog_dir {
-        Some(b) => info!(
-            "binlog: '{}', binlog_flush mode {:?}",
-            b.display(),
-            opts.flush
-        ),
+    match opened.durable.flush_mode() {
         None => warn!("binlog is disabled (binlog_path is empty): writes are not durable"),
-    }
-    if opts.flush != FlushMode::Strict {
-        Durable::start_sync_timer(&opened.durable);
+        Some(mode) => {
+            info!("binlog_flush mode {mode:?}");
+            if mode != FlushMode::Strict {
+                Durable::start_sync_timer(&opened.durable);
+            }
+        }
     }
     info!(
-        "{} table(s) loaded from '{}'",
-        opened.catalog.names().len(),
-        dir.display()
+        "{} table(s) loaded from {source}",
+        opened.catalog.names().len()
     );
-    Ok(Some(opened))
 }
 
 /// Makes every acknowledged change durable before the daemon exits.

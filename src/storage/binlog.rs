@@ -80,6 +80,11 @@ impl Binlog {
         })
     }
 
+    /// The flush mode.
+    pub fn flush_mode(&self) -> FlushMode {
+        self.flush
+    }
+
     /// Appends a change and returns its sequence number; when this returns, the
     /// record is as durable as the flush mode promises.
     pub fn append(&self, change: Change) -> io::Result<u64> {

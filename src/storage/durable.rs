@@ -13,7 +13,8 @@ use std::time::Duration;
 
 /// Logs changes to the binary log and keeps the catalog file of `data_dir`.
 pub struct Durable {
-    data_dir: PathBuf,
+    /// `None` in plain mode (tables come from the config, the catalog is fixed).
+    data_dir: Option<PathBuf>,
     binlog: Option<Binlog>,
     meta: Mutex<CatalogFile>,
     /// Sequence numbers when there is no binary log.
@@ -24,13 +25,13 @@ pub struct Durable {
 
 impl Durable {
     pub(super) fn new(
-        data_dir: &Path,
+        data_dir: Option<&Path>,
         binlog: Option<Binlog>,
         meta: CatalogFile,
         replaying: bool,
     ) -> Durable {
         Durable {
-            data_dir: data_dir.to_path_buf(),
+            data_dir: data_dir.map(Path::to_path_buf),
             binlog,
             seq: AtomicU64::new(meta.seq + 1),
             meta: Mutex::new(meta),
@@ -66,6 +67,11 @@ impl Durable {
         }
     }
 
+    /// The binary log's flush mode (`None` without a binary log).
+    pub fn flush_mode(&self) -> Option<super::FlushMode> {
+        self.binlog.as_ref().map(Binlog::flush_mode)
+    }
+
     /// Makes everything logged durable (the once-a-second timer and shutdown).
     pub fn sync(&self) -> std::io::Result<()> {
         match &self.binlog {
@@ -92,6 +98,11 @@ impl Durable {
     }
 
     fn table_dir(&self, table: &str) -> Result<PathBuf, EngineError> {
+        let Some(data_dir) = &self.data_dir else {
+            return Err(EngineError(
+                "CREATE TABLE and DROP TABLE need RT mode: tables are declared in the config file (plain mode)".into(),
+            ));
+        };
         if table.is_empty()
             || !table
                 .chars()
@@ -99,11 +110,14 @@ impl Durable {
         {
             return Err(EngineError(format!("invalid table name '{table}'")));
         }
-        Ok(self.data_dir.join(table))
+        Ok(data_dir.join(table))
     }
 
     fn save(&self, meta: &CatalogFile) -> Result<(), EngineError> {
-        meta.save(&self.data_dir)
+        let Some(dir) = &self.data_dir else {
+            return Ok(());
+        };
+        meta.save(dir)
             .map_err(|e| EngineError(format!("failed to save the catalog: {e}")))
     }
 }
@@ -156,6 +170,7 @@ impl Storage for Durable {
         if self.replaying() {
             return Ok(());
         }
+        let dir = self.table_dir(table)?;
         let mut meta = self.meta.lock().unwrap_or_else(|p| p.into_inner());
         let seq = self.log(Change::Drop {
             table: table.to_string(),
@@ -163,9 +178,7 @@ impl Storage for Durable {
         meta.tables.remove(table);
         meta.seq = seq;
         self.save(&meta)?;
-        if let Ok(dir) = self.table_dir(table) {
-            let _ = std::fs::remove_dir_all(dir);
-        }
+        let _ = std::fs::remove_dir_all(dir);
         Ok(())
     }
 }

@@ -14,6 +14,7 @@ mod binlog;
 mod catalog_file;
 mod durable;
 mod fsutil;
+mod plain;
 mod record;
 mod replay;
 
@@ -21,7 +22,7 @@ pub use binlog::FlushMode;
 pub use durable::Durable;
 pub use record::{crc32, Change, Record};
 
-use crate::config::Searchd;
+use crate::config::{Searchd, Section};
 use crate::engine::Catalog;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -62,6 +63,37 @@ pub struct Opened {
     pub durable: Arc<Durable>,
     /// Problems found and worked around (torn or corrupt log records...).
     pub warnings: Vec<String>,
+}
+
+/// Plain mode: opens the RT tables declared in the config (creating their files on
+/// first start) and replays the binary log into them. `binlog_dir` defaults to the
+/// folder of the first table.
+pub fn open_plain(s: &Searchd, sections: &[Section]) -> Result<Opened, String> {
+    let (tables, mut warnings) = plain::declared(sections)?;
+    let mut meta = catalog_file::CatalogFile::default();
+    for t in &tables {
+        let stored = plain::materialize(t, &mut warnings)?;
+        if meta.tables.insert(t.name.clone(), stored).is_some() {
+            return Err(format!("table '{}' is declared twice", t.name));
+        }
+    }
+    let base = tables
+        .first()
+        .and_then(|t| t.path.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let opts = Options::from_settings(s, base);
+    let opts = Options {
+        binlog_dir: match &s.binlog_path {
+            None => Some(base.to_path_buf()),
+            Some(_) => opts.binlog_dir,
+        },
+        ..opts
+    };
+    let mut opened = replay::recover(&opts, meta, None)?;
+    warnings.append(&mut opened.warnings);
+    opened.warnings = warnings;
+    Ok(opened)
 }
 
 /// Opens `data_dir`: reads the catalog, replays the binary log into the tables, and

@@ -7,10 +7,22 @@ use super::durable::Durable;
 use super::record::{Change, Record};
 use super::{Opened, Options};
 use crate::engine::Catalog;
+use std::path::Path;
 use std::sync::Arc;
 
+/// RT mode: the catalog of `data_dir`, then the binary log.
 pub(super) fn open(opts: &Options) -> Result<Opened, String> {
     let meta = CatalogFile::load(&opts.data_dir)?;
+    recover(opts, meta, Some(&opts.data_dir))
+}
+
+/// Rebuilds the tables of `meta` and replays the log into them; `data_dir` is
+/// `None` in plain mode.
+pub(super) fn recover(
+    opts: &Options,
+    meta: CatalogFile,
+    data_dir: Option<&Path>,
+) -> Result<Opened, String> {
     let mut warnings = Vec::new();
     let mut records = Vec::new();
     let mut binlog = None;
@@ -33,7 +45,7 @@ pub(super) fn open(opts: &Options) -> Result<Opened, String> {
         binlog = Some(log);
         records = read.records;
     }
-    let durable = Arc::new(Durable::new(&opts.data_dir, binlog, meta.clone(), true));
+    let durable = Arc::new(Durable::new(data_dir, binlog, meta.clone(), true));
     let catalog = Arc::new(Catalog::with_storage(durable.clone()));
     for (name, t) in &meta.tables {
         catalog
