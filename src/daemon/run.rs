@@ -262,7 +262,7 @@ async fn run(config: Config, tls: TlsState, sink: LogSink, child: bool) -> i32 {
         );
     }
     if let Some(d) = durable {
-        super::tables::close(&d);
+        super::tables::close(&d, &state.catalog);
     }
     info!("shutdown complete");
     0

@@ -3,6 +3,7 @@
 //! shutdown.
 
 use crate::config::Config;
+use crate::engine::Catalog;
 use crate::storage::{self, Durable, FlushMode, Opened, Options};
 use std::sync::Arc;
 use tracing::{error, info, warn};
@@ -15,16 +16,17 @@ pub fn open(config: &Config) -> Result<Option<Opened>, String> {
             return Ok(None);
         }
         let opened = storage::open_plain(&config.searchd, &config.tables)?;
-        report(&opened, "the config");
+        report(&opened, "the config", config.searchd.rt_flush_period);
         return Ok(Some(opened));
     };
     let opts = Options::from_settings(&config.searchd, dir);
     let opened = storage::open(&opts)?;
-    report(&opened, &format!("'{}'", dir.display()));
+    let source = format!("'{}'", dir.display());
+    report(&opened, &source, config.searchd.rt_flush_period);
     Ok(Some(opened))
 }
 
-fn report(opened: &Opened, source: &str) {
+fn report(opened: &Opened, source: &str, period: std::time::Duration) {
     for w in &opened.warnings {
         warn!("{w}");
     }
@@ -37,14 +39,19 @@ fn report(opened: &Opened, source: &str) {
             }
         }
     }
+    Durable::start_flush_timer(&opened.durable, &opened.catalog, period);
     info!(
         "{} table(s) loaded from {source}",
         opened.catalog.names().len()
     );
 }
 
-/// Makes every acknowledged change durable before the daemon exits.
-pub fn close(durable: &Arc<Durable>) {
+/// Saves every table as a disk chunk (shortening the binary log) before the daemon
+/// exits; the binary log is synced whatever happens.
+pub fn close(durable: &Arc<Durable>, catalog: &Catalog) {
+    if let Err(e) = durable.flush_all(catalog) {
+        error!("failed to save the tables at shutdown: {e}");
+    }
     if let Err(e) = durable.sync() {
         error!("failed to sync the binlog at shutdown: {e}");
     }

@@ -38,7 +38,7 @@ mod bench;
 mod tests;
 
 pub use storage::{LogOp, MemoryStorage, NoStorage, Storage};
-pub use table::{Reader, Table, MAX_FIELDS};
+pub use table::{Reader, Table, TableImage, MAX_FIELDS};
 pub use types::*;
 
 use std::collections::BTreeMap;
@@ -113,6 +113,13 @@ impl Catalog {
     pub fn get(&self, name: &str) -> Option<Arc<Table>> {
         let tables = self.tables.read().unwrap_or_else(|p| p.into_inner());
         tables.get(&name.to_lowercase()).cloned()
+    }
+
+    /// Runs `f` over every table while no table can be created or dropped.
+    pub fn with_tables<R>(&self, f: impl FnOnce(&[Arc<Table>]) -> R) -> R {
+        let tables = self.tables.read().unwrap_or_else(|p| p.into_inner());
+        let list: Vec<Arc<Table>> = tables.values().cloned().collect();
+        f(&list)
     }
 
     /// Table names, sorted.

@@ -43,6 +43,11 @@ pub trait Storage: Send + Sync {
     fn drop_table(&self, _table: &str) -> Result<(), EngineError> {
         Ok(())
     }
+
+    /// Saves a table's content so the log before it can go (`FLUSH RAMCHUNK`).
+    fn flush(&self, _table: &super::Table) -> Result<(), EngineError> {
+        Ok(())
+    }
 }
 
 /// Keeps nothing: tables live in memory only.

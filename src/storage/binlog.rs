@@ -110,6 +110,36 @@ impl Binlog {
         Ok(seq)
     }
 
+    /// Closes the current file and starts the next one; returns the number of the
+    /// closed file (every record in it and before is older than any later one).
+    pub fn rotate(&self) -> io::Result<u32> {
+        let mut w = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let closed = w.number;
+        w.rotate()?;
+        Ok(closed)
+    }
+
+    /// The sequence number of the last record written (0 when none).
+    pub fn last_seq(&self) -> u64 {
+        let w = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        w.next_seq.saturating_sub(1)
+    }
+
+    /// Removes the files numbered up to `number` (their records are on disk in
+    /// table chunks now).
+    pub fn remove_upto(&self, number: u32) -> io::Result<()> {
+        let dir = self
+            .inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .dir
+            .clone();
+        for n in file_numbers(&dir)?.into_iter().filter(|&n| n <= number) {
+            std::fs::remove_file(file_path(&dir, n))?;
+        }
+        super::fsutil::sync_dir(&dir)
+    }
+
     /// Flushes and syncs what was written (the once-a-second timer, and shutdown).
     pub fn sync(&self) -> io::Result<()> {
         let mut w = self.inner.lock().unwrap_or_else(|p| p.into_inner());

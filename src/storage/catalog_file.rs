@@ -18,6 +18,9 @@ pub struct TableMeta {
     pub settings: TableSettings,
     /// Binary log records of this table numbered up to this are reflected already.
     pub since: u64,
+    /// The disk chunk file (in the table's folder) holding the table as of `since`.
+    #[serde(default)]
+    pub chunk: Option<String>,
 }
 
 /// The whole catalog file.

@@ -5,7 +5,8 @@
 use super::binlog::Binlog;
 use super::catalog_file::{CatalogFile, TableMeta};
 use super::record::Change;
-use crate::engine::{EngineError, LogOp, Schema, Storage, TableSettings};
+use crate::engine::{Catalog, EngineError, LogOp, Schema, Storage, Table, TableSettings};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -17,6 +18,8 @@ pub struct Durable {
     data_dir: Option<PathBuf>,
     binlog: Option<Binlog>,
     meta: Mutex<CatalogFile>,
+    /// Plain mode: the `path` of each declared table.
+    plain_paths: BTreeMap<String, PathBuf>,
     /// Sequence numbers when there is no binary log.
     seq: AtomicU64,
     /// Set while start-up replays the log into the tables (nothing is logged then).
@@ -29,9 +32,11 @@ impl Durable {
         binlog: Option<Binlog>,
         meta: CatalogFile,
         replaying: bool,
+        plain_paths: BTreeMap<String, PathBuf>,
     ) -> Durable {
         Durable {
             data_dir: data_dir.map(Path::to_path_buf),
+            plain_paths,
             binlog,
             seq: AtomicU64::new(meta.seq + 1),
             meta: Mutex::new(meta),
@@ -113,9 +118,100 @@ impl Durable {
         Ok(data_dir.join(table))
     }
 
+    /// The path prefix of a table's files: `data_dir/t/t` in RT mode, the
+    /// declared `path` in plain mode.
+    pub(super) fn table_home(&self, table: &str) -> PathBuf {
+        match (&self.data_dir, self.plain_paths.get(table)) {
+            (Some(d), _) => d.join(table).join(table),
+            (None, Some(p)) => p.clone(),
+            (None, None) => PathBuf::from(table),
+        }
+    }
+
+    fn last_seq(&self) -> u64 {
+        match &self.binlog {
+            Some(b) => b.last_seq(),
+            None => self.seq.load(Ordering::SeqCst).saturating_sub(1),
+        }
+    }
+
+    /// Saves one table as a disk chunk and records that the log before it is no
+    /// longer needed for it.
+    pub fn flush_table(&self, table: &Table) -> Result<(), EngineError> {
+        let (image, seq) = table.image(|| self.last_seq());
+        let mut meta = self.meta.lock().unwrap_or_else(|p| p.into_inner());
+        let name = table.name();
+        let Some(entry) = meta.tables.get(name) else {
+            return Ok(());
+        };
+        if entry.since >= seq && entry.chunk.is_some() {
+            return Ok(());
+        }
+        let home = self.table_home(name);
+        let file = format!(
+            "{}.{seq}.chunk",
+            home.file_name().unwrap_or_default().to_string_lossy()
+        );
+        let path = home.with_file_name(&file);
+        super::chunk::write(&path, &image).map_err(|e| {
+            EngineError(format!(
+                "failed to write disk chunk '{}': {e}",
+                path.display()
+            ))
+        })?;
+        meta.seq = meta.seq.max(seq);
+        let old = match meta.tables.get_mut(name) {
+            Some(entry) => {
+                entry.since = seq;
+                entry.chunk.replace(file.clone())
+            }
+            None => None,
+        };
+        self.save(&meta)?;
+        if let Some(old) = old.filter(|o| *o != file) {
+            let _ = std::fs::remove_file(home.with_file_name(old));
+        }
+        Ok(())
+    }
+
+    /// Saves every table as a disk chunk, then removes the binary log files they
+    /// make unnecessary (`rt_flush_period`, clean shutdown).
+    pub fn flush_all(&self, catalog: &Catalog) -> Result<(), EngineError> {
+        let io = |e: std::io::Error| EngineError(format!("binlog: {e}"));
+        let closed = match &self.binlog {
+            Some(b) => Some(b.rotate().map_err(io)?),
+            None => None,
+        };
+        catalog.with_tables(|tables| tables.iter().try_for_each(|t| self.flush_table(t)))?;
+        if let (Some(b), Some(n)) = (&self.binlog, closed) {
+            b.remove_upto(n).map_err(io)?;
+        }
+        Ok(())
+    }
+
+    /// Runs [`Durable::flush_all`] every `period` while `this` lives.
+    pub fn start_flush_timer(this: &Arc<Durable>, catalog: &Arc<Catalog>, period: Duration) {
+        let weak: Weak<Durable> = Arc::downgrade(this);
+        let catalog = Arc::downgrade(catalog);
+        let spawned = std::thread::Builder::new()
+            .name("rt-flush".into())
+            .spawn(move || loop {
+                std::thread::sleep(period);
+                let (Some(d), Some(c)) = (weak.upgrade(), catalog.upgrade()) else {
+                    return;
+                };
+                if let Err(e) = d.flush_all(&c) {
+                    tracing::error!("periodic flush failed: {e}");
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!("failed to start the flush thread: {e}");
+        }
+    }
+
     fn save(&self, meta: &CatalogFile) -> Result<(), EngineError> {
         let Some(dir) = &self.data_dir else {
-            return Ok(());
+            return super::plain::save_all(&self.plain_paths, meta).map_err(EngineError);
         };
         meta.save(dir)
             .map_err(|e| EngineError(format!("failed to save the catalog: {e}")))
@@ -123,6 +219,10 @@ impl Durable {
 }
 
 impl Storage for Durable {
+    fn flush(&self, table: &Table) -> Result<(), EngineError> {
+        self.flush_table(table)
+    }
+
     fn append(&self, table: &str, op: &LogOp) -> Result<(), EngineError> {
         if self.replaying() || self.binlog.is_none() {
             return Ok(());
@@ -160,6 +260,7 @@ impl Storage for Durable {
             schema: schema.clone(),
             settings: settings.clone(),
             since: seq,
+            chunk: None,
         };
         meta.tables.insert(table.to_string(), entry);
         meta.seq = seq;

@@ -12,6 +12,7 @@
 
 mod binlog;
 mod catalog_file;
+mod chunk;
 mod durable;
 mod fsutil;
 mod plain;
@@ -90,7 +91,11 @@ pub fn open_plain(s: &Searchd, sections: &[Section]) -> Result<Opened, String> {
         },
         ..opts
     };
-    let mut opened = replay::recover(&opts, meta, None)?;
+    let paths = tables
+        .iter()
+        .map(|t| (t.name.clone(), t.path.clone()))
+        .collect();
+    let mut opened = replay::recover(&opts, meta, None, paths)?;
     warnings.append(&mut opened.warnings);
     opened.warnings = warnings;
     Ok(opened)

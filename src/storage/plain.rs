@@ -134,6 +134,23 @@ fn meta_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Writes the `.meta` file of every declared table (plain mode's catalog).
+pub fn save_all(
+    paths: &std::collections::BTreeMap<String, PathBuf>,
+    meta: &super::catalog_file::CatalogFile,
+) -> Result<(), String> {
+    for (name, t) in &meta.tables {
+        let Some(path) = paths.get(name) else {
+            continue;
+        };
+        let file = meta_path(path);
+        let bytes = serde_json::to_vec_pretty(t).unwrap_or_default();
+        fsutil::write_atomic(&file, &bytes)
+            .map_err(|e| format!("failed to write '{}': {e}", file.display()))?;
+    }
+    Ok(())
+}
+
 /// The stored schema and settings of a declared table, written on first start.
 /// A stored schema that differs from the config wins, with a warning.
 pub fn materialize(t: &Declared, warnings: &mut Vec<String>) -> Result<TableMeta, String> {
@@ -142,6 +159,7 @@ pub fn materialize(t: &Declared, warnings: &mut Vec<String>) -> Result<TableMeta
         schema: t.schema.clone(),
         settings: t.settings.clone(),
         since: 0,
+        chunk: None,
     };
     match std::fs::read(&file) {
         Ok(bytes) => {

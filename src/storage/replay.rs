@@ -7,13 +7,14 @@ use super::durable::Durable;
 use super::record::{Change, Record};
 use super::{Opened, Options};
 use crate::engine::Catalog;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// RT mode: the catalog of `data_dir`, then the binary log.
 pub(super) fn open(opts: &Options) -> Result<Opened, String> {
     let meta = CatalogFile::load(&opts.data_dir)?;
-    recover(opts, meta, Some(&opts.data_dir))
+    recover(opts, meta, Some(&opts.data_dir), BTreeMap::new())
 }
 
 /// Rebuilds the tables of `meta` and replays the log into them; `data_dir` is
@@ -22,6 +23,7 @@ pub(super) fn recover(
     opts: &Options,
     meta: CatalogFile,
     data_dir: Option<&Path>,
+    plain_paths: BTreeMap<String, PathBuf>,
 ) -> Result<Opened, String> {
     let mut warnings = Vec::new();
     let mut records = Vec::new();
@@ -33,7 +35,8 @@ pub(super) fn recover(
             .map_err(|e| format!("failed to read the binary log in '{}': {e}", dir.display()))?;
         warnings.extend(read.warnings);
         let last_seq = read.records.iter().map(|r| r.seq).max().unwrap_or(0);
-        let next_seq = last_seq.max(meta.seq) + 1;
+        let since = meta.tables.values().map(|t| t.since).max().unwrap_or(0);
+        let next_seq = last_seq.max(meta.seq).max(since) + 1;
         let log = Binlog::create(
             dir,
             read.last_number + 1,
@@ -45,12 +48,33 @@ pub(super) fn recover(
         binlog = Some(log);
         records = read.records;
     }
-    let durable = Arc::new(Durable::new(data_dir, binlog, meta.clone(), true));
+    let mut meta = meta;
+    meta.seq = meta
+        .tables
+        .values()
+        .map(|t| t.since)
+        .fold(meta.seq, u64::max);
+    let durable = Arc::new(Durable::new(
+        data_dir,
+        binlog,
+        meta.clone(),
+        true,
+        plain_paths,
+    ));
     let catalog = Arc::new(Catalog::with_storage(durable.clone()));
     for (name, t) in &meta.tables {
         catalog
             .create(name, t.schema.clone(), t.settings.clone(), false)
             .map_err(|e| format!("table '{name}': {e}"))?;
+        if let (Some(file), Some(table)) = (&t.chunk, catalog.get(name)) {
+            let path = durable.table_home(name).with_file_name(file);
+            match super::chunk::read(&path) {
+                Ok(image) => table.restore(image),
+                Err(e) => warnings.push(format!(
+                    "table '{name}': {e}; the table is served without it"
+                )),
+            }
+        }
     }
     let mut last = meta.seq;
     for rec in records {
@@ -85,6 +109,7 @@ fn apply(catalog: &Catalog, durable: &Durable, rec: Record, warnings: &mut Vec<S
                         schema,
                         settings,
                         since: seq,
+                        chunk: None,
                     };
                     m.tables.insert(table, entry);
                 }),

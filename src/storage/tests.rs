@@ -181,3 +181,133 @@ fn attribute_changes_replay() {
     let d = r.docs().next().unwrap();
     assert_eq!(d.attrs[1], AttrValue::Str("x".into()));
 }
+
+fn indexed_only_schema() -> Schema {
+    let mut s = schema();
+    s.fields.push(Field {
+        name: "secret".into(),
+        indexed: true,
+        stored: false,
+    });
+    s
+}
+
+fn doc2(id: u64, title: &str, secret: &str) -> Document {
+    Document {
+        id,
+        fields: vec![title.into(), secret.into()],
+        attrs: vec![AttrValue::Int(id as i64), AttrValue::Mva(vec![])],
+    }
+}
+
+#[test]
+fn flush_writes_disk_chunks_and_shortens_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::Strict);
+    {
+        let db = open(&o).unwrap();
+        db.catalog
+            .create("t", indexed_only_schema(), TableSettings::default(), false)
+            .unwrap();
+        let t = db.catalog.get("t").unwrap();
+        t.write(
+            vec![doc2(1, "one", "hidden"), doc2(2, "two", "x")],
+            WriteMode::Insert,
+        )
+        .unwrap();
+        t.delete(&[2]);
+        db.durable.flush_all(&db.catalog).unwrap();
+        // After the flush: more changes, only in the log.
+        t.write(vec![doc2(3, "three", "later")], WriteMode::Insert)
+            .unwrap();
+        t.update(1, &[(0, AttrValue::Int(100))]).unwrap();
+    }
+    let log = dir.path().join("binlog");
+    let files = binlog::file_numbers(&log).unwrap();
+    assert_eq!(files.len(), 1, "old log files removed: {files:?}");
+    assert!(dir.path().join("t").read_dir().unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .ends_with(".chunk")));
+    let db = open(&o).unwrap();
+    assert!(db.warnings.is_empty(), "{:?}", db.warnings);
+    assert_eq!(
+        rows(&db.catalog, "t"),
+        vec!["1:one:Int(100)", "3:three:Int(3)"]
+    );
+    let r = db.catalog.get("t").unwrap().reader();
+    let found: Vec<u64> = r
+        .search("hidden | later", &Default::default())
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.doc.id)
+        .collect();
+    assert_eq!(
+        found.len(),
+        2,
+        "non-stored field still searchable: {found:?}"
+    );
+    // A new id continues after the restored ones.
+    let t = db.catalog.get("t").unwrap();
+    let ids = t
+        .write(vec![doc2(0, "auto", "")], WriteMode::Insert)
+        .unwrap();
+    assert_eq!(ids, vec![4]);
+}
+
+#[test]
+fn truncated_chunk_is_reported_and_other_tables_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::Strict);
+    {
+        let db = open(&o).unwrap();
+        for name in ["a", "b"] {
+            db.catalog
+                .create(name, schema(), TableSettings::default(), false)
+                .unwrap();
+            let t = db.catalog.get(name).unwrap();
+            t.write(vec![doc(1, name, 1)], WriteMode::Insert).unwrap();
+        }
+        db.durable.flush_all(&db.catalog).unwrap();
+    }
+    let chunk = dir
+        .path()
+        .join("a")
+        .read_dir()
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".chunk"))
+        .unwrap();
+    let bytes = std::fs::read(&chunk).unwrap();
+    std::fs::write(&chunk, &bytes[..bytes.len() / 2]).unwrap();
+    let db = open(&o).unwrap();
+    assert_eq!(db.warnings.len(), 1, "{:?}", db.warnings);
+    assert!(db.warnings[0].contains("truncated"), "{}", db.warnings[0]);
+    assert!(rows(&db.catalog, "a").is_empty());
+    assert_eq!(rows(&db.catalog, "b"), vec!["1:b:Int(1)"]);
+}
+
+#[test]
+fn optimize_merges_and_keeps_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::Strict);
+    let db = open(&o).unwrap();
+    db.catalog
+        .create("t", schema(), TableSettings::default(), false)
+        .unwrap();
+    let t = db.catalog.get("t").unwrap();
+    for i in 1..=5 {
+        t.write(vec![doc(i, "word", i as i64)], WriteMode::Insert)
+            .unwrap();
+    }
+    t.delete(&[2]);
+    t.optimize();
+    t.wait_merges();
+    t.flush().unwrap();
+    drop(db);
+    let db = open(&o).unwrap();
+    let got = rows(&db.catalog, "t");
+    assert_eq!(got.len(), 4, "{got:?}");
+}

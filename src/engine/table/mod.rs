@@ -1,10 +1,12 @@
 //! A table: the writer side (one writer at a time) publishing snapshots that
 //! readers take without waiting for writes.
 
+mod image;
 mod merger;
 mod reader;
 mod snapshot;
 
+pub use image::TableImage;
 pub use reader::Reader;
 
 use super::index::SegmentBuilder;
