@@ -155,3 +155,43 @@ fn torn_binlog_tail_is_skipped_with_a_warning() {
         assert_eq!(got, vec![vec!["1".to_string(), "kept".to_string()]]);
     });
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clean_stop_saves_chunks_and_a_damaged_chunk_is_reported() {
+    let mut node = Node::rt("");
+    node.start();
+    let mut c = node.conn().await;
+    exec(&mut c, "create table a (title text)").await;
+    exec(&mut c, "create table b (title text)").await;
+    exec(&mut c, "insert into a (id, title) values (1, 'alpha')").await;
+    exec(&mut c, "insert into b (id, title) values (2, 'beta')").await;
+    drop(c);
+    node.stop();
+    let data = node.path("data");
+    let chunk = support::files(&data.join("a"))
+        .into_iter()
+        .find(|f| f.ends_with(".chunk"))
+        .expect("a disk chunk after a clean stop");
+    // Only the log file started by the stop's flush is left, and it is empty.
+    let logs = support::files(&data.join("binlog"));
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    node.start();
+    let mut c = node.conn().await;
+    let got = rows(&mut c, "select id, title from a").await;
+    assert_eq!(got, vec![vec!["1".to_string(), "alpha".to_string()]]);
+    drop(c);
+    node.kill9();
+    let path = data.join("a").join(&chunk);
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() - 5]).unwrap();
+    node.start();
+    assert!(
+        node.log().contains("is damaged (truncated"),
+        "{}",
+        node.log()
+    );
+    let mut c = node.conn().await;
+    assert!(rows(&mut c, "select * from a").await.is_empty());
+    let got = rows(&mut c, "select id, title from b").await;
+    assert_eq!(got, vec![vec!["2".to_string(), "beta".to_string()]]);
+}
