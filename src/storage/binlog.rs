@@ -42,6 +42,8 @@ struct Writer {
     file: File,
     /// Bytes of the file written out (records in `pending` not counted).
     size: u64,
+    /// Bytes of records appended since the log was opened.
+    total: u64,
     /// Records not yet written to the file (mode 0 only keeps them here).
     pending: Vec<u8>,
     next_seq: u64,
@@ -74,6 +76,7 @@ impl Binlog {
                 file,
                 size,
                 pending: Vec::new(),
+                total: 0,
                 next_seq,
                 dirty: false,
             }),
@@ -104,6 +107,7 @@ impl Binlog {
             return Err(e);
         }
         w.next_seq += 1;
+        w.total += bytes.len() as u64;
         if self.max_size > 0 && w.size + w.pending.len() as u64 >= self.max_size {
             w.rotate()?;
         }
@@ -117,6 +121,11 @@ impl Binlog {
         let closed = w.number;
         w.rotate()?;
         Ok(closed)
+    }
+
+    /// Bytes of records appended since the log was opened.
+    pub fn total(&self) -> u64 {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).total
     }
 
     /// The sequence number of the last record written (0 when none).

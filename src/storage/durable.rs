@@ -9,8 +9,11 @@ use crate::engine::{Catalog, EngineError, LogOp, Schema, Storage, Table, TableSe
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
+
+/// Manticore's default `rt_mem_limit`: 128 MiB.
+pub const DEFAULT_FLUSH_LIMIT: u64 = 128 * 1024 * 1024;
 
 /// Logs changes to the binary log and keeps the catalog file of `data_dir`.
 pub struct Durable {
@@ -22,6 +25,16 @@ pub struct Durable {
     plain_paths: BTreeMap<String, PathBuf>,
     /// Sequence numbers when there is no binary log.
     seq: AtomicU64,
+    /// The catalog whose tables a flush saves (set once recovery is done).
+    catalog: OnceLock<Weak<Catalog>>,
+    /// Log bytes after which the tables are flushed (the `rt_mem_limit` role).
+    flush_limit: AtomicU64,
+    /// Log total at the start of the last flush.
+    flushed_mark: AtomicU64,
+    /// This storage itself (for the background flush thread).
+    me: OnceLock<Weak<Durable>>,
+    /// A background flush is running.
+    flushing: Arc<AtomicBool>,
     /// Set while start-up replays the log into the tables (nothing is logged then).
     replaying: AtomicBool,
 }
@@ -41,6 +54,11 @@ impl Durable {
             seq: AtomicU64::new(meta.seq + 1),
             meta: Mutex::new(meta),
             replaying: AtomicBool::new(replaying),
+            catalog: OnceLock::new(),
+            me: OnceLock::new(),
+            flush_limit: AtomicU64::new(DEFAULT_FLUSH_LIMIT),
+            flushed_mark: AtomicU64::new(0),
+            flushing: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -75,6 +93,54 @@ impl Durable {
     /// The binary log's flush mode (`None` without a binary log).
     pub fn flush_mode(&self) -> Option<super::FlushMode> {
         self.binlog.as_ref().map(Binlog::flush_mode)
+    }
+
+    /// Sets the catalog that automatic flushes save, and after how many bytes of
+    /// log they run (0 = the default).
+    pub fn set_auto_flush(this: &Arc<Durable>, catalog: &Arc<Catalog>, limit: u64) {
+        let _ = this.catalog.set(Arc::downgrade(catalog));
+        let _ = this.me.set(Arc::downgrade(this));
+        let limit = if limit == 0 {
+            DEFAULT_FLUSH_LIMIT
+        } else {
+            limit
+        };
+        this.flush_limit.store(limit, Ordering::Relaxed);
+    }
+
+    /// True while a background flush runs.
+    pub fn flushing(&self) -> bool {
+        self.flushing.load(Ordering::Acquire)
+    }
+
+    /// Starts a background flush when the log grew past the limit since the last.
+    fn maybe_auto_flush(&self, binlog: &Binlog) {
+        let total = binlog.total();
+        let grown = total.saturating_sub(self.flushed_mark.load(Ordering::Relaxed));
+        if grown < self.flush_limit.load(Ordering::Relaxed)
+            || self.flushing.swap(true, Ordering::AcqRel)
+        {
+            return;
+        }
+        let catalog = self.catalog.get().and_then(Weak::upgrade);
+        let me = self.me.get().and_then(Weak::upgrade);
+        let (Some(catalog), Some(me)) = (catalog, me) else {
+            self.flushing.store(false, Ordering::Release);
+            return;
+        };
+        self.flushed_mark.store(total, Ordering::Relaxed);
+        let flushing = self.flushing.clone();
+        let spawned = std::thread::Builder::new()
+            .name("rt-autoflush".into())
+            .spawn(move || {
+                if let Err(e) = me.flush_all(&catalog) {
+                    tracing::error!("flush after {grown} bytes of binlog failed: {e}");
+                }
+                flushing.store(false, Ordering::Release);
+            });
+        if spawned.is_err() {
+            self.flushing.store(false, Ordering::Release);
+        }
     }
 
     /// Makes everything logged durable (the once-a-second timer and shutdown).
@@ -230,8 +296,11 @@ impl Storage for Durable {
         self.log(Change::Op {
             table: table.to_string(),
             op: op.clone(),
-        })
-        .map(|_| ())
+        })?;
+        if let Some(b) = &self.binlog {
+            self.maybe_auto_flush(b);
+        }
+        Ok(())
     }
 
     fn create_table(

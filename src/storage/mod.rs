@@ -96,6 +96,8 @@ pub fn open_plain(s: &Searchd, sections: &[Section]) -> Result<Opened, String> {
         .map(|t| (t.name.clone(), t.path.clone()))
         .collect();
     let mut opened = replay::recover(&opts, meta, None, paths)?;
+    let limit = tables.iter().map(|t| t.mem_limit).filter(|&m| m > 0).min();
+    Durable::set_auto_flush(&opened.durable, &opened.catalog, limit.unwrap_or(0));
     warnings.append(&mut opened.warnings);
     opened.warnings = warnings;
     Ok(opened)
@@ -104,7 +106,9 @@ pub fn open_plain(s: &Searchd, sections: &[Section]) -> Result<Opened, String> {
 /// Opens `data_dir`: reads the catalog, replays the binary log into the tables, and
 /// starts a new log file. An error is fatal (the daemon must not start).
 pub fn open(opts: &Options) -> Result<Opened, String> {
-    replay::open(opts)
+    let opened = replay::open(opts)?;
+    Durable::set_auto_flush(&opened.durable, &opened.catalog, 0);
+    Ok(opened)
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub struct Declared {
     pub path: PathBuf,
     pub schema: Schema,
     pub settings: TableSettings,
+    /// `rt_mem_limit` in bytes (0 when not set).
+    pub mem_limit: u64,
 }
 
 /// The RT tables of the config; other table types are left out with a warning.
@@ -66,7 +68,30 @@ fn one(s: &Section) -> Result<Declared, String> {
         path: PathBuf::from(path),
         schema,
         settings: settings(s)?,
+        mem_limit: first(s, "rt_mem_limit").map(size).transpose()?.unwrap_or(0),
     })
+}
+
+/// A size with an optional `k`, `m` or `g` suffix (`rt_mem_limit = 128M`).
+pub fn size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_lowercase()),
+        _ => (t, 'b'),
+    };
+    let n: u64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid size '{text}'"))?;
+    let mult: u64 = match unit {
+        'b' => 1,
+        'k' => 1 << 10,
+        'm' => 1 << 20,
+        'g' => 1 << 30,
+        _ => return Err(format!("invalid size '{text}'")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("size '{text}' is too big"))
 }
 
 /// The first value of a key.

@@ -311,3 +311,48 @@ fn optimize_merges_and_keeps_documents() {
     let got = rows(&db.catalog, "t");
     assert_eq!(got.len(), 4, "{got:?}");
 }
+
+#[test]
+fn log_growth_past_the_limit_flushes_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::FlushOnly);
+    {
+        let db = open(&o).unwrap();
+        Durable::set_auto_flush(&db.durable, &db.catalog, 2000);
+        db.catalog
+            .create("t", schema(), TableSettings::default(), false)
+            .unwrap();
+        let t = db.catalog.get("t").unwrap();
+        for i in 1..=100 {
+            t.write(vec![doc(i, "some words here", i as i64)], WriteMode::Insert)
+                .unwrap();
+        }
+        let has_chunk = || {
+            dir.path()
+                .join("t")
+                .read_dir()
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".chunk"))
+        };
+        let start = std::time::Instant::now();
+        while !has_chunk() && start.elapsed() < std::time::Duration::from_secs(30) {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(has_chunk(), "a flush ran");
+        while db.durable.flushing() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        db.durable.sync().unwrap();
+    }
+    let db = open(&o).unwrap();
+    assert_eq!(rows(&db.catalog, "t").len(), 100);
+}
+
+#[test]
+fn sizes_parse() {
+    assert_eq!(plain::size("128M"), Ok(128 << 20));
+    assert_eq!(plain::size("64k"), Ok(64 << 10));
+    assert_eq!(plain::size("1000"), Ok(1000));
+    assert!(plain::size("12x").is_err());
+    assert!(plain::size("").is_err());
+}
