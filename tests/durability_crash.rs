@@ -109,6 +109,33 @@ async fn verify(node: &Node, ledger: &Ledger, trial: usize) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
+    let mut node = Node::rt("    binlog_flush = 1\n");
+    node.start();
+    exec(
+        &mut node.conn().await,
+        "create table t (title text, n bigint)",
+    )
+    .await;
+    trials(node).await;
+}
+
+/// The same with disk chunks written all the time (a tiny `rt_mem_limit`), so that
+/// kills also land in the middle of flushes and log truncations.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigkill_during_flushes_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = format!(
+        "table t {{\n    type = rt\n    path = {}\n    rt_field = title\n    rt_attr_bigint = n\n    rt_mem_limit = 4k\n}}\n",
+        dir.path().join("t").display()
+    );
+    let mut node = Node::with_config(dir, "    binlog_flush = 1\n", &table);
+    node.start();
+    let node = trials(node).await;
+    let files = support::files(node.dir.path());
+    assert!(files.iter().any(|f| f.ends_with(".chunk")), "{files:?}");
+}
+
+async fn trials(mut node: Node) -> Node {
     let trials: usize = std::env::var("DURABILITY_TRIALS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -120,13 +147,6 @@ async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
         | 1;
     println!("seed {seed}");
     let mut rng = Rng(seed);
-    let mut node = Node::rt("    binlog_flush = 1\n");
-    node.start();
-    exec(
-        &mut node.conn().await,
-        "create table t (title text, n bigint)",
-    )
-    .await;
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let mut base = 1;
     for trial in 0..trials {
@@ -161,6 +181,7 @@ async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
         ledger.lock().unwrap().acked.len() > trials,
         "the writers wrote"
     );
+    node
 }
 
 /// In-flight ids that the restarted daemon has count as written from now on (they
