@@ -94,7 +94,7 @@ impl Binlog {
         let mut w = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let seq = w.next_seq;
         let bytes = record::encode(&Record { seq, change });
-        let before = w.size;
+        let before = (w.size, w.pending.len());
         w.pending.extend_from_slice(&bytes);
         w.dirty = true;
         let done = match self.flush {
@@ -109,7 +109,10 @@ impl Binlog {
         w.next_seq += 1;
         w.total += bytes.len() as u64;
         if self.max_size > 0 && w.size + w.pending.len() as u64 >= self.max_size {
-            w.rotate()?;
+            // The record is in; a failed rotation only means the file grows on.
+            if let Err(e) = w.rotate() {
+                tracing::error!("binlog: failed to start a new file: {e}");
+            }
         }
         Ok(seq)
     }
@@ -179,8 +182,9 @@ impl Writer {
 
     /// Drops records that failed half-way, so later records follow whole ones (the
     /// writes that failed were never acknowledged).
-    fn undo(&mut self, size: u64) {
-        self.pending.clear();
+    /// Earlier records still pending (mode 0) are kept for the next write.
+    fn undo(&mut self, (size, pending): (u64, usize)) {
+        self.pending.truncate(pending);
         self.size = size;
         let _ = self.file.set_len(size);
         let _ = self.file.seek(SeekFrom::Start(size));
