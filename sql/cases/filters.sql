@@ -30,5 +30,8 @@ SELECT id FROM c_flt WHERE ANY(tags) = 2;
 SELECT id FROM c_flt WHERE ALL(tags) > 1;
 SELECT id FROM c_flt WHERE tags NOT IN (3);
 SELECT id FROM c_flt WHERE price > 100;
+SET @ids = (2, 4, 5);
+SELECT id FROM c_flt WHERE id IN @ids;
+SELECT id FROM c_flt WHERE price NOT IN @ids;
 SELECT id FROM c_flt WHERE nope = 1;
 DROP TABLE c_flt;

@@ -1,28 +1,58 @@
 //! HTTP/1.1 JSON front end (hyper) over a plain or TLS stream.
+//!
+//! Each JSON request is translated into SphinxQL text by pure functions
+//! ([`search`], [`write`], [`query`]), run through [`Service::query`], and the results
+//! are shaped into upstream Manticore's JSON answers. Every error kind maps to one
+//! status and body in [`errors`].
+//!
+//! | endpoint | SphinxQL it runs |
+//! |---|---|
+//! | `/search`, `/json/search` | `DESCRIBE t`, then `SELECT *, WEIGHT() ... ; SHOW META` and one `GROUP BY` per `terms` aggregation |
+//! | `/insert`, `/create` / `/replace`, `/index` | `INSERT` / `REPLACE` |
+//! | `/update`, `/<table>/_update/<id>` / `/delete` | `UPDATE` / `DELETE` by id or by translated `query` |
+//! | `/bulk` (`application/x-ndjson`) | one write per line, each reported |
+//! | `/sql` (plain, `mode=raw`, `raw_response=true`), `/cli` | the text as given |
+//!
+//! Highlighting is done here, over the returned text fields, with the query's words.
 
+mod body;
+mod bulk;
+mod canned;
+mod cells;
+mod cli;
+pub mod errors;
+mod handlers;
+mod highlight;
+mod ojson;
+pub mod query;
 mod response;
 mod routes;
+pub mod search;
+mod search_reply;
+mod source;
+mod sqlapi;
+pub mod sqltext;
 pub mod urlencoded;
+pub mod write;
 
 use std::sync::Arc;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
-use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 
 use crate::net::{BoxStream, Shutdown};
-use crate::service::{ConnectionGuard, Service};
-use response::Body;
+use crate::service::{ConnectionGuard, Outcome, QueryError, Service, Session};
 
 /// One HTTP connection's context.
 pub struct HttpConn {
+    /// What runs the statements.
     pub service: Arc<dyn Service>,
+    /// The connection's registry entry.
     pub guard: ConnectionGuard,
+    /// The listener is `_readonly`: writes are refused.
     pub readonly: bool,
+    /// Daemon shutdown signal.
     pub shutdown: Shutdown,
 }
 
@@ -34,6 +64,8 @@ pub(crate) struct HttpShared {
     proto: String,
     readonly: bool,
     max_body: usize,
+    /// How long a request body may stall (`network_timeout`).
+    idle: std::time::Duration,
     /// The verified TLS client certificate's subject, for sessions and the query log.
     tls_peer: Option<String>,
 }
@@ -44,6 +76,30 @@ impl HttpShared {
             t.state = state.to_string();
             t.info = info.to_string();
         });
+    }
+
+    /// A fresh session for one request.
+    fn session(&self) -> Session {
+        let mut session = Session::new(self.guard_id, self.proto.clone());
+        session.readonly = self.readonly;
+        session.tls_peer = self.tls_peer.clone();
+        session
+    }
+
+    /// Runs SphinxQL text, showing it in `SHOW THREADS` meanwhile.
+    fn run(&self, session: &mut Session, sql: &str) -> Vec<Result<Outcome, QueryError>> {
+        self.update_thread("query", sql);
+        let results = self.service.query(session, sql);
+        self.update_thread("idle", "");
+        results
+    }
+
+    /// Runs one write statement and returns its result.
+    fn run_last(&self, session: &mut Session, sql: &str) -> Result<Outcome, QueryError> {
+        self.run(session, sql)
+            .into_iter()
+            .last()
+            .unwrap_or_else(|| Err(QueryError::new("the statement returned no result")))
     }
 }
 
@@ -69,18 +125,19 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
         proto: proto.to_string(),
         readonly: conn.readonly,
         max_body: settings.max_packet_size,
+        idle: settings.network_timeout,
         tls_peer,
     });
     let svc = service_fn(move |req| {
         let shared = Arc::clone(&shared);
-        async move { Ok::<_, std::convert::Infallible>(routes::route(req, &shared).await) }
+        async move { Ok::<_, std::convert::Infallible>(routes::route(req, shared).await) }
     });
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .keep_alive(true)
         .header_read_timeout(settings.client_timeout);
-    let connection = builder.serve_connection(TokioIo::new(stream), svc);
+    let connection = builder.serve_connection(TokioIo::new(canned::Canned::new(stream)), svc);
     tokio::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => {}
@@ -91,24 +148,11 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
     }
 }
 
-/// Reads a whole request body, refusing one over `limit` bytes with 413.
-pub(crate) async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, Response<Body>> {
-    match Limited::new(body, limit).collect().await {
-        Ok(c) => Ok(c.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(response::error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("request body exceeds max_packet_size ({limit} bytes)"),
-        )),
-        Err(e) => Err(response::error(
-            StatusCode::BAD_REQUEST,
-            &format!("failed to read request body: {e}"),
-        )),
-    }
-}
-
 /// A 503 `maxed out` reply for a connection over the limit, then close.
 pub async fn reply_maxed_out(stream: BoxStream, message: &str) {
-    let body = serde_json::json!({ "error": message }).to_string();
+    let body = errors::ApiError::new(errors::Kind::MaxedOut, message)
+        .plain_json()
+        .render();
     let reply = format!(
         "HTTP/1.1 503 Service Unavailable\r\nServer: {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
         crate::version::SERVER,

@@ -8,6 +8,7 @@ use hyper::{Response, StatusCode};
 /// The body type of every response.
 pub type Body = Full<Bytes>;
 
+/// The content type of every response.
 pub const JSON: &str = "application/json; charset=UTF-8";
 
 /// A response with `Server:` and the JSON content type.
@@ -18,9 +19,4 @@ pub fn json(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
     h.insert(SERVER, HeaderValue::from_static(crate::version::SERVER));
     h.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     resp
-}
-
-/// `{"error":"msg"}` with a status.
-pub fn error(status: StatusCode, message: &str) -> Response<Body> {
-    json(status, serde_json::json!({ "error": message }).to_string())
 }

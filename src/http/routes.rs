@@ -1,26 +1,144 @@
-//! Endpoint routing and handlers.
+//! Endpoint routing: reads and decodes the body, then hands it to a handler.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
 use hyper::body::Incoming;
+use hyper::header::{HeaderValue, ALLOW, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, EXPECT};
 use hyper::{Method, Request, Response, StatusCode};
-use serde_json::{json, Map, Value as Json};
+use serde_json::json;
 
+use super::errors::{ApiError, Kind};
 use super::response::{self, Body};
-use super::urlencoded;
-use super::HttpShared;
-use crate::service::{ColumnType, Outcome, QueryError, Session, Value};
+use super::write::Action;
+use super::{body, handlers, sqlapi, HttpShared};
 
-/// Answers one request.
-pub async fn route(req: Request<Incoming>, shared: &HttpShared) -> Response<Body> {
-    let path = req.uri().path().to_string();
-    match (req.method(), path.as_str()) {
-        (&Method::OPTIONS, _) => response::json(StatusCode::OK, ""),
-        (_, "/") => banner(),
-        (_, "/sql") => sql(req, shared).await,
-        _ => response::error(
-            StatusCode::NOT_IMPLEMENTED,
-            &format!("{path} - unsupported endpoint"),
-        ),
+/// The endpoints we serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Root,
+    Sql,
+    Cli,
+    /// `/cli_json`: any statement, answered in the raw `/sql` format.
+    CliJson,
+    Search,
+    Write(Action),
+    Bulk,
+    /// `/<table>/_update/<id>`: a partial update by id.
+    PartialUpdate,
+}
+
+fn endpoint(path: &str) -> Option<Endpoint> {
+    let p = path.trim_end_matches('/');
+    let p = p
+        .strip_prefix("/json")
+        .filter(|r| r.starts_with('/'))
+        .unwrap_or(p);
+    match p {
+        "" => Some(Endpoint::Root),
+        "/sql" => Some(Endpoint::Sql),
+        "/cli" => Some(Endpoint::Cli),
+        "/cli_json" => Some(Endpoint::CliJson),
+        "/search" => Some(Endpoint::Search),
+        "/bulk" => Some(Endpoint::Bulk),
+        other => Action::from_name(other)
+            .map(Endpoint::Write)
+            .or_else(|| handlers::partial_update_target(other).map(|_| Endpoint::PartialUpdate)),
     }
+}
+
+/// What a handler gets: the URL query string, selected headers and the decoded body.
+pub struct Req {
+    /// The raw URL query string (after `?`).
+    pub url_query: String,
+    /// `Content-Type`, empty when absent.
+    pub content_type: String,
+    /// The body, decoded per `Content-Encoding`.
+    pub body: Bytes,
+}
+
+/// Answers one request. The statements run on a blocking thread, off the reactor.
+pub async fn route(req: Request<Incoming>, shared: Arc<HttpShared>) -> Response<Body> {
+    let path = req.uri().path().to_string();
+    if req.method() == Method::OPTIONS {
+        return options();
+    }
+    let Some(ep) = endpoint(&path) else {
+        return ApiError::new(
+            Kind::UnsupportedEndpoint,
+            format!("{path} - unsupported endpoint"),
+        )
+        .plain();
+    };
+    if ep == Endpoint::Root {
+        return banner();
+    }
+    let typed = matches!(
+        ep,
+        Endpoint::Write(_) | Endpoint::Bulk | Endpoint::PartialUpdate
+    );
+    if shared.readonly && typed {
+        let _ = body::read(req.into_body(), shared.max_body, shared.idle).await;
+        return ApiError::new(Kind::ReadOnly, "connection is read-only").typed();
+    }
+    let r = match read(req, shared.max_body, shared.idle).await {
+        Ok(r) => r,
+        Err(e) if typed => return e.typed(),
+        Err(e) => return e.plain(),
+    };
+    // Requests run inline on the connection's task, as MySQL statements do (see
+    // `mysql::command`): a blocking-pool hop per request costs more than most
+    // requests. A panic becomes a 500, not a lost connection.
+    let run = std::panic::AssertUnwindSafe(|| {
+        let shared = &*shared;
+        match ep {
+            Endpoint::Sql => sqlapi::sql(r, shared),
+            Endpoint::Cli => sqlapi::cli(r, shared),
+            Endpoint::CliJson => sqlapi::cli_json(r, shared),
+            Endpoint::Search => handlers::search(r, shared),
+            Endpoint::Write(a) => handlers::write(a, r, shared),
+            Endpoint::Bulk => handlers::bulk(r, shared),
+            Endpoint::PartialUpdate => handlers::partial_update(&path, r, shared),
+            Endpoint::Root => banner(),
+        }
+    });
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        ApiError::new(Kind::Execution, "internal error while running the request").plain()
+    })
+}
+
+async fn read(req: Request<Incoming>, limit: usize, idle: Duration) -> Result<Req, ApiError> {
+    let (parts, incoming) = req.into_parts();
+    let header = |name| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let encoding = header(CONTENT_ENCODING);
+    let content_type = header(CONTENT_TYPE).unwrap_or_default();
+    let expects = header(EXPECT).is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
+    let declared = header(CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
+    if expects && declared.is_some_and(|n| n > limit as u64) {
+        // Refused before the client sends it: no `100 Continue`, no body to drain.
+        return Err(body::too_large(limit));
+    }
+    let raw = body::read(incoming, limit, idle).await?;
+    let body = body::decode(encoding.as_deref(), raw, limit)?;
+    Ok(Req {
+        url_query: parts.uri.query().unwrap_or("").to_string(),
+        content_type,
+        body,
+    })
+}
+
+fn options() -> Response<Body> {
+    let mut resp = response::json(StatusCode::OK, "");
+    resp.headers_mut()
+        .insert(ALLOW, HeaderValue::from_static("GET, POST, HEAD, OPTIONS"));
+    resp
 }
 
 fn banner() -> Response<Body> {
@@ -28,87 +146,27 @@ fn banner() -> Response<Body> {
     response::json(StatusCode::OK, body)
 }
 
-/// `/sql`: `query=` in a urlencoded body, a raw SQL body, or `?query=`.
-async fn sql(req: Request<Incoming>, shared: &HttpShared) -> Response<Body> {
-    let url_query = req.uri().query().unwrap_or("").to_string();
-    let body = match super::read_body(req.into_body(), shared.max_body).await {
-        Ok(b) => b,
-        Err(resp) => return resp,
-    };
-    let body = String::from_utf8_lossy(&body);
-    let sql = if let Some(q) = urlencoded::get(&url_query, "query") {
-        q
-    } else if body.starts_with("query=") || body.contains("&query=") {
-        urlencoded::get(&body, "query").unwrap_or_default()
-    } else {
-        body.into_owned()
-    };
-    if sql.trim().is_empty() {
-        return response::error(StatusCode::BAD_REQUEST, "query missing");
-    }
-    let mut session = Session::new(shared.guard_id, shared.proto.clone());
-    session.readonly = shared.readonly;
-    session.tls_peer = shared.tls_peer.clone();
-    shared.update_thread("query", &sql);
-    let results = shared.service.query(&mut session, &sql);
-    shared.update_thread("idle", "");
-    raw_results(results)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The `mode=raw` answer: one JSON object per statement.
-fn raw_results(results: Vec<Result<Outcome, QueryError>>) -> Response<Body> {
-    let mut out = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(outcome) => out.push(raw_outcome(outcome)),
-            Err(e) => return response::error(StatusCode::BAD_REQUEST, &e.message),
-        }
-    }
-    response::json(StatusCode::OK, Json::Array(out).to_string())
-}
-
-fn raw_outcome(outcome: Outcome) -> Json {
-    match outcome {
-        Outcome::Done { affected, .. } => {
-            json!({ "total": affected, "error": "", "warning": "" })
-        }
-        Outcome::Rows { columns, rows } => {
-            let cols: Vec<Json> = columns
-                .iter()
-                .map(|c| json!({ c.name.clone(): { "type": type_name(c.ty) } }))
-                .collect();
-            let total = rows.len();
-            let data: Vec<Json> = rows
-                .into_iter()
-                .map(|row| {
-                    let obj: Map<String, Json> = columns
-                        .iter()
-                        .zip(row)
-                        .map(|(c, v)| (c.name.clone(), value_json(v)))
-                        .collect();
-                    Json::Object(obj)
-                })
-                .collect();
-            json!({ "columns": cols, "data": data, "total": total, "error": "", "warning": "" })
-        }
-    }
-}
-
-fn type_name(ty: ColumnType) -> &'static str {
-    match ty {
-        ColumnType::UInt => "long",
-        ColumnType::BigInt => "long long",
-        ColumnType::Float => "float",
-        ColumnType::String => "string",
-    }
-}
-
-fn value_json(v: Value) -> Json {
-    match v {
-        Value::Null => Json::Null,
-        Value::Int(i) => json!(i),
-        Value::UInt(u) => json!(u),
-        Value::Float(f) => json!(f),
-        Value::Str(s) => Json::String(s),
+    #[test]
+    fn maps_paths_to_endpoints() {
+        assert_eq!(endpoint("/"), Some(Endpoint::Root));
+        assert_eq!(endpoint("/search"), Some(Endpoint::Search));
+        assert_eq!(endpoint("/json/search"), Some(Endpoint::Search));
+        assert_eq!(endpoint("/json/bulk"), Some(Endpoint::Bulk));
+        assert_eq!(endpoint("/index"), Some(Endpoint::Write(Action::Replace)));
+        assert_eq!(
+            endpoint("/json/insert"),
+            Some(Endpoint::Write(Action::Insert))
+        );
+        assert_eq!(endpoint("/cli"), Some(Endpoint::Cli));
+        assert_eq!(endpoint("/cli_json"), Some(Endpoint::CliJson));
+        assert_eq!(endpoint("/sql/"), Some(Endpoint::Sql));
+        assert_eq!(endpoint("/t/_update/5"), Some(Endpoint::PartialUpdate));
+        assert_eq!(endpoint("/t/_update/x"), None);
+        assert_eq!(endpoint("/json"), None);
+        assert_eq!(endpoint("/nowhere"), None);
     }
 }

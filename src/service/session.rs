@@ -28,6 +28,9 @@ pub struct Session {
     /// The ids the last `INSERT`/`REPLACE` wrote, comma-separated
     /// (`LAST_INSERT_ID()`, `@@last_insert_id`).
     pub last_insert_ids: String,
+    /// `@name` user variables: sets of integers (`SET @ids = (1, 2, 3)`), usable
+    /// as `IN @ids`.
+    pub user_vars: std::collections::BTreeMap<String, Vec<i64>>,
 }
 
 /// Writes held back until `COMMIT`; a transaction works on one table.
@@ -63,6 +66,7 @@ impl Session {
             meta: Vec::new(),
             txn: None,
             last_insert_ids: String::new(),
+            user_vars: std::collections::BTreeMap::new(),
         }
     }
 }

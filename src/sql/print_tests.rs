@@ -180,6 +180,10 @@ fn searches_round_trip() {
         "SELECT (a IN (1)) = 1, a + 1 IN (2) FROM t"
     );
     assert_eq!(
+        round_trip("select * from t where id in @ids"),
+        "SELECT * FROM t WHERE id IN (@ids)"
+    );
+    assert_eq!(
         round_trip("select * from t where any(tags) = 3 and all(tags) > 1"),
         "SELECT * FROM t WHERE any(tags) = 3 AND all(tags) > 1"
     );

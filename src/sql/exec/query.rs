@@ -28,44 +28,50 @@ pub struct SearchResult {
 /// Runs a `SELECT` with `FROM`.
 pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
     let started = Instant::now();
-    let missing: Vec<String> = select
-        .from
-        .iter()
-        .filter(|n| ctx.state.catalog.get(n).is_none())
-        .cloned()
-        .collect();
-    if !missing.is_empty() {
-        return Err(unknown_table(&missing));
-    }
-    let table = match select.from.as_slice() {
-        [one] => ctx
-            .state
-            .catalog
-            .get(one)
-            .ok_or_else(|| unknown_table(&select.from))?,
-        _ => {
-            return Err(QueryError::new(
-                "searching several tables in one SELECT is not supported",
-            ))
-        }
+    let tables = tables(ctx, &select.from)?;
+    let readers: Vec<Reader> = tables.iter().map(|t| t.reader()).collect();
+    let Some(first) = readers.first() else {
+        return Err(unknown_table(&select.from));
     };
-    let reader = table.reader();
-    let schema = reader.schema().clone();
+    let schema = first.schema().clone();
     let opts = QueryOptions::parse(&select.options, &schema)?;
     let env = Env {
         ctx,
         schema: &schema,
         aliases: aliases(&select.items),
     };
-    check_select(&env, table.name(), select)?;
-    let (rows, keywords) = matching_rows(&reader, &env, select.filter.as_ref(), &opts)?;
+    let mut rows = Vec::new();
+    let mut keywords: Keywords = None;
+    for (table, reader) in tables.iter().zip(&readers) {
+        let table_env = Env {
+            ctx,
+            schema: reader.schema(),
+            aliases: env.aliases.clone(),
+        };
+        check_select(&table_env, table.name(), select)?;
+        let (found, stats) = matching_rows(reader, &env, select.filter.as_ref(), &opts)?;
+        rows.extend(found);
+        keywords = merge_keywords(keywords, stats);
+    }
+    finish(&env, select, rows, keywords, &opts, started)
+}
+
+/// Sorts, groups, pages and projects the matches; adds the facets and the meta.
+fn finish(
+    env: &Env<'_>,
+    select: &Select,
+    rows: Vec<Row<'_>>,
+    keywords: Keywords,
+    opts: &QueryOptions,
+    started: Instant,
+) -> Result<SearchResult, QueryError> {
     let query = Query {
-        env: &env,
+        env,
         select,
         matched: keywords.is_some(),
     };
-    let rows = base_sort(&env, rows, &select.within_group, query.matched)?;
-    let main = query.main_set(&rows, &opts)?;
+    let rows = base_sort(env, rows, &select.within_group, query.matched)?;
+    let main = query.main_set(&rows, opts)?;
     let mut outcomes = vec![main.outcome];
     for facet in &select.facets {
         outcomes.push(query.facet(&rows, facet)?);
@@ -77,6 +83,25 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
         keywords.as_deref().unwrap_or(&[]),
     );
     Ok(SearchResult { outcomes, meta })
+}
+
+/// The tables after `FROM`, or upstream's error naming the missing ones.
+fn tables(
+    ctx: &Ctx<'_>,
+    names: &[String],
+) -> Result<Vec<std::sync::Arc<crate::engine::Table>>, QueryError> {
+    let missing: Vec<String> = names
+        .iter()
+        .filter(|n| ctx.state.catalog.get(n).is_none())
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(unknown_table(&missing));
+    }
+    Ok(names
+        .iter()
+        .filter_map(|n| ctx.state.catalog.get(n))
+        .collect())
 }
 
 /// Refuses unknown columns before any row is read (so an empty result does not
@@ -152,6 +177,23 @@ fn match_query(e: &Expr) -> Option<Result<String, QueryError>> {
 
 type Keywords = Option<Vec<KeywordStat>>;
 
+/// Keyword statistics over several tables: counts of the same keyword add up.
+fn merge_keywords(into: Keywords, more: Keywords) -> Keywords {
+    let Some(mut acc) = into else {
+        return more;
+    };
+    for k in more.unwrap_or_default() {
+        match acc.iter_mut().find(|a| a.keyword == k.keyword) {
+            Some(a) => {
+                a.docs += k.docs;
+                a.hits += k.hits;
+            }
+            None => acc.push(k),
+        }
+    }
+    Some(acc)
+}
+
 /// The rows that pass `WHERE`: the engine matches `MATCH()`, the rest is
 /// evaluated here. Applies `cutoff`.
 pub fn matching_rows<'r>(
@@ -184,12 +226,20 @@ pub fn matching_rows<'r>(
                 .map(|h| Row {
                     doc: h.doc,
                     weight: h.weight,
+                    schema: reader.schema(),
                 })
                 .collect::<Vec<_>>();
             (rows, Some(m.keywords))
         }
         None => (
-            reader.docs().map(|doc| Row { doc, weight: 1 }).collect(),
+            reader
+                .docs()
+                .map(|doc| Row {
+                    doc,
+                    weight: 1,
+                    schema: reader.schema(),
+                })
+                .collect(),
             None,
         ),
     };
@@ -304,6 +354,7 @@ impl Query<'_> {
                 fields: &blank_fields,
             },
             weight: 0,
+            schema: self.env.schema,
         };
         let groups = if grouped {
             let mut g = self.group(rows, &s.group_by)?;
@@ -525,6 +576,7 @@ impl Query<'_> {
                 fields: &[],
             },
             weight: 0,
+            schema: self.env.schema,
         };
         let groups = self.group(rows, &keys)?;
         let env = self.env;

@@ -20,6 +20,8 @@ pub struct Row<'a> {
     pub doc: DocRef<'a>,
     /// Its full-text weight (1 without `MATCH`).
     pub weight: i64,
+    /// The schema of the table it comes from.
+    pub schema: &'a Schema,
 }
 
 /// What a group's aggregates are computed over.
@@ -138,6 +140,11 @@ impl Env<'_> {
         Ok(match e {
             Expr::Ident(name) => return self.column(name, row, group, depth),
             Expr::Star => Val::Int(1),
+            Expr::UserVar(name) => match self.ctx.session.user_vars.get(&name.to_ascii_lowercase())
+            {
+                Some(set) => Val::Mva(set.clone()),
+                None => Val::Null,
+            },
             Expr::CountDistinct(inner) => {
                 let Some(g) = group else {
                     return Ok(Val::Int(1));
@@ -166,7 +173,13 @@ impl Env<'_> {
                 negated,
             } => {
                 let (quant, l) = self.quantified(expr, &ev)?;
-                let cands = list.iter().map(&ev).collect::<Result<Vec<_>, _>>()?;
+                let mut cands = Vec::with_capacity(list.len());
+                for item in list {
+                    match ev(item)? {
+                        Val::Mva(set) => cands.extend(set.into_iter().map(Val::Int)),
+                        v => cands.push(v),
+                    }
+                }
                 let hit = quant.test(&l, |x| cands.iter().any(|c| equal(x, c)));
                 Val::Int(i64::from(hit != *negated))
             }
@@ -224,7 +237,8 @@ impl Env<'_> {
         if path.is_none() && head.eq_ignore_ascii_case("id") {
             return Ok(Val::Int(row.doc.id as i64));
         }
-        if let Some(i) = self.schema.attr_index(head) {
+        let schema = row.schema;
+        if let Some(i) = schema.attr_index(head) {
             let v = row
                 .doc
                 .attrs
@@ -240,7 +254,7 @@ impl Env<'_> {
             });
         }
         if path.is_none() {
-            if let Some(i) = self.schema.field_index(head) {
+            if let Some(i) = schema.field_index(head) {
                 return Ok(Val::Str(row.doc.fields.get(i).cloned().unwrap_or_default()));
             }
         }

@@ -49,6 +49,15 @@ impl Parser<'_> {
         let save = self.pos;
         let negated = self.eat_kw("NOT");
         if self.eat_kw("IN") {
+            if let Some(TokenKind::UserVar(name)) = self.peek_kind() {
+                let var = Expr::UserVar(name.clone());
+                self.pos += 1;
+                return Ok(Some(Expr::In {
+                    expr: Box::new(left.clone()),
+                    list: vec![var],
+                    negated,
+                }));
+            }
             self.expect_op("(")?;
             let list = self.expr_list()?;
             self.expect_op(")")?;

@@ -1,0 +1,107 @@
+use super::*;
+use crate::service::ColumnType;
+
+fn col(n: &str, t: ColumnType) -> Column {
+    Column::new(n, t)
+}
+
+fn s(v: &str) -> Value {
+    Value::Str(v.to_string())
+}
+
+fn select() -> Outcome {
+    Outcome::Rows {
+        columns: vec![
+            col("id", ColumnType::BigInt),
+            col("title", ColumnType::String),
+            col("price", ColumnType::Float),
+            col("tags", ColumnType::String),
+            col("weight()", ColumnType::UInt),
+        ],
+        rows: vec![vec![
+            Value::Int(2),
+            s("Red bag"),
+            Value::Float(1.5),
+            s("3,4"),
+            Value::UInt(1500),
+        ]],
+    }
+}
+
+fn meta(total: &str) -> Outcome {
+    Outcome::Rows {
+        columns: vec![
+            col("Variable_name", ColumnType::String),
+            col("Value", ColumnType::String),
+        ],
+        rows: vec![
+            vec![s("total"), s(total)],
+            vec![s("total_found"), s(total)],
+            vec![s("total_relation"), s("eq")],
+        ],
+    }
+}
+
+fn schema() -> Schema {
+    [
+        ("id", "bigint"),
+        ("title", "text"),
+        ("price", "float"),
+        ("tags", "mva"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect()
+}
+
+#[test]
+fn shapes_hits_like_upstream() {
+    let p = Presentation {
+        schema: schema(),
+        ..Presentation::default()
+    };
+    let out = shape(vec![Ok(select()), Ok(meta("7"))], 3, &p).unwrap();
+    assert_eq!(
+        out.render(),
+        r#"{"took":3,"timed_out":false,"hits":{"total":7,"total_relation":"eq","hits":[{"_id":2,"_score":1500,"_source":{"title":"Red bag","price":1.5,"tags":[3,4]}}]}}"#
+    );
+}
+
+#[test]
+fn source_filter_highlight_and_aggs() {
+    let h = Highlight::parse(&serde_json::json!({"fields": ["title"]})).unwrap();
+    let words = vec!["bag".to_string()];
+    let aggs = vec![("by_price".to_string(), "price".to_string())];
+    let p = Presentation {
+        schema: schema(),
+        source: SourceFilter::parse(Some(&serde_json::json!(["t*"]))).unwrap(),
+        highlight: Some(&h),
+        words: &words,
+        aggs: &aggs,
+    };
+    let facet = Outcome::Rows {
+        columns: vec![
+            col("price", ColumnType::Float),
+            col("count(*)", ColumnType::BigInt),
+        ],
+        rows: vec![vec![Value::Float(1.5), Value::Int(2)]],
+    };
+    let out = shape(vec![Ok(select()), Ok(meta("1")), Ok(facet)], 0, &p).unwrap();
+    assert_eq!(
+        out.render(),
+        r#"{"took":0,"timed_out":false,"hits":{"total":1,"total_relation":"eq","hits":[{"_id":2,"_score":1500,"_source":{"title":"Red bag","tags":[3,4]},"highlight":{"title":["Red <b>bag</b>"]}}]},"aggregations":{"by_price":{"buckets":[{"key":1.5,"doc_count":2}]}}}"#
+    );
+}
+
+#[test]
+fn errors_come_back_typed() {
+    let e = shape(
+        vec![Err(QueryError::new(
+            "unknown local table(s) 'x' in search request",
+        ))],
+        0,
+        &Presentation::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, super::super::errors::Kind::TableNotFound);
+}
