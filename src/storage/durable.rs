@@ -21,6 +21,9 @@ pub struct Durable {
     data_dir: Option<PathBuf>,
     binlog: Option<Binlog>,
     meta: Mutex<CatalogFile>,
+    /// The sequence number of the last change of each table changed since start-up
+    /// (replayed or new); a table absent here has not changed.
+    last_op: Mutex<BTreeMap<String, u64>>,
     /// Plain mode: the `path` of each declared table.
     plain_paths: BTreeMap<String, PathBuf>,
     /// Sequence numbers when there is no binary log.
@@ -50,6 +53,7 @@ impl Durable {
         Durable {
             data_dir: data_dir.map(Path::to_path_buf),
             plain_paths,
+            last_op: Mutex::new(BTreeMap::new()),
             binlog,
             seq: AtomicU64::new(meta.seq + 1),
             meta: Mutex::new(meta),
@@ -201,6 +205,17 @@ impl Durable {
         }
     }
 
+    /// Notes that a table changed with record `seq`.
+    pub(super) fn touched(&self, table: &str, seq: u64) {
+        let mut last = self.last_op.lock().unwrap_or_else(|p| p.into_inner());
+        last.insert(table.to_string(), seq);
+    }
+
+    fn unchanged_since(&self, table: &str, since: u64) -> bool {
+        let last = self.last_op.lock().unwrap_or_else(|p| p.into_inner());
+        last.get(table).is_none_or(|&s| s <= since)
+    }
+
     /// Saves one table as a disk chunk and records that the log before it is no
     /// longer needed for it.
     pub fn flush_table(&self, table: &Table) -> Result<(), EngineError> {
@@ -210,7 +225,7 @@ impl Durable {
         let Some(entry) = meta.tables.get(name) else {
             return Ok(());
         };
-        if entry.since >= seq && entry.chunk.is_some() {
+        if self.unchanged_since(name, entry.since) {
             return Ok(());
         }
         let home = self.table_home(name);
@@ -290,13 +305,14 @@ impl Storage for Durable {
     }
 
     fn append(&self, table: &str, op: &LogOp) -> Result<(), EngineError> {
-        if self.replaying() || self.binlog.is_none() {
+        if self.replaying() {
             return Ok(());
         }
-        self.log(Change::Op {
+        let seq = self.log(Change::Op {
             table: table.to_string(),
             op: op.clone(),
         })?;
+        self.touched(table, seq);
         if let Some(b) = &self.binlog {
             self.maybe_auto_flush(b);
         }

@@ -3,12 +3,21 @@
 //! at start-up.
 //!
 //! Files, all written crash-safely (synced, and renamed into place when replaced):
-//! - `data_dir/searchd.json`: the tables, their schema and settings, and for each
-//!   the binary log sequence number it already reflects;
-//! - `data_dir/<table>/`: the folder of a table;
-//! - `binlog_path/binlog.NNNN` (default `data_dir/binlog`): checksummed records of
-//!   `CREATE`, `DROP` and every write, numbered daemon-wide. Each start opens a new
-//!   file; a torn last record is cut off with a warning and never replayed.
+//! - `data_dir/searchd.json` (RT mode): the tables, their schema and settings, and
+//!   for each the binary log sequence number it already reflects (`since`) and its
+//!   disk chunk; in plain mode the same per table in `<path>.meta`;
+//! - `data_dir/<table>/<table>.<seq>.chunk` (plain mode `<path>.<seq>.chunk`): the
+//!   table as of record `seq` (segments, attributes, kill-lists), checksummed;
+//! - `binlog_path/binlog.NNNN` (default `data_dir/binlog`, plain mode the folder of
+//!   the first table): checksummed records of `CREATE`, `DROP` and every write,
+//!   numbered daemon-wide. Each start opens a new file; a torn last record is cut
+//!   off with a warning and never replayed.
+//!
+//! Recovery: each table is loaded from its chunk, then every record newer than its
+//! `since` is replayed. A flush (clean shutdown, `rt_flush_period`, the log growing
+//! by `rt_mem_limit`, [`crate::engine::Table::flush`]) starts a new log file,
+//! writes a chunk for each changed table, saves the catalog, and only then removes
+//! the older log files, so a crash at any point leaves a recoverable state.
 
 mod binlog;
 mod catalog_file;

@@ -128,6 +128,7 @@ fn apply(catalog: &Catalog, durable: &Durable, rec: Record, warnings: &mut Vec<S
                 return;
             }
             if let Some(t) = catalog.get(&table) {
+                durable.touched(&table, seq);
                 if let Err(e) = t.apply(op) {
                     warnings.push(format!("binlog replay: table '{table}': {e}"));
                 }

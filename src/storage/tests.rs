@@ -356,3 +356,25 @@ fn sizes_parse() {
     assert!(plain::size("12x").is_err());
     assert!(plain::size("").is_err());
 }
+
+#[test]
+fn without_binlog_a_flush_still_keeps_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Options {
+        binlog_dir: None,
+        ..opts(dir.path(), FlushMode::Strict)
+    };
+    {
+        let db = open(&o).unwrap();
+        db.catalog
+            .create("t", schema(), TableSettings::default(), false)
+            .unwrap();
+        let t = db.catalog.get("t").unwrap();
+        t.write(vec![doc(1, "a", 1)], WriteMode::Insert).unwrap();
+        db.durable.flush_all(&db.catalog).unwrap();
+        t.write(vec![doc(2, "b", 2)], WriteMode::Insert).unwrap();
+        db.durable.flush_all(&db.catalog).unwrap();
+    }
+    let db = open(&o).unwrap();
+    assert_eq!(rows(&db.catalog, "t"), vec!["1:a:Int(1)", "2:b:Int(2)"]);
+}
