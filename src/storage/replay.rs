@@ -66,6 +66,7 @@ pub(super) fn recover(
         catalog
             .create(name, t.schema.clone(), t.settings.clone(), false)
             .map_err(|e| format!("table '{name}': {e}"))?;
+        remove_orphan_chunks(&durable.table_home(name), t.chunk.as_deref());
         if let (Some(file), Some(table)) = (&t.chunk, catalog.get(name)) {
             let path = durable.table_home(name).with_file_name(file);
             match super::chunk::read(&path) {
@@ -133,6 +134,33 @@ fn apply(catalog: &Catalog, durable: &Durable, rec: Record, warnings: &mut Vec<S
                     warnings.push(format!("binlog replay: table '{table}': {e}"));
                 }
             }
+        }
+    }
+}
+
+/// Removes chunk files of a table that the catalog does not name (left by a crash
+/// between writing a chunk and saving the catalog).
+fn remove_orphan_chunks(home: &Path, keep: Option<&str>) {
+    let (Some(dir), Some(stem)) = (home.parent(), home.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!("{}.", stem.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let seq = name
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".chunk"));
+        let ours = seq.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+        if ours && Some(name.as_str()) != keep {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

@@ -378,3 +378,23 @@ fn without_binlog_a_flush_still_keeps_the_tables() {
     let db = open(&o).unwrap();
     assert_eq!(rows(&db.catalog, "t"), vec!["1:a:Int(1)", "2:b:Int(2)"]);
 }
+
+#[test]
+fn orphan_chunks_are_removed_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::Strict);
+    {
+        let db = open(&o).unwrap();
+        db.catalog
+            .create("t", schema(), TableSettings::default(), false)
+            .unwrap();
+        let t = db.catalog.get("t").unwrap();
+        t.write(vec![doc(1, "a", 1)], WriteMode::Insert).unwrap();
+        db.durable.flush_all(&db.catalog).unwrap();
+    }
+    let orphan = dir.path().join("t").join("t.999.chunk");
+    std::fs::write(&orphan, b"left by a crash").unwrap();
+    let db = open(&o).unwrap();
+    assert!(!orphan.exists());
+    assert_eq!(rows(&db.catalog, "t"), vec!["1:a:Int(1)"]);
+}
