@@ -16,5 +16,6 @@ pub mod mysql;
 pub mod net;
 pub mod service;
 pub mod sql;
+pub mod storage;
 pub mod tls;
 pub mod version;

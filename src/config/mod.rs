@@ -142,6 +142,10 @@ impl Default for Searchd {
             ssl_psk_file: None,
             ssl_ocsp_response: None,
             ssl_ocsp_responder: None,
+            binlog_path: None,
+            binlog_flush: 2,
+            binlog_max_log_size: 256 * 1024 * 1024,
+            rt_flush_period: std::time::Duration::from_secs(10 * 60 * 60),
         }
     }
 }

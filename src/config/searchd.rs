@@ -111,9 +111,23 @@ fn apply(out: &mut Searchd, ctx: &Ctx<'_>) -> Result<bool, ConfigError> {
         "ssl_psk_file" => out.ssl_psk_file = ctx.path(),
         "ssl_ocsp_response" => out.ssl_ocsp_response = ctx.path(),
         "ssl_ocsp_responder" => out.ssl_ocsp_responder = ctx.parsed(tls_values::responder)?,
+        "binlog_path" => out.binlog_path = Some(PathBuf::from(ctx.text())),
+        "binlog_flush" => out.binlog_flush = ctx.parsed(binlog_flush)?,
+        "binlog_max_log_size" => out.binlog_max_log_size = ctx.size()? as u64,
+        "rt_flush_period" => out.rt_flush_period = ctx.duration(SECOND)?,
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// `binlog_flush`: 0, 1 or 2.
+fn binlog_flush(text: &str) -> Result<u8, String> {
+    match text.trim() {
+        "0" => Ok(0),
+        "1" => Ok(1),
+        "2" => Ok(2),
+        _ => Err("expected 0, 1 or 2".into()),
+    }
 }
 
 /// Deprecated and removed keys were already warned about by the grammar.

@@ -213,9 +213,13 @@ fn manual_style_plain_config_loads_with_warnings() {
          binlog_path = /var/lib/manticore/binlog\n  threads = 4\n}\n");
     let names: Vec<&str> = c.tables.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, vec!["plain1", "rt1", "dist1"]);
-    assert_eq!(c.warnings.len(), 4, "{:?}", c.warnings);
+    assert_eq!(c.warnings.len(), 3, "{:?}", c.warnings);
     assert_eq!(
-        c.warnings[3],
+        c.searchd.binlog_path,
+        Some("/var/lib/manticore/binlog".into())
+    );
+    assert_eq!(
+        c.warnings[2],
         "WARNING: key 'threads' is not supported yet and is ignored (t.conf line 41)"
     );
 }

@@ -92,6 +92,17 @@ pub struct Searchd {
     /// Extension `ssl_ocsp_responder`: `auto` (the certificate's authorityInfoAccess)
     /// or an `http://` URL to fetch the OCSP response from, hourly.
     pub ssl_ocsp_responder: Option<String>,
+    /// `binlog_path`: the binary log folder; `None` when unset (the default: the
+    /// `binlog` folder of `data_dir`), an empty path disables the binary log.
+    pub binlog_path: Option<PathBuf>,
+    /// `binlog_flush`: 0 = flush and sync every second, 1 = flush and sync every
+    /// transaction, 2 = flush every transaction and sync every second (the default).
+    pub binlog_flush: u8,
+    /// `binlog_max_log_size`: a binary log file is closed and a new one started past
+    /// this size (0 = no limit).
+    pub binlog_max_log_size: u64,
+    /// `rt_flush_period`: how often RAM chunks are saved to disk.
+    pub rt_flush_period: Duration,
 }
 
 /// `ssl_verify_client`.

@@ -7,5 +7,6 @@ pub mod logging;
 pub mod pidfile;
 mod run;
 mod status;
+mod tables;
 
 pub use run::main_with_args;

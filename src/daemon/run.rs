@@ -210,7 +210,19 @@ async fn run(config: Config, tls: TlsState, sink: LogSink, child: bool) -> i32 {
             return 1;
         }
     };
-    let state = Arc::new(ServerState::new(config.searchd.clone(), tls).with_query_log(query_log));
+    let mut state = ServerState::new(config.searchd.clone(), tls).with_query_log(query_log);
+    let durable = match super::tables::open(&config) {
+        Ok(Some(opened)) => {
+            state.catalog = opened.catalog;
+            Some(opened.durable)
+        }
+        Ok(None) => None,
+        Err(e) => {
+            error!(target: "fatal", "{e}");
+            return 1;
+        }
+    };
+    let state = Arc::new(state);
     let service: Arc<dyn Service> = Arc::new(crate::sql::SqlService::new(Arc::clone(&state)));
     let mut listeners = Vec::new();
     for spec in config.searchd.listen.iter().filter(|l| is_served(l)) {
@@ -248,6 +260,9 @@ async fn run(config: Config, tls: TlsState, sink: LogSink, child: bool) -> i32 {
             "shutdown: connections still open after {} s are closed",
             SHUTDOWN_TIMEOUT.as_secs()
         );
+    }
+    if let Some(d) = durable {
+        super::tables::close(&d, &state.catalog);
     }
     info!("shutdown complete");
     0

@@ -38,7 +38,7 @@ mod bench;
 mod tests;
 
 pub use storage::{LogOp, MemoryStorage, NoStorage, Storage};
-pub use table::{Reader, Table, MAX_FIELDS};
+pub use table::{Reader, Table, TableImage, MAX_FIELDS};
 pub use types::*;
 
 use std::collections::BTreeMap;
@@ -87,6 +87,7 @@ impl Catalog {
             }
             return Err(EngineError(format!("table '{key}' already exists")));
         }
+        self.storage.create_table(&key, &schema, &settings)?;
         let table = Table::with_storage(&key, schema, settings, self.storage.clone())?;
         tables.insert(key, Arc::new(table));
         Ok(true)
@@ -96,6 +97,9 @@ impl Catalog {
     pub fn drop_table(&self, name: &str, if_exists: bool) -> Result<bool, EngineError> {
         let key = name.to_lowercase();
         let mut tables = self.tables.write().unwrap_or_else(|p| p.into_inner());
+        if tables.contains_key(&key) {
+            self.storage.drop_table(&key)?;
+        }
         match tables.remove(&key) {
             Some(_) => Ok(true),
             None if if_exists => Ok(false),
@@ -109,6 +113,13 @@ impl Catalog {
     pub fn get(&self, name: &str) -> Option<Arc<Table>> {
         let tables = self.tables.read().unwrap_or_else(|p| p.into_inner());
         tables.get(&name.to_lowercase()).cloned()
+    }
+
+    /// Runs `f` over every table while no table can be created or dropped.
+    pub fn with_tables<R>(&self, f: impl FnOnce(&[Arc<Table>]) -> R) -> R {
+        let tables = self.tables.read().unwrap_or_else(|p| p.into_inner());
+        let list: Vec<Arc<Table>> = tables.values().cloned().collect();
+        f(&list)
     }
 
     /// Table names, sorted.

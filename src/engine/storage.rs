@@ -4,11 +4,11 @@
 //! into empty tables rebuilds them. [`MemoryStorage`] keeps the log in RAM for
 //! tests; [`NoStorage`] (the default) keeps nothing.
 
-use super::types::{Attr, AttrValue, Document, EngineError, WriteMode};
+use super::types::{Attr, AttrValue, Document, EngineError, Schema, TableSettings, WriteMode};
 use std::sync::Mutex;
 
 /// One change to a table, with ids already assigned.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum LogOp {
     Write {
         docs: Vec<Document>,
@@ -28,6 +28,26 @@ pub enum LogOp {
 pub trait Storage: Send + Sync {
     /// Records a change of `table`; an error aborts the change.
     fn append(&self, table: &str, op: &LogOp) -> Result<(), EngineError>;
+
+    /// Records the creation of a table; an error aborts the creation.
+    fn create_table(
+        &self,
+        _table: &str,
+        _schema: &Schema,
+        _settings: &TableSettings,
+    ) -> Result<(), EngineError> {
+        Ok(())
+    }
+
+    /// Records that a table was dropped; an error aborts the drop.
+    fn drop_table(&self, _table: &str) -> Result<(), EngineError> {
+        Ok(())
+    }
+
+    /// Saves a table's content so the log before it can go (`FLUSH RAMCHUNK`).
+    fn flush(&self, _table: &super::Table) -> Result<(), EngineError> {
+        Ok(())
+    }
 }
 
 /// Keeps nothing: tables live in memory only.

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// Attribute types (`CREATE TABLE` column types other than `text`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AttrType {
     /// `int`, `integer`, `uint`: unsigned 32-bit.
     Uint,
@@ -26,7 +26,7 @@ pub enum AttrType {
 }
 
 /// A full-text field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     pub name: String,
     /// Indexed for full-text search (`text` and `text indexed`).
@@ -36,14 +36,14 @@ pub struct Field {
 }
 
 /// An attribute.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Attr {
     pub name: String,
     pub ty: AttrType,
 }
 
 /// A table's columns (besides the implicit `id`), in declaration order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Schema {
     pub fields: Vec<Field>,
     pub attrs: Vec<Attr>,
@@ -63,7 +63,7 @@ impl Schema {
 }
 
 /// Text processing settings of a table (`CREATE TABLE ... option=value`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TableSettings {
     /// `none`, `stem_en`, `stem_ru`, `stem_enru`, ... (comma-separated as upstream).
     pub morphology: String,
@@ -99,7 +99,7 @@ impl Default for TableSettings {
 }
 
 /// An attribute value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AttrValue {
     /// `uint`, `bigint`, `bool` (0/1), `timestamp`.
     Int(i64),
@@ -126,7 +126,7 @@ impl AttrValue {
 }
 
 /// A document to write: one text per schema field, one value per schema attribute.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     /// 0 = assign the next id.
     pub id: u64,
@@ -135,7 +135,7 @@ pub struct Document {
 }
 
 /// How a write treats an existing id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum WriteMode {
     Insert,
     Replace,

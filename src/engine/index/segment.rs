@@ -34,7 +34,7 @@ pub fn hit_pos(hit: u32) -> u32 {
 }
 
 /// A set of local document numbers (deleted documents of a segment).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Bits(Vec<u64>);
 
 impl Bits {
@@ -73,7 +73,7 @@ impl<'a> Postings<'a> {
 }
 
 /// An immutable segment.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
     nfields: usize,
     ids: Vec<u64>,
@@ -89,6 +89,42 @@ pub struct Segment {
 }
 
 impl Segment {
+    /// Checks the offsets of a segment read back from disk, so that a damaged file
+    /// is an error rather than a panic later.
+    pub fn validate(&self) -> Result<(), String> {
+        let n = self.ids.len();
+        let ok = self.by_id.len() == n
+            && self.by_id.iter().all(|&(_, l)| (l as usize) < n)
+            && self.term_off.windows(2).all(|w| w[0] <= w[1])
+            && self
+                .term_off
+                .last()
+                .is_none_or(|&e| e as usize <= self.term_text.len())
+            && self.term_docs.len() == self.term_off.len()
+            && self.term_docs.windows(2).all(|w| w[0] <= w[1])
+            && self
+                .term_docs
+                .last()
+                .is_none_or(|&e| e as usize <= self.docs.len())
+            && self.docs.iter().all(|&d| (d as usize) < n)
+            && (self.hit_off.len() == self.docs.len() + 1
+                || (self.hit_off.is_empty() && self.docs.is_empty()))
+            && self.hit_off.windows(2).all(|w| w[0] <= w[1])
+            && self
+                .hit_off
+                .last()
+                .is_none_or(|&e| e as usize <= self.hits.len())
+            && self
+                .term_off
+                .iter()
+                .all(|&o| self.term_text.is_char_boundary(o as usize));
+        if ok {
+            Ok(())
+        } else {
+            Err("inconsistent segment".into())
+        }
+    }
+
     /// Number of documents (live or not).
     pub fn len(&self) -> usize {
         self.ids.len()

@@ -75,6 +75,24 @@ pub fn spawn(shared: &Arc<Shared>) {
     }
 }
 
+/// Merges every segment of the current snapshot into one (`OPTIMIZE`), carrying
+/// over changes made meanwhile; waits for a running background merge first.
+pub fn merge_all(shared: &Shared) {
+    while shared.merging.swap(true, Ordering::AcqRel) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let planned = shared.snapshot().segs.clone();
+    if planned.len() > 1 || planned.iter().any(|v| v.live < v.seg.len()) {
+        let (seg, remaps) = merge_views(&planned);
+        let _w = shared.lock_writer();
+        let mut next = (*shared.snapshot()).clone();
+        if next.apply_merge(&planned, seg, &remaps) {
+            shared.publish(next);
+        }
+    }
+    shared.merging.store(false, Ordering::Release);
+}
+
 /// Merges until the policy is satisfied.
 fn run(shared: &Shared) {
     loop {

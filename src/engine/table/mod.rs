@@ -1,10 +1,12 @@
 //! A table: the writer side (one writer at a time) publishing snapshots that
 //! readers take without waiting for writes.
 
+mod image;
 mod merger;
 mod reader;
 mod snapshot;
 
+pub use image::TableImage;
 pub use reader::Reader;
 
 use super::index::SegmentBuilder;
@@ -248,6 +250,24 @@ impl Table {
             view.attrs = Arc::new(view.attrs.map_rows(f));
         }
         self.publish(next);
+    }
+
+    /// Applies a logged change again (replay of the binary log at start-up).
+    pub fn apply(&self, op: LogOp) -> Result<(), EngineError> {
+        match op {
+            LogOp::Write { docs, mode } => self.write(docs, mode).map(|_| ()),
+            LogOp::Delete(ids) => {
+                self.delete(&ids);
+                Ok(())
+            }
+            LogOp::Update { id, values } => self.update(id, &values).map(|_| ()),
+            LogOp::Truncate => {
+                self.truncate();
+                Ok(())
+            }
+            LogOp::AddAttr(attr) => self.add_attr(attr),
+            LogOp::DropAttr(name) => self.drop_attr(&name),
+        }
     }
 
     /// How the table's tokenizer splits and normalizes a text (`CALL KEYWORDS`):

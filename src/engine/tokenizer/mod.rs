@@ -18,7 +18,7 @@ use std::collections::HashSet;
 pub const EXACT_MARK: char = '\u{2}';
 
 /// What a field looks like after indexing: for BM25 and the `end$` anchor.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldStats {
     /// Number of indexed words.
     pub len: u32,
