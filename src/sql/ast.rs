@@ -46,6 +46,10 @@ pub enum Statement {
     Delete(Delete),
     /// `RELOAD TLS`.
     ReloadTls,
+    /// `FLUSH RAMCHUNK name`: write the table's in-memory data to its disk chunk.
+    FlushRamchunk(String),
+    /// `OPTIMIZE TABLE name`: merge the table's segments in the background.
+    Optimize(String),
     /// `CALL name(args)` (`CALL KEYWORDS`).
     Call(Call),
 }

@@ -150,6 +150,26 @@ pub fn truncate(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
     Ok(Outcome::ok())
 }
 
+/// `FLUSH RAMCHUNK t`: the table's in-memory data goes to its disk chunk now.
+pub fn flush_ramchunk(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
+    table(ctx, name, |_| {
+        "FLUSH RAMCHUNK requires an existing RT table".to_string()
+    })?
+    .flush()
+    .map_err(engine_err)?;
+    Ok(Outcome::ok())
+}
+
+/// `OPTIMIZE TABLE t`: merges the table's segments on a background thread; queries
+/// keep running meanwhile.
+pub fn optimize(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
+    table(ctx, name, |_| {
+        "OPTIMIZE TABLE requires an existing RT table".to_string()
+    })?
+    .optimize();
+    Ok(Outcome::ok())
+}
+
 /// `ALTER TABLE ... ADD COLUMN / DROP COLUMN`.
 pub fn alter(ctx: &Ctx<'_>, a: &Alter) -> Result<Outcome, QueryError> {
     let t = table(ctx, &a.table, |n| {

@@ -91,6 +91,8 @@ impl SqlService {
             Statement::Update(u) => one(write::update(&ctx, u)),
             Statement::Delete(d) => one(write::delete(&ctx, session, d)),
             Statement::ReloadTls => one(self.reload_tls()),
+            Statement::FlushRamchunk(name) => one(ddl::flush_ramchunk(&ctx, name)),
+            Statement::Optimize(name) => one(ddl::optimize(&ctx, name)),
             Statement::Call(c) => one(call::run(&ctx, c)),
         }
     }
@@ -169,6 +171,8 @@ fn is_write(stmt: &Statement) -> bool {
             | Statement::Insert(_)
             | Statement::Update(_)
             | Statement::Delete(_)
+            | Statement::FlushRamchunk(_)
+            | Statement::Optimize(_)
     )
 }
 

@@ -26,6 +26,16 @@ impl Parser<'_> {
             "UPDATE" => self.update().map(Statement::Update),
             "DELETE" => self.delete().map(Statement::Delete),
             "CALL" => self.call().map(Statement::Call),
+            "FLUSH" => {
+                self.pos += 1;
+                self.expect_kw("RAMCHUNK")?;
+                Ok(Statement::FlushRamchunk(self.name()?))
+            }
+            "OPTIMIZE" => {
+                self.pos += 1;
+                self.expect_kw("TABLE")?;
+                Ok(Statement::Optimize(self.name()?))
+            }
             "RELOAD" => {
                 self.pos += 1;
                 self.expect_kw("TLS")?;

@@ -60,6 +60,8 @@ pub(super) fn statement(f: &mut Formatter<'_>, stmt: &Statement) -> fmt::Result 
             write!(f, " WHERE {}", d.filter)
         }
         Statement::ReloadTls => f.write_str("RELOAD TLS"),
+        Statement::FlushRamchunk(name) => write!(f, "FLUSH RAMCHUNK {name}"),
+        Statement::Optimize(name) => write!(f, "OPTIMIZE TABLE {name}"),
         Statement::Call(c) => {
             write!(f, "CALL {}(", c.name)?;
             for (i, a) in c.args.iter().enumerate() {

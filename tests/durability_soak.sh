@@ -1,6 +1,6 @@
 #!/bin/sh
 # Soak test of crash safety: many SIGKILL trials of the durability crash test.
-# Usage: scripts/durability_soak.sh [TRIALS] [ROUNDS]
+# Usage: tests/durability_soak.sh [TRIALS] [ROUNDS]
 set -eu
 TRIALS=${1:-200}
 ROUNDS=${2:-5}
