@@ -82,14 +82,34 @@ run_search() { # figure side [load args]: a load-driver run against the side's s
     record "$fig" "$side" "$($HELPER load "$out")"
 }
 
+# wait_idle PID: waits (at most 120 s) until PID uses under 5% of a core over 0.5 s
+# (searchd merges segments in the background after a load); prints the seconds waited
+wait_idle() {
+    local t0 t1 waited=0
+    while [ $waited -lt 240 ]; do
+        t0=$(cpu_ticks "$1")
+        sleep 0.5
+        t1=$(cpu_ticks "$1")
+        waited=$((waited + 1))
+        [ $((t1 - t0)) -lt 3 ] && break
+    done
+    awk -v n="$waited" 'BEGIN { printf "%.1f", (n - 1) * 0.5 }'
+}
+
 rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 load_side() { # side rep: S2 (bulk insert) then S3 (RSS after the load)
     reset_table "$1" products
     run_search S2 "$1" --insert "$CORPUS/docs.tsv" --batch 1000 --concurrency "$INSERT_C"
-    local rows
-    rows=$(sql "$(side_port "$1")" "SELECT COUNT(*) FROM products" -N 2>/dev/null ||
-        sql "$(side_port "$1")" "SELECT id FROM products LIMIT 1; SHOW META" -N | awk '$1=="total_found" {print $2}')
+    local rows settle elapsed
+    settle=$(wait_idle "$(side_pid "$1")")
+    elapsed=$(sed -n 's/.*"elapsed_s":\([0-9.]*\).*/\1/p' "$TMP/out.search")
+    # S2m: the same load counted until the server is idle again (background merges)
+    printf 'S2m\t%s\t%s\tsettle %ss\t0\t1\n' "$1" \
+        "$(awk -v d="$DOCS" -v e="${elapsed:-0}" -v s="$settle" 'BEGIN { printf "%.1f", d / (e + s) }')" \
+        "$settle" >>"$RAW"
+    log "  $1 idle again ${settle}s after the last batch"
+    rows=$(sql "$(side_port "$1")" "SELECT COUNT(*) FROM products" 2>/dev/null | tail -n 1)
     printf 'S3\t%s\t%s\tdocuments %s\t0\t1\n' "$1" "$(rss_mb "$(side_pid "$1")")" "$rows" >>"$RAW"
     log "  fig S3 $1: RSS $(rss_mb "$(side_pid "$1")") MB after loading ($rows rows)"
 }
@@ -144,7 +164,8 @@ search_figures() { # the selected S figures, peers alternating
         reset_table searchd products10x
         run_search S8load searchd --table products10x --insert "$CORPUS/docs10x.tsv" \
             --batch 1000 --concurrency "$INSERT_C"
-        log "  searchd RSS with both tables: $(rss_mb "$SEARCHD_PID") MB"
+        log "  searchd idle again $(wait_idle "$SEARCHD_PID")s after the last batch;" \
+            "RSS with both tables: $(rss_mb "$SEARCHD_PID") MB"
         for rep in $(seq "$SEARCH_REPS"); do
             if [ $((rep % 2)) = 1 ]; then fig_s8 1x; fig_s8 10x; else fig_s8 10x; fig_s8 1x; fi
         done ;;
