@@ -12,11 +12,15 @@ RAW has one measurement a line: figure<TAB>side<TAB>value<TAB>note
 """
 
 import json
+import os
 import re
 import socket
 import statistics
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import search_report as search  # noqa: E402
 
 # figure id -> (title, searchd label, peer label, goal ratio or None)
 FIGURES = {
@@ -75,6 +79,9 @@ def load(path):
         if line.startswith("{"):
             d = json.loads(line)
             note = f"p50 {d['p50_us']}us p99 {d['p99_us']}us"
+            if "client_cpu_s" in d:
+                note += (f" rows/op {d['rows_per_op']} client_cpu {d['client_cpu_s']}s"
+                         f" elapsed {d['elapsed_s']}s")
             if d.get("errors"):
                 note += f" errors {d['errors']}"
             print(f"{d['ops_per_sec']:.1f}\t{note}")
@@ -90,7 +97,7 @@ def fmt(values):
 
 
 def report(raw_path, json_out):
-    runs = {}
+    runs, search_runs = {}, {}
     for line in open(raw_path, encoding="utf-8"):
         parts = line.rstrip("\n").split("\t")
         if len(parts) < 3:
@@ -99,6 +106,13 @@ def report(raw_path, json_out):
         note = parts[3] if len(parts) > 3 else ""
         cpu = float(parts[4]) if len(parts) > 4 else 0.0
         secs = float(parts[5]) if len(parts) > 5 else 0.0
+        m = re.search(r"elapsed ([0-9.]+)s", note)
+        if m:
+            secs = float(m.group(1))
+        if fig.startswith("S"):
+            search_runs.setdefault(fig, {"searchd": [], "peer": []})[side].append(
+                {"value": value, "note": note, "cpu_s": cpu, "secs": secs})
+            continue
         runs.setdefault(fig, {"searchd": [], "peer": [], "notes": [],
                               "searchd_cpu_us": [], "peer_cpu_us": []})
         runs[fig][side].append(value)
@@ -146,6 +160,8 @@ def report(raw_path, json_out):
                 "notes": r["notes"],
             }
         )
+    if not rows:
+        rows.append(("(no TLS figures run)", "", "", "", "", ""))
     head = ("figure", "searchd", "peer", "ratio median (min-max)", "goal",
             "server CPU us/op")
     widths = [max(len(str(x[i])) for x in rows + [head]) for i in range(len(head))]
@@ -154,6 +170,9 @@ def report(raw_path, json_out):
     print(line(["-" * w for w in widths]))
     for row in rows:
         print(line(row))
+    if search_runs:
+        print()
+        search.report(search_runs, results)
     with open(json_out, "w", encoding="utf-8") as f:
         json.dump({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                    "figures": results}, f, indent=2)

@@ -8,9 +8,19 @@
 //! ```
 //! `--raw` (implies `--connect-per-query`) uses the minimal client of `raw.rs`, which
 //! shares one TLS context across connections instead of building one per connection.
-//! Prints one JSON line: `{"ops_per_sec":..,"p50_us":..,"p99_us":..,"ops":..,"errors":..}`.
+//!
+//! Search workloads (plaintext, persistent raw connections, see `workload.rs`):
+//! ```text
+//!     --queries FILE [--table products]     SELECT id, WEIGHT() ... MATCH('<line>')
+//!                                           LIMIT 20, round-robin per client
+//!     --insert FILE [--batch 1000]          multi-row INSERTs of a TSV corpus, until
+//!                                           done (--seconds ignored); ops = documents
+//! ```
+//! Prints one JSON line: `{"ops_per_sec":..,"p50_us":..,"p99_us":..,"ops":..,"errors":..,
+//! "rows_per_op":..,"client_cpu_s":..,"elapsed_s":..}` (latencies per statement; for
+//! `--insert`, per batch; `client_cpu_s` is this driver's own CPU time).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,6 +29,7 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{Opts, OptsBuilder, SslOpts};
 
 mod raw;
+mod workload;
 
 struct Args {
     port: u16,
@@ -32,6 +43,10 @@ struct Args {
     query: String,
     user: String,
     password: String,
+    queries: Option<String>,
+    insert: Option<String>,
+    batch: usize,
+    table: String,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -47,6 +62,10 @@ fn parse_args() -> Result<Args, String> {
         query: "SELECT 1".into(),
         user: "bench".into(),
         password: "bench".into(),
+        queries: None,
+        insert: None,
+        batch: 1000,
+        table: "products".into(),
     };
     let mut it = std::env::args().skip(1).filter(|s| s != "--bench");
     let mode = it.next().unwrap_or_default();
@@ -72,6 +91,10 @@ fn parse_args() -> Result<Args, String> {
             "--query" => a.query = val()?,
             "--user" => a.user = val()?,
             "--password" => a.password = val()?,
+            "--queries" => a.queries = Some(val()?),
+            "--insert" => a.insert = Some(val()?),
+            "--batch" => a.batch = val()?.parse().map_err(|e| format!("--batch: {e}"))?,
+            "--table" => a.table = val()?,
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -98,92 +121,231 @@ fn opts(a: &Args) -> Opts {
     b.into()
 }
 
+/// What the client tasks do.
+enum Work {
+    /// `--query` (default `SELECT 1`) through `mysql_async` or the raw client.
+    Select {
+        opts: Opts,
+        raw: Option<Arc<raw::RawClient>>,
+    },
+    /// `--queries`: search statements, round-robin per client.
+    Queries(Vec<String>),
+    /// `--insert`: (statement, documents) batches, each sent once.
+    Insert(Vec<(String, u64)>),
+}
+
+/// Counters and the histogram every client task adds to.
+struct Shared {
+    stop: AtomicBool,
+    ops: AtomicU64,
+    errors: AtomicU64,
+    rows: AtomicU64,
+    next: AtomicUsize,
+    hist: Mutex<Histogram<u64>>,
+}
+
+fn histogram() -> Histogram<u64> {
+    Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds")
+}
+
+fn work(a: &Args) -> Result<Work, String> {
+    if let Some(path) = &a.queries {
+        return Ok(Work::Queries(workload::queries(path, &a.table)?));
+    }
+    if let Some(path) = &a.insert {
+        return Ok(Work::Insert(workload::insert_batches(
+            path, &a.table, a.batch,
+        )?));
+    }
+    Ok(Work::Select {
+        opts: opts(a),
+        raw: raw_client(a)?,
+    })
+}
+
 #[tokio::main]
 async fn main() {
-    let args = match parse_args() {
-        Ok(a) => Arc::new(a),
+    let (args, work) = match parse_args().and_then(|a| work(&a).map(|w| (a, w))) {
+        Ok((a, w)) => (Arc::new(a), Arc::new(w)),
         Err(e) => {
             eprintln!("load: {e}");
             std::process::exit(2);
         }
     };
-    let opts = opts(&args);
-    let raw_client = match raw_client(&args) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("load: {e}");
-            std::process::exit(2);
-        }
-    };
-    let stop = Arc::new(AtomicBool::new(false));
-    let ops = Arc::new(AtomicU64::new(0));
-    let errors = Arc::new(AtomicU64::new(0));
-    let hist = Arc::new(Mutex::new(
-        Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds"),
-    ));
+    let sh = Arc::new(Shared {
+        stop: AtomicBool::new(false),
+        ops: AtomicU64::new(0),
+        errors: AtomicU64::new(0),
+        rows: AtomicU64::new(0),
+        next: AtomicUsize::new(0),
+        hist: Mutex::new(histogram()),
+    });
+    let cpu0 = workload::self_cpu_seconds();
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..args.concurrency {
-        let raw_client = raw_client.clone();
-        let (args, opts, stop, ops, errors, hist) = (
-            Arc::clone(&args),
-            opts.clone(),
-            Arc::clone(&stop),
-            Arc::clone(&ops),
-            Arc::clone(&errors),
-            Arc::clone(&hist),
-        );
+    for c in 0..args.concurrency {
+        let (args, work, sh) = (Arc::clone(&args), Arc::clone(&work), Arc::clone(&sh));
         tasks.push(tokio::spawn(async move {
-            let mut local =
-                Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds");
-            let mut conn = None;
-            while !stop.load(Ordering::Relaxed) {
-                let t = Instant::now();
-                let ok = match &raw_client {
-                    Some(rc) => rc.once().await.is_ok(),
-                    None => one_op(&args, &opts, &mut conn).await,
-                };
-                if ok {
-                    let _ = local.record(t.elapsed().as_micros().max(1) as u64);
-                    ops.fetch_add(1, Ordering::Relaxed);
-                } else {
-                    errors.fetch_add(1, Ordering::Relaxed);
-                    conn = None;
-                    tokio::time::sleep(Duration::from_millis(10)).await;
+            let mut local = histogram();
+            match &*work {
+                Work::Select { opts, raw } => {
+                    select_client(&args, opts, raw, &sh, &mut local).await
                 }
+                Work::Queries(q) => query_client(&args, q, c, &sh, &mut local).await,
+                Work::Insert(b) => insert_client(&args, b, &sh, &mut local).await,
             }
-            if let Some(c) = conn {
-                let _ = c.disconnect().await;
-            }
-            let _ = hist.lock().map(|mut h| h.add(&local));
+            let _ = sh.hist.lock().map(|mut h| h.add(&local));
         }));
     }
+    let timed = !matches!(&*work, Work::Insert(_));
     let total = Duration::from_secs(args.seconds);
-    while start.elapsed() < total {
-        tokio::time::sleep(Duration::from_secs(1).min(total)).await;
+    while if timed {
+        start.elapsed() < total
+    } else {
+        tasks.iter().any(|t| !t.is_finished())
+    } {
+        tokio::time::sleep(Duration::from_millis(200)).await;
         eprint!(
             "\r  {:>3}s  {} ops  {} errors",
             start.elapsed().as_secs(),
-            ops.load(Ordering::Relaxed),
-            errors.load(Ordering::Relaxed)
+            sh.ops.load(Ordering::Relaxed),
+            sh.errors.load(Ordering::Relaxed)
         );
     }
-    stop.store(true, Ordering::Relaxed);
+    sh.stop.store(true, Ordering::Relaxed);
     for t in tasks {
         let _ = t.await;
     }
     eprintln!();
-    let elapsed = start.elapsed().as_secs_f64();
-    let h = hist.lock().expect("histogram lock");
-    let n = ops.load(Ordering::Relaxed);
+    report(
+        &sh,
+        start.elapsed().as_secs_f64(),
+        workload::self_cpu_seconds() - cpu0,
+    );
+}
+
+fn report(sh: &Shared, elapsed: f64, cpu: f64) {
+    let h = sh.hist.lock().expect("histogram lock");
+    let n = sh.ops.load(Ordering::Relaxed);
+    let statements = h.len().max(1);
     println!(
-        "{{\"ops_per_sec\":{:.1},\"p50_us\":{},\"p99_us\":{},\"ops\":{},\"errors\":{}}}",
+        "{{\"ops_per_sec\":{:.1},\"p50_us\":{},\"p99_us\":{},\"ops\":{},\"errors\":{},\
+         \"rows_per_op\":{:.2},\"client_cpu_s\":{:.3},\"elapsed_s\":{:.3}}}",
         n as f64 / elapsed,
         h.value_at_quantile(0.5),
         h.value_at_quantile(0.99),
         n,
-        errors.load(Ordering::Relaxed)
+        sh.errors.load(Ordering::Relaxed),
+        sh.rows.load(Ordering::Relaxed) as f64 / statements as f64,
+        cpu,
+        elapsed
     );
+}
+
+fn micros(t: Instant) -> u64 {
+    t.elapsed().as_micros().max(1) as u64
+}
+
+async fn select_client(
+    args: &Args,
+    opts: &Opts,
+    raw: &Option<Arc<raw::RawClient>>,
+    sh: &Shared,
+    local: &mut Histogram<u64>,
+) {
+    let mut conn = None;
+    while !sh.stop.load(Ordering::Relaxed) {
+        let t = Instant::now();
+        let ok = match raw {
+            Some(rc) => rc.once().await.is_ok(),
+            None => one_op(args, opts, &mut conn).await,
+        };
+        if ok {
+            let _ = local.record(micros(t));
+            sh.ops.fetch_add(1, Ordering::Relaxed);
+        } else {
+            sh.errors.fetch_add(1, Ordering::Relaxed);
+            conn = None;
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+    if let Some(c) = conn {
+        let _ = c.disconnect().await;
+    }
+}
+
+/// Runs `statement` on a persistent connection (opened when missing): its row count.
+async fn persistent(
+    args: &Args,
+    conn: &mut Option<raw::Conn>,
+    statement: &str,
+) -> Result<u64, String> {
+    if conn.is_none() {
+        *conn = Some(raw::Conn::connect(args.port, &args.user, &args.password).await?);
+    }
+    let Some(c) = conn.as_mut() else {
+        return Err("no connection".into());
+    };
+    let r = c.query(statement).await;
+    if r.is_err() {
+        *conn = None;
+    }
+    r
+}
+
+fn failed(sh: &Shared, e: &str) {
+    if sh.errors.fetch_add(1, Ordering::Relaxed) < 3 {
+        eprintln!("\nload: {}", e.chars().take(300).collect::<String>());
+    }
+}
+
+async fn query_client(
+    args: &Args,
+    q: &[String],
+    client: usize,
+    sh: &Shared,
+    local: &mut Histogram<u64>,
+) {
+    let mut conn = None;
+    let mut i = client * q.len() / args.concurrency.max(1);
+    while !sh.stop.load(Ordering::Relaxed) {
+        let t = Instant::now();
+        match persistent(args, &mut conn, &q[i % q.len()]).await {
+            Ok(rows) => {
+                let _ = local.record(micros(t));
+                sh.ops.fetch_add(1, Ordering::Relaxed);
+                sh.rows.fetch_add(rows, Ordering::Relaxed);
+            }
+            Err(e) => {
+                failed(sh, &e);
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        i += 1;
+    }
+}
+
+async fn insert_client(
+    args: &Args,
+    batches: &[(String, u64)],
+    sh: &Shared,
+    local: &mut Histogram<u64>,
+) {
+    let mut conn = None;
+    loop {
+        let i = sh.next.fetch_add(1, Ordering::Relaxed);
+        let Some((sql, docs)) = batches.get(i) else {
+            break;
+        };
+        let t = Instant::now();
+        match persistent(args, &mut conn, sql).await {
+            Ok(_) => {
+                let _ = local.record(micros(t));
+                sh.ops.fetch_add(*docs, Ordering::Relaxed);
+            }
+            Err(e) => failed(sh, &e),
+        }
+    }
 }
 
 /// The shared raw client when `--raw` is given.

@@ -1,5 +1,6 @@
 //! A minimal MySQL client for `--raw`: connect, TLS, log in with
-//! `mysql_native_password`, one query, `COM_QUIT`, close.
+//! `mysql_native_password`, one query, `COM_QUIT`, close; and [`Conn`], a persistent
+//! plaintext connection for the search and insert workloads.
 //!
 //! It exists because `mysql_async` builds a new OpenSSL context for every TLS
 //! connection (loading the system CA bundle each time), which caps a
@@ -79,29 +80,7 @@ impl RawClient {
         salt: &[u8],
     ) -> Result<(), String> {
         let caps = CAPS | if self.tls.is_some() { CLIENT_SSL } else { 0 };
-        let login = login_packet(caps, &self.user, &scramble(self.password.as_bytes(), salt));
-        write_packet(s, seq, &login).await?;
-        let (mut seq, mut reply) = read_packet(s).await?;
-        if reply.first() == Some(&0xfe) {
-            // auth switch: plugin name NUL, new salt
-            let rest = &reply[1..];
-            let nul = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
-            if &rest[..nul] != NATIVE.as_bytes() {
-                return Err("auth switch to an unsupported plugin".into());
-            }
-            let salt2: Vec<u8> = rest
-                .get(nul + 1..)
-                .unwrap_or(&[])
-                .iter()
-                .copied()
-                .take(20)
-                .collect();
-            let auth = scramble(self.password.as_bytes(), &salt2);
-            write_packet(s, seq.wrapping_add(1), &auth).await?;
-            (seq, reply) = read_packet(s).await?;
-        }
-        let _ = seq;
-        check_ok(&reply, "login")?;
+        login(s, caps, seq, salt, &self.user, &self.password).await?;
         let mut q = vec![0x03];
         q.extend_from_slice(self.query.as_bytes());
         write_packet(s, 0, &q).await?;
@@ -110,6 +89,67 @@ impl RawClient {
         let _ = s.shutdown().await;
         Ok(())
     }
+}
+
+/// A persistent plaintext connection for query and insert workloads.
+pub struct Conn {
+    tcp: TcpStream,
+}
+
+impl Conn {
+    /// Connects to 127.0.0.1:`port` and logs in.
+    pub async fn connect(port: u16, user: &str, password: &str) -> Result<Conn, String> {
+        let mut tcp = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
+        tcp.set_nodelay(true).map_err(|e| e.to_string())?;
+        let (seq, hello) = read_packet(&mut tcp).await?;
+        let salt = parse_handshake(&hello)?;
+        login(&mut tcp, CAPS, seq.wrapping_add(1), &salt, user, password).await?;
+        Ok(Conn { tcp })
+    }
+
+    /// Runs one statement; the number of rows it returned (0 for an OK).
+    pub async fn query(&mut self, sql: &str) -> Result<u64, String> {
+        let mut q = Vec::with_capacity(sql.len() + 1);
+        q.push(0x03);
+        q.extend_from_slice(sql.as_bytes());
+        write_packet(&mut self.tcp, 0, &q).await?;
+        read_result(&mut self.tcp).await
+    }
+}
+
+/// Sends the login packet (answering one auth switch) and checks the OK.
+async fn login<S: AsyncRead + AsyncWrite + Unpin>(
+    s: &mut S,
+    caps: u32,
+    seq: u8,
+    salt: &[u8],
+    user: &str,
+    password: &str,
+) -> Result<(), String> {
+    let login = login_packet(caps, user, &scramble(password.as_bytes(), salt));
+    write_packet(s, seq, &login).await?;
+    let (seq, mut reply) = read_packet(s).await?;
+    if reply.first() == Some(&0xfe) {
+        // auth switch: plugin name NUL, new salt
+        let rest = &reply[1..];
+        let nul = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+        if &rest[..nul] != NATIVE.as_bytes() {
+            return Err("auth switch to an unsupported plugin".into());
+        }
+        let salt2: Vec<u8> = rest
+            .get(nul + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .take(20)
+            .collect();
+        let auth = scramble(password.as_bytes(), &salt2);
+        write_packet(s, seq.wrapping_add(1), &auth).await?;
+        (_, reply) = read_packet(s).await?;
+    }
+    check_ok(&reply, "login")
 }
 
 fn check_ok(p: &[u8], what: &str) -> Result<(), String> {
@@ -123,24 +163,25 @@ fn check_ok(p: &[u8], what: &str) -> Result<(), String> {
     }
 }
 
-/// Reads a query's answer: an OK, or columns + EOF + rows + EOF.
-async fn read_result<S: AsyncRead + Unpin>(s: &mut S) -> Result<(), String> {
+/// Reads a query's answer: an OK, or columns + EOF + rows + EOF; the row count.
+async fn read_result<S: AsyncRead + Unpin>(s: &mut S) -> Result<u64, String> {
     let (_, first) = read_packet(s).await?;
     match first.first() {
-        Some(0x00) => return Ok(()),
-        Some(0xff) => return check_ok(&first, "query"),
+        Some(0x00) => return Ok(0),
+        Some(0xff) => return check_ok(&first, "query").map(|_| 0),
         _ => {}
     }
-    let mut eofs = 0;
+    let (mut eofs, mut rows) = (0, 0);
     while eofs < 2 {
         let (_, p) = read_packet(s).await?;
         match p.first() {
             Some(0xfe) if p.len() < 9 => eofs += 1,
-            Some(0xff) => return check_ok(&p, "query"),
+            Some(0xff) => return check_ok(&p, "query").map(|_| 0),
+            _ if eofs == 1 => rows += 1,
             _ => {}
         }
     }
-    Ok(())
+    Ok(rows)
 }
 
 /// The 20-byte salt of a HandshakeV10 packet.

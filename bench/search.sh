@@ -1,0 +1,173 @@
+# Search figures (S1 S2 S3 S8) of bench/run: searchd vs Sphinx 2.2.11 on the GCIDE
+# corpus. Sourced by bench/run (uses its helpers: log, die, wait_for, PIDS, TMP,
+# record, cpu_start, SERVER_PID, LOAD, HELPER). See bench/README.md.
+
+SEARCH_REPS=${BENCH_SEARCH_REPS:-2}
+SEARCH_SECS=${BENCH_SEARCH_SECONDS:-5}
+SEARCH_CONC=${BENCH_SEARCH_CONCURRENCY:-1 2 4 8}
+INSERT_C=${BENCH_INSERT_CONCURRENCY:-2}
+SCALE=${BENCH_SCALE:-10}
+CORPUS="$ROOT/bench/corpus-data"
+
+install_search_peers() {
+    local missing=()
+    [ -x /usr/bin/searchd ] || missing+=(sphinxsearch)
+    [ -f /usr/share/dictd/gcide.index ] || missing+=(dict-gcide)
+    command -v mariadb >/dev/null || missing+=(mariadb-client)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+build_corpus() {
+    log "corpus: $CORPUS (GCIDE, x$SCALE for S8; built once, then reused)"
+    python3 "$ROOT/bench/corpus.py" "$CORPUS" --scale "$SCALE" || die "corpus"
+    DOCS=$(wc -l <"$CORPUS/docs.tsv")
+}
+
+sql() { # port statement
+    mariadb --no-defaults -h127.0.0.1 -P"$1" -e "$2"
+}
+
+start_sphinx() {
+    local d="$TMP/sphinx"
+    mkdir -p "$d/data" "$d/binlog"
+    cat >"$d/sphinx.conf" <<EOC
+index products {
+    type = rt
+    path = $d/data/products
+    rt_mem_limit = 256M
+    rt_field = title
+    rt_field = body
+    rt_attr_uint = price
+    rt_attr_string = category
+}
+searchd {
+    listen = 127.0.0.1:$P_SPHINX_API
+    listen = 127.0.0.1:$P_SPHINX:mysql41
+    log = $d/searchd.log
+    pid_file = $d/searchd.pid
+    binlog_path = $d/binlog
+    workers = threads
+    max_children = 64
+}
+EOC
+    /usr/bin/searchd --config "$d/sphinx.conf" --nodetach >"$d/stdout.log" 2>&1 &
+    PIDS+=($!)
+    SPHINX_PID=$!
+    wait_for 30 sql "$P_SPHINX" 'SHOW STATUS' || { cat "$d/stdout.log" >&2; die "sphinx did not start"; }
+    log "sphinx up (pid $SPHINX_PID): mysql41 $P_SPHINX, $(head -c 60 "$d/stdout.log" | head -n 1)"
+}
+
+reset_table() { # side table
+    if [ "$1" = peer ]; then
+        sql "$P_SPHINX" "TRUNCATE RTINDEX $2"
+    else
+        sql "$P_MYSQL" "DROP TABLE IF EXISTS $2"
+        sql "$P_MYSQL" "CREATE TABLE $2 (title text, body text, price int, category string)"
+    fi
+}
+
+side_pid() { [ "$1" = peer ] && echo "$SPHINX_PID" || echo "$SEARCHD_PID"; }
+side_port() { [ "$1" = peer ] && echo "$P_SPHINX" || echo "$P_MYSQL"; }
+
+run_search() { # figure side [load args]: a load-driver run against the side's server
+    local fig=$1 side=$2 out="$TMP/out.search"; shift 2
+    SERVER_PID=$(side_pid "$side")
+    cpu_start
+    "$LOAD" mysql --port "$(side_port "$side")" "$@" >"$out" 2>"$out.err" || true
+    grep -m3 'load:' "$out.err" >&2 || true
+    record "$fig" "$side" "$($HELPER load "$out")"
+}
+
+# wait_idle PID: waits (at most 120 s) until PID uses under 5% of a core over 0.5 s
+# (searchd merges segments in the background after a load); prints the seconds waited
+wait_idle() {
+    local t0 t1 waited=0
+    while [ $waited -lt 240 ]; do
+        t0=$(cpu_ticks "$1")
+        sleep 0.5
+        t1=$(cpu_ticks "$1")
+        waited=$((waited + 1))
+        [ $((t1 - t0)) -lt 3 ] && break
+    done
+    awk -v n="$waited" 'BEGIN { printf "%.1f", (n - 1) * 0.5 }'
+}
+
+rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+load_side() { # side rep: S2 (bulk insert) then S3 (RSS after the load)
+    reset_table "$1" products
+    run_search S2 "$1" --insert "$CORPUS/docs.tsv" --batch 1000 --concurrency "$INSERT_C"
+    local rows settle elapsed
+    settle=$(wait_idle "$(side_pid "$1")")
+    elapsed=$(sed -n 's/.*"elapsed_s":\([0-9.]*\).*/\1/p' "$TMP/out.search")
+    # S2m: the same load counted until the server is idle again (background merges)
+    printf 'S2m\t%s\t%s\tsettle %ss\t0\t1\n' "$1" \
+        "$(awk -v d="$DOCS" -v e="${elapsed:-0}" -v s="$settle" 'BEGIN { printf "%.1f", d / (e + s) }')" \
+        "$settle" >>"$RAW"
+    log "  $1 idle again ${settle}s after the last batch"
+    rows=$(sql "$(side_port "$1")" "SELECT COUNT(*) FROM products" 2>/dev/null | tail -n 1)
+    printf 'S3\t%s\t%s\tdocuments %s\t0\t1\n' "$1" "$(rss_mb "$(side_pid "$1")")" "$rows" >>"$RAW"
+    log "  fig S3 $1: RSS $(rss_mb "$(side_pid "$1")") MB after loading ($rows rows)"
+}
+
+fig_s1() { # side rep
+    local c set
+    for c in $SEARCH_CONC; do
+        for set in 1 2; do
+            run_search "S1-${set}t-c$c" "$1" --queries "$CORPUS/queries$set.txt" \
+                --concurrency "$c" --seconds "$SEARCH_SECS"
+        done
+    done
+}
+
+fig_s8() { # which(1x|10x) -> S8 p50 at concurrency 1, single-term
+    local side=peer table=products
+    [ "$1" = 10x ] && side=searchd table=products10x
+    SERVER_PID=$SEARCHD_PID
+    cpu_start
+    "$LOAD" mysql --port "$P_MYSQL" --table "$table" --queries "$CORPUS/queries1.txt" \
+        --concurrency 1 --seconds "$SEARCH_SECS" >"$TMP/out.s8" 2>/dev/null || true
+    record S8 "$side" "$($HELPER load "$TMP/out.s8")"
+}
+
+search_figures() { # the selected S figures, peers alternating
+    local figs=" $* " rep first second
+    case "$figs" in *" S"[1238]" "*) ;; *) return 0 ;; esac
+    install_search_peers
+    build_corpus
+    start_sphinx
+    reset_table searchd products
+    local reps_load=1
+    case "$figs" in *" S2 "* | *" S3 "*) reps_load=$SEARCH_REPS ;; esac
+    for rep in $(seq "$reps_load"); do
+        first=peer second=searchd
+        [ $((rep % 2)) = 0 ] && first=searchd second=peer
+        log "search load $rep/$reps_load ($first first, $DOCS documents)"
+        load_side "$first"
+        load_side "$second"
+    done
+    case "$figs" in *" S1 "*)
+        for rep in $(seq "$SEARCH_REPS"); do
+            first=peer second=searchd
+            [ $((rep % 2)) = 0 ] && first=searchd second=peer
+            log "S1 repetition $rep/$SEARCH_REPS ($first first, ${SEARCH_SECS}s runs)"
+            fig_s1 "$first"
+            fig_s1 "$second"
+        done ;;
+    esac
+    case "$figs" in *" S8 "*)
+        log "S8: loading docs10x.tsv ($((DOCS * SCALE)) documents) into searchd products10x"
+        reset_table searchd products10x
+        run_search S8load searchd --table products10x --insert "$CORPUS/docs10x.tsv" \
+            --batch 1000 --concurrency "$INSERT_C"
+        log "  searchd idle again $(wait_idle "$SEARCHD_PID")s after the last batch;" \
+            "RSS with both tables: $(rss_mb "$SEARCHD_PID") MB"
+        for rep in $(seq "$SEARCH_REPS"); do
+            if [ $((rep % 2)) = 1 ]; then fig_s8 1x; fig_s8 10x; else fig_s8 10x; fig_s8 1x; fi
+        done ;;
+    esac
+}
