@@ -31,6 +31,8 @@ FIGURES = {
     "4": ("4 MySQL connect+TLS+SELECT 1+quit /s, c=8", "searchd", "mariadb", 1.5),
     "4m": ("4m same via mysql_async (client-bound)", "searchd", "mariadb", None),
     "5": ("5 searchd keep-alive req/s: HTTPS vs HTTP", "https", "http", None),
+    "6": ("6 HTTPS keep-alive POST /search req/s vs nginx static", "searchd", "nginx", 0.8),
+    "7": ("7 searchd keep-alive POST /search req/s: HTTPS vs HTTP", "https", "http", None),
 }
 
 
