@@ -62,7 +62,7 @@ def row(fig, r):
         title, goal = "S2 bulk INSERT docs/s (batches of 1000)", ">= 2x"
         verdict = ratios and med(ratios) >= 2
     elif fig == "S2m":
-        title = "S2 same, until the server is idle again"
+        title, cpu = "S2 same, until the server is idle again", "-"
     elif fig == "S3":
         title, goal, cpu = "S3 RSS MB after loading", "<= 1x", "-"
         verdict = ratios and med(ratios) <= 1
