@@ -5,9 +5,8 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
 
-use common::{certs_dir, connect, exchange, free_port, Daemon, Sandbox};
+use common::{certs_dir, client_hello, connect, exchange, free_port, Daemon, Sandbox};
 
 struct Ports {
     multi: u16,
@@ -72,28 +71,6 @@ fn read_response(s: &mut impl Read) -> String {
     let mut body = vec![0u8; len];
     s.read_exact(&mut body).unwrap();
     head + &String::from_utf8_lossy(&body)
-}
-
-/// The bytes of a real TLS ClientHello, captured from a TLS client.
-fn client_hello() -> Vec<u8> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let client = std::thread::spawn(move || {
-        let connector = native_tls::TlsConnector::new().unwrap();
-        let _ = connector.connect(
-            "localhost",
-            TcpStream::connect(("127.0.0.1", port)).unwrap(),
-        );
-    });
-    let (mut s, _) = listener.accept().unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let mut buf = vec![0u8; 16384];
-    let n = s.read(&mut buf).unwrap();
-    buf.truncate(n);
-    drop(s);
-    let _ = client.join();
-    assert_eq!(&buf[..2], &[0x16, 0x03]);
-    buf
 }
 
 fn api_ping(cookie: u32) -> Vec<u8> {

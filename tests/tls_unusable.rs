@@ -6,34 +6,11 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
-use common::{certs_dir, connect, exchange, free_port, Sandbox, PATIENCE};
+use common::{certs_dir, client_hello, connect, exchange, free_port, Sandbox, PATIENCE};
 use mysql_async::prelude::Queryable;
-
-/// A TLS ClientHello captured from a real TLS client.
-fn client_hello() -> Vec<u8> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let client = std::thread::spawn(move || {
-        let connector = native_tls::TlsConnector::new().unwrap();
-        let _ = connector.connect(
-            "localhost",
-            TcpStream::connect(("127.0.0.1", port)).unwrap(),
-        );
-    });
-    let (mut s, _) = listener.accept().unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let mut buf = vec![0u8; 16384];
-    let n = s.read(&mut buf).unwrap();
-    buf.truncate(n);
-    drop(s);
-    let _ = client.join();
-    buf
-}
 
 /// The capability flags of the MySQL greeting on `port`.
 fn greeting_capabilities(port: u16) -> u32 {

@@ -182,3 +182,26 @@ pub fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
         .unwrap_or_default();
     (status, body)
 }
+
+/// The bytes of a real TLS ClientHello, captured from a TLS client (native-tls) that
+/// connects to a listener of the test's own.
+pub fn client_hello() -> Vec<u8> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let client = std::thread::spawn(move || {
+        let connector = native_tls::TlsConnector::new().unwrap();
+        let _ = connector.connect(
+            "localhost",
+            TcpStream::connect(("127.0.0.1", port)).unwrap(),
+        );
+    });
+    let (mut s, _) = listener.accept().unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = vec![0u8; 16384];
+    let n = s.read(&mut buf).unwrap();
+    buf.truncate(n);
+    drop(s);
+    let _ = client.join();
+    assert_eq!(&buf[..2], &[0x16, 0x03]);
+    buf
+}

@@ -152,21 +152,31 @@ pub fn truncate(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
 
 /// `FLUSH RAMCHUNK t`: the table's in-memory data goes to its disk chunk now.
 pub fn flush_ramchunk(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
-    table(ctx, name, |_| {
-        "FLUSH RAMCHUNK requires an existing RT table".to_string()
-    })?
-    .flush()
-    .map_err(engine_err)?;
-    Ok(Outcome::ok())
+    maintain(ctx, name, "FLUSH RAMCHUNK", |t| {
+        t.flush().map_err(engine_err)
+    })
 }
 
 /// `OPTIMIZE TABLE t`: merges the table's segments on a background thread; queries
 /// keep running meanwhile.
 pub fn optimize(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
-    table(ctx, name, |_| {
-        "OPTIMIZE TABLE requires an existing RT table".to_string()
-    })?
-    .optimize();
+    maintain(ctx, name, "OPTIMIZE TABLE", |t| {
+        t.optimize();
+        Ok(())
+    })
+}
+
+/// A maintenance statement on an existing table (upstream's error names the statement).
+fn maintain(
+    ctx: &Ctx<'_>,
+    name: &str,
+    what: &str,
+    run: impl FnOnce(&crate::engine::Table) -> Result<(), QueryError>,
+) -> Result<Outcome, QueryError> {
+    let t = table(ctx, name, |_| {
+        format!("{what} requires an existing RT table")
+    })?;
+    run(&t)?;
     Ok(Outcome::ok())
 }
 
