@@ -208,25 +208,7 @@ fn ocsp_response_is_stapled_and_refreshed() {
     assert!(got.text.contains("Cert Status: good"), "{}", got.text);
     // The certificate is revoked and a new response written: stapled without a reload.
     pki.openssl(&["ca", "-config", "ca.cnf", "-revoke", "server.pem"]);
-    pki.openssl(&[
-        "ocsp",
-        "-index",
-        "index.txt",
-        "-CA",
-        "ca.pem",
-        "-rsigner",
-        "ca.pem",
-        "-rkey",
-        "ca.key",
-        "-issuer",
-        "ca.pem",
-        "-cert",
-        "server.pem",
-        "-respout",
-        "ocsp.der.new",
-        "-ndays",
-        "1",
-    ]);
+    pki.ocsp_response("ocsp.der.new");
     std::fs::rename(pki.path("ocsp.der.new"), pki.path("ocsp.der")).unwrap();
     let got = s_client(dir, port, &["-status", "-CAfile", "ca.pem"]);
     assert!(got.text.contains("Cert Status: revoked"), "{}", got.text);

@@ -46,6 +46,29 @@ pub struct Pki {
 }
 
 impl Pki {
+    /// Writes the CA's OCSP response for `server.pem` (as `index.txt` says now) to `out`.
+    pub fn ocsp_response(&self, out: &str) {
+        self.openssl(&[
+            "ocsp",
+            "-index",
+            "index.txt",
+            "-CA",
+            "ca.pem",
+            "-rsigner",
+            "ca.pem",
+            "-rkey",
+            "ca.key",
+            "-issuer",
+            "ca.pem",
+            "-cert",
+            "server.pem",
+            "-respout",
+            out,
+            "-ndays",
+            "1",
+        ]);
+    }
+
     /// `ca.pem`, `server.pem`/`.key` (SAN localhost), `client`, `noeku` (EKU serverAuth
     /// only), `revoked` (listed in `crl.pem`), `expired`, `other` (signed by
     /// `other-ca.pem`), `ocsp.der` (good, for the server certificate), `psk.txt`.
@@ -74,25 +97,7 @@ impl Pki {
         );
         pki.openssl(&["ca", "-config", "ca.cnf", "-revoke", "revoked.pem"]);
         pki.openssl(&["ca", "-config", "ca.cnf", "-gencrl", "-out", "crl.pem"]);
-        pki.openssl(&[
-            "ocsp",
-            "-index",
-            "index.txt",
-            "-CA",
-            "ca.pem",
-            "-rsigner",
-            "ca.pem",
-            "-rkey",
-            "ca.key",
-            "-issuer",
-            "ca.pem",
-            "-cert",
-            "server.pem",
-            "-respout",
-            "ocsp.der",
-            "-ndays",
-            "1",
-        ]);
+        pki.ocsp_response("ocsp.der");
         pki.self_signed("other-ca", "/CN=another CA");
         pki.key_and_request("other");
         pki.write("client.ext", "extendedKeyUsage = clientAuth\n");

@@ -74,23 +74,7 @@ fn merge_terms(inputs: &[MergeInput<'_>], remaps: &[Vec<u32>], builder: &mut Seg
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::tokenizer::Tokenizer;
-    use crate::engine::types::TableSettings;
-
-    fn build(docs: &[(u64, &str)]) -> Segment {
-        let tok = Tokenizer::new(&TableSettings::default()).unwrap();
-        let mut b = SegmentBuilder::new(1);
-        for (id, text) in docs {
-            b.add(
-                &tok,
-                *id,
-                &[text.to_string()],
-                &[true],
-                vec![text.to_string()],
-            );
-        }
-        b.build()
-    }
+    use crate::engine::index::segment::tests::build;
 
     #[test]
     fn merges_and_drops_dead() {

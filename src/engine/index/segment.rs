@@ -342,11 +342,12 @@ impl SegmentBuilder {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::engine::types::TableSettings;
 
-    fn build(docs: &[(u64, &str)]) -> Segment {
+    /// A one-field segment of `(id, text)` documents (shared by the index tests).
+    pub(crate) fn build(docs: &[(u64, &str)]) -> Segment {
         let tok = Tokenizer::new(&TableSettings::default()).unwrap();
         let mut b = SegmentBuilder::new(1);
         for (id, text) in docs {
