@@ -156,6 +156,19 @@ async fn prepared_binary_result_set() {
 }
 
 #[tokio::test]
+async fn prepare_refuses_what_the_service_cannot_parse() {
+    let (addr, _) = start().await;
+    let mut c = Conn::new(opts(addr)).await.unwrap();
+    let err = c.prep("unparsable ? here").await.unwrap_err();
+    let (code, state, message) = server_error(err);
+    assert_eq!((code, state.as_str()), (1064, "42000"));
+    // The service saw the statement with a sample value in place of the `?`.
+    assert_eq!(message, "cannot parse: unparsable 0 here");
+    let got: Option<String> = c.exec_first("echo ?", ("still here",)).await.unwrap();
+    assert_eq!(got.as_deref(), Some("'still here'"));
+}
+
+#[tokio::test]
 async fn database_on_connect() {
     let (addr, _) = start().await;
     let c = Conn::new(opts(addr).db_name(Some("Manticore"))).await;

@@ -112,6 +112,17 @@ async fn errors_keep_the_session_and_prepared_statements_work() {
     );
     let v: Option<String> = conn.query_first("SELECT DATABASE()").await.unwrap();
     assert_eq!(v.as_deref(), Some("Manticore"));
+    // A statement the parser refuses fails at prepare time, in upstream's words.
+    let err = conn.prep("SELECT FROM WHERE ?").await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("1064"), "{text}");
+    assert!(
+        text.contains("unexpected FROM near 'FROM WHERE ?'"),
+        "{text}"
+    );
+    // Placeholders in MATCH(), comparisons and LIMIT all pass the check.
+    let sql = "SELECT id FROM t WHERE MATCH(?) AND id > ? LIMIT ?";
+    assert_eq!(conn.prep(sql).await.unwrap().num_params(), 3);
     let stmt = conn.prep("SELECT ? + 1, ?").await.unwrap();
     let row: Option<(i64, String)> = conn.exec_first(&stmt, (41, "it's")).await.unwrap();
     assert_eq!(row, Some((42, "it's".to_string())));

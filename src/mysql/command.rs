@@ -241,12 +241,19 @@ impl Commands<'_> {
 
     fn prepare(&mut self, body: &[u8]) {
         let sql = String::from_utf8_lossy(body);
-        if sqltext::scan(&sql).placeholders.len() > usize::from(u16::MAX) {
+        let placeholders = sqltext::scan(&sql).placeholders;
+        if placeholders.len() > usize::from(u16::MAX) {
             return self.error(
                 1390,
                 "HY000",
                 "Prepared statement contains too many placeholders",
             );
+        }
+        // Like upstream, a statement the parser refuses fails at prepare time.
+        let sample = sqltext::with_sample_values(&sql, &placeholders);
+        if let Err(mut e) = self.conn.service.check(&sample) {
+            e.message = sqltext::restore_placeholders(&e.message, &sql, &placeholders);
+            return reply::push_error(&mut self.io, &e);
         }
         let (id, n) = self.stmts.prepare(&sql);
         self.io.push(&stmt::prepare_ok(id, n));

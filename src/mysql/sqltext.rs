@@ -88,6 +88,63 @@ pub fn substitute(sql: &str, positions: &[usize], literals: &[String]) -> String
     out
 }
 
+/// The text with every placeholder replaced by a sample value that fits where it
+/// stands (a string inside `MATCH(`, a number elsewhere), so that a statement can be
+/// checked by the parser when it is prepared, before any value is bound.
+pub fn with_sample_values(sql: &str, positions: &[usize]) -> String {
+    let samples: Vec<String> = samples(sql, positions).map(str::to_string).collect();
+    substitute(sql, positions, &samples)
+}
+
+/// Rewrites a parser message about the text of [`with_sample_values`] so that its
+/// `near '...'` part quotes the original text (with its `?` marks) again.
+pub fn restore_placeholders(message: &str, sql: &str, positions: &[usize]) -> String {
+    let sample = with_sample_values(sql, positions);
+    let Some(at) = message.find("near '") else {
+        return message.to_string();
+    };
+    let quoted = &message[at + 6..];
+    let Some(near) = quoted.strip_suffix('\'') else {
+        return message.to_string();
+    };
+    let Some(mut pos) = sample.len().checked_sub(near.len()) else {
+        return message.to_string();
+    };
+    if !sample.ends_with(near) {
+        return message.to_string();
+    }
+    // Map the offset in the sample back to the original text.
+    let mut shift = 0;
+    for (p, s) in positions.iter().zip(samples(sql, positions)) {
+        if p + shift >= pos {
+            break;
+        }
+        let end = p + shift + s.len();
+        if end > pos {
+            pos = p + shift; // inside a sample value: point at its `?`
+            break;
+        }
+        shift += s.len() - 1;
+    }
+    let orig = sql.get(pos - shift..).unwrap_or("");
+    format!("{}near '{orig}'", &message[..at])
+}
+
+/// The sample value for each placeholder.
+fn samples<'a>(sql: &'a str, positions: &'a [usize]) -> impl Iterator<Item = &'static str> + 'a {
+    positions.iter().map(|&pos| {
+        let before = sql[..pos].trim_end();
+        let opens_match = before
+            .strip_suffix('(')
+            .is_some_and(|head| head.trim_end().to_ascii_lowercase().ends_with("match"));
+        if opens_match {
+            "'x'"
+        } else {
+            "0"
+        }
+    })
+}
+
 /// A single-quoted SQL string literal with `\`, `'` and control bytes escaped.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -134,6 +191,31 @@ mod tests {
         let s = scan(sql);
         let got = substitute(sql, &s.placeholders, &["1".into(), quote("it's")]);
         assert_eq!(got, "select * from t where a=1 and b='it\\'s'");
+    }
+
+    #[test]
+    fn sample_values_fit_their_place() {
+        let sql = "select * from t where match( ?) and id=? limit ?";
+        let got = with_sample_values(sql, &scan(sql).placeholders);
+        assert_eq!(got, "select * from t where match( 'x') and id=0 limit 0");
+    }
+
+    #[test]
+    fn parser_messages_quote_the_original_text() {
+        let sql = "select match(?) from where ? x";
+        let p = scan(sql).placeholders;
+        let msg = "P01: syntax error, unexpected WHERE near 'where 0 x'";
+        let want = "P01: syntax error, unexpected WHERE near 'where ? x'";
+        assert_eq!(restore_placeholders(msg, sql, &p), want);
+        let msg = "P01: unexpected near '0 x'";
+        assert_eq!(
+            restore_placeholders(msg, sql, &p),
+            "P01: unexpected near '? x'"
+        );
+        let msg = "P01: unexpected near ''x') from where 0 x'";
+        let want = "P01: unexpected near '?) from where ? x'";
+        assert_eq!(restore_placeholders(msg, sql, &p), want);
+        assert_eq!(restore_placeholders("no quote", sql, &p), "no quote");
     }
 
     #[test]

@@ -20,6 +20,13 @@ pub trait Service: Send + Sync + 'static {
     /// A failing statement stops the batch: its error is the last element.
     fn query(&self, session: &mut Session, sql: &str) -> Vec<Result<Outcome, QueryError>>;
 
+    /// Checks that `sql` (one or more statements) parses, without running it: what
+    /// COM_STMT_PREPARE does before it answers, so a malformed statement fails there.
+    fn check(&self, sql: &str) -> Result<(), QueryError> {
+        let _ = sql;
+        Ok(())
+    }
+
     /// The one-line status text of MySQL's COM_STATISTICS.
     fn statistics(&self) -> String;
 

@@ -96,6 +96,13 @@ fn one(stmt: &str, session: &Session) -> Result<Outcome, QueryError> {
 }
 
 impl Service for TestService {
+    fn check(&self, sql: &str) -> Result<(), QueryError> {
+        match sql.strip_prefix("unparsable") {
+            Some(_) => Err(QueryError::new(format!("cannot parse: {sql}"))),
+            None => Ok(()),
+        }
+    }
+
     fn query(&self, session: &mut Session, sql: &str) -> Vec<Result<Outcome, QueryError>> {
         let mut out = Vec::new();
         for stmt in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {

@@ -131,6 +131,12 @@ impl SqlService {
 }
 
 impl Service for SqlService {
+    fn check(&self, sql: &str) -> Result<(), QueryError> {
+        crate::sql::parse(sql)
+            .map(drop)
+            .map_err(|e| QueryError::new(e.message))
+    }
+
     fn query(&self, session: &mut Session, sql: &str) -> Vec<Result<Outcome, QueryError>> {
         let pieces = split_statements(sql);
         if pieces.is_empty() {
