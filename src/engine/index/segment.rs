@@ -66,6 +66,10 @@ pub struct Postings<'a> {
 
 impl<'a> Postings<'a> {
     /// The hits of the `i`-th document of this list.
+    /// Number of hits in all documents of this list.
+    pub fn hit_count(&self) -> usize {
+        (self.hit_off[self.docs.len()] - self.hit_off[0]) as usize
+    }
     #[inline]
     pub fn hits(&self, i: usize) -> &'a [u32] {
         &self.all_hits[self.hit_off[i] as usize..self.hit_off[i + 1] as usize]

@@ -122,9 +122,9 @@ fn leaf(kw: &Keyword, ctx: &SegCtx<'_>) -> DocList {
         !kw.end || hit_pos(hit) == ctx.seg.field_stats(doc, field).end
     };
     let id = kw.id as u32;
-    let mut out = DocList::default();
     if terms.len() == 1 {
         let p = ctx.seg.postings(terms[0]);
+        let mut out = DocList::with_capacity(p.docs.len(), p.hit_count());
         for (i, &doc) in p.docs.iter().enumerate() {
             if ctx.dead.get(doc) {
                 continue;
@@ -156,6 +156,7 @@ fn leaf(kw: &Keyword, ctx: &SegCtx<'_>) -> DocList {
     }
     all.sort_unstable();
     all.dedup();
+    let mut out = DocList::default();
     for (k, &(doc, hit)) in all.iter().enumerate() {
         out.push_hit(QHit { hit, kw: id });
         if all.get(k + 1).is_none_or(|n| n.0 != doc) {

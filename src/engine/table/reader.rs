@@ -121,7 +121,7 @@ impl Reader {
             field_weights: self.field_weights(opts),
             idf: stats.iter().map(|s| idf(s.docs, total, nkw)).collect(),
         };
-        let mut hits = Vec::new();
+        let mut hits = Vec::with_capacity(self.snap.live.min(1024));
         let mut scratch = Scratch::default();
         for (s, view) in self.snap.segs.iter().enumerate() {
             let ctx = SegCtx {
