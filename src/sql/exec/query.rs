@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 use std::time::Instant;
 
-use crate::engine::{AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema};
+use crate::engine::{AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema, StoredFields};
 use crate::service::{Column, ColumnType, Outcome, QueryError, Row as OutRow};
 use crate::sql::ast::{BinaryOp, Expr, Limit, OrderKey, Select, SelectItem};
 
@@ -409,12 +409,11 @@ impl Query<'_> {
             .iter()
             .map(|a| AttrValue::default_for(a.ty))
             .collect();
-        let blank_fields = vec![String::new(); schema.fields.len()];
         let blank = Row {
             doc: DocRef {
                 id: 0,
                 attrs: &blank_attrs,
-                fields: &blank_fields,
+                fields: StoredFields::default(),
             },
             weight: 0,
             schema: self.env.schema,
@@ -664,7 +663,7 @@ impl Query<'_> {
             doc: DocRef {
                 id: 0,
                 attrs: &[],
-                fields: &[],
+                fields: StoredFields::default(),
             },
             weight: 0,
             schema: self.env.schema,
