@@ -330,14 +330,44 @@ fn insert_replace_update() {
     let r = t.reader();
     assert_eq!(r.get(4).unwrap().attrs, &[AttrValue::Int(42)]);
     assert_eq!(
-        r.get(4).unwrap().fields,
-        &["goodbye".to_string(), "hello my dear world".to_string()]
+        r.get(4).unwrap().fields.to_vec(),
+        ["goodbye", "hello my dear world"]
     );
     let all: Vec<u64> = r.docs().map(|d| d.id).collect();
     assert_eq!(all, vec![1, 2, 3, 4, 5, 6, 7]);
     t.truncate();
     assert!(t.reader().is_empty());
     assert!(!r.is_empty());
+}
+
+#[test]
+fn replace_batches_keep_the_last_copy_of_each_id() {
+    let t = corpus();
+    let doc = |id: u64, text: &str| Document {
+        id,
+        fields: vec![text.into(), "".into()],
+        attrs: vec![AttrValue::Int(id as i64 * 10)],
+    };
+    // The first 0 gets id 6 (the next free one), which a later copy replaces.
+    let ids_written = t
+        .write(
+            vec![
+                doc(2, "first"),
+                doc(0, "auto"),
+                doc(2, "second"),
+                doc(6, "six"),
+            ],
+            WriteMode::Replace,
+        )
+        .unwrap();
+    assert_eq!(ids_written, vec![2, 6, 2, 6]);
+    assert_eq!(ids(&t, "first | auto"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "second"), vec![2]);
+    assert_eq!(ids(&t, "six"), vec![6]);
+    let r = t.reader();
+    assert_eq!(r.get(6).unwrap().fields.to_vec(), ["six", ""]);
+    assert_eq!(r.get(6).unwrap().attrs, &[AttrValue::Int(60)]);
+    assert_eq!(r.len(), 6);
 }
 
 #[test]

@@ -148,7 +148,52 @@ pub struct DocRef<'a> {
     /// One per schema attribute.
     pub attrs: &'a [AttrValue],
     /// One per schema field (empty for fields that are not stored).
-    pub fields: &'a [String],
+    pub fields: StoredFields<'a>,
+}
+
+/// The stored texts of a document's fields, kept in one buffer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StoredFields<'a> {
+    text: &'a str,
+    /// `n + 1` offsets into `text` for `n` fields.
+    offs: &'a [u64],
+}
+
+impl<'a> StoredFields<'a> {
+    /// Fields `i` of `text` spanning `offs[i]..offs[i + 1]`.
+    pub fn new(text: &'a str, offs: &'a [u64]) -> StoredFields<'a> {
+        StoredFields { text, offs }
+    }
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.offs.len().saturating_sub(1)
+    }
+    /// True when there is no field.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The text of field `i`.
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        let (a, b) = (*self.offs.get(i)?, *self.offs.get(i + 1)?);
+        self.text.get(a as usize..b as usize)
+    }
+    /// The texts, in field order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let this = *self;
+        (0..this.len()).map(move |i| this.get(i).unwrap_or(""))
+    }
+    /// The texts as owned strings.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+impl std::ops::Index<usize> for StoredFields<'_> {
+    type Output = str;
+    /// Field `i` (empty when out of range).
+    fn index(&self, i: usize) -> &str {
+        self.get(i).unwrap_or("")
+    }
 }
 
 /// Rankers (`OPTION ranker=...`).

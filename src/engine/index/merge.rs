@@ -1,5 +1,6 @@
 //! Merging segments into one, dropping deleted documents.
 
+use super::postings::PostingsWriter;
 use super::segment::{Bits, Segment, SegmentBuilder};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -26,11 +27,7 @@ pub fn merge(inputs: &[MergeInput<'_>]) -> (Segment, Vec<Vec<u32>>) {
             }
             stats.clear();
             stats.extend((0..nfields).map(|f| input.seg.field_stats(local, f)));
-            *slot = builder.push_doc(
-                input.seg.id(local),
-                input.seg.stored(local).to_vec(),
-                &stats,
-            );
+            *slot = builder.push_doc(input.seg.id(local), input.seg.stored(local), &stats);
         }
         remaps.push(remap);
     }
@@ -46,27 +43,28 @@ fn merge_terms(inputs: &[MergeInput<'_>], remaps: &[Vec<u32>], builder: &mut Seg
             heap.push(Reverse((input.seg.term(0), k, 0)));
         }
     }
-    let mut docs: Vec<(u32, &[u32])> = Vec::new();
+    let mut writer = PostingsWriter::default();
+    let mut hits = Vec::new();
     while let Some(Reverse((term, _, _))) = heap.peek().copied() {
-        docs.clear();
         while let Some(&Reverse((t, k, idx))) = heap.peek() {
             if t != term {
                 break;
             }
             heap.pop();
-            let postings = inputs[k].seg.postings(idx);
-            for (i, &old) in postings.docs.iter().enumerate() {
-                let new = remaps[k][old as usize];
+            let mut cur = inputs[k].seg.postings(idx).cursor();
+            while let Some((old, _)) = cur.next_doc() {
+                let new = remaps[k].get(old as usize).copied().unwrap_or(u32::MAX);
                 if new != u32::MAX {
-                    docs.push((new, postings.hits(i)));
+                    cur.read_hits(&mut hits);
+                    writer.push(new, &hits);
                 }
             }
             if idx + 1 < inputs[k].seg.term_count() {
                 heap.push(Reverse((inputs[k].seg.term(idx + 1), k, idx + 1)));
             }
         }
-        if !docs.is_empty() {
-            builder.push_term(term, &docs);
+        if !writer.is_empty() {
+            builder.push_term(term, &mut writer);
         }
     }
 }
@@ -74,7 +72,7 @@ fn merge_terms(inputs: &[MergeInput<'_>], remaps: &[Vec<u32>], builder: &mut Seg
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::index::segment::tests::build;
+    use crate::engine::index::segment::tests::{build, docs_and_hits};
 
     #[test]
     fn merges_and_drops_dead() {
@@ -96,10 +94,10 @@ mod tests {
         assert_eq!(remaps, vec![vec![u32::MAX, 0], vec![1]]);
         assert_eq!(m.len(), 2);
         assert_eq!(m.find("x"), None);
-        let z = m.postings(m.find("z").unwrap());
-        assert_eq!(z.docs, &[0, 1]);
+        let z = docs_and_hits(&m, m.find("z").unwrap());
+        assert_eq!(z, [(0, vec![2]), (1, vec![1])]);
         assert_eq!(m.id(1), 3);
         assert_eq!(m.local_of(2), Some(0));
-        assert_eq!(m.stored(1), &["z w".to_string()]);
+        assert_eq!(m.stored(1).to_vec(), ["z w"]);
     }
 }

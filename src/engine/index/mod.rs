@@ -1,6 +1,7 @@
 //! The inverted index: immutable segments and their merging.
 
 mod merge;
+mod postings;
 mod segment;
 
 pub use merge::{merge, MergeInput};

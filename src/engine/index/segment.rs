@@ -1,13 +1,17 @@
 //! An immutable segment: documents, their stored fields and field statistics, and
 //! an inverted index (sorted term dictionary -> doc ids -> hit positions).
 //!
-//! Layout is flat (a handful of vectors per segment rather than one per term) to
-//! keep the memory small: term `t` owns `docs[term_docs[t]..term_docs[t + 1]]`, and
-//! the `i`-th entry of `docs` owns `hits[hit_off[i]..hit_off[i + 1]]`. A hit packs
-//! the field number (high 8 bits) and the 1-based word position (low 24 bits), so
-//! hits in document order are also in (field, position) order.
+//! Layout is flat (a handful of buffers per segment rather than one per term or
+//! per document) to keep the memory small: the dictionary is one string with
+//! offsets, term `t` owns `post[term_post[t]..term_post[t + 1]]` (compressed, see
+//! `postings`), and the stored fields of all documents are one string with
+//! offsets. A hit packs the field number (high 8 bits) and the 1-based word
+//! position (low 24 bits), so hits in document order are also in (field,
+//! position) order.
 
 use super::super::tokenizer::{FieldStats, Tokenizer};
+use super::postings::{Postings, PostingsWriter};
+use crate::engine::types::StoredFields;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -55,37 +59,21 @@ impl Bits {
     }
 }
 
-/// The postings of one term in one segment.
-#[derive(Debug, Clone, Copy)]
-pub struct Postings<'a> {
-    /// Local document numbers, ascending.
-    pub docs: &'a [u32],
-    hit_off: &'a [u32],
-    all_hits: &'a [u32],
-}
-
-impl<'a> Postings<'a> {
-    /// The hits of the `i`-th document of this list.
-    #[inline]
-    pub fn hits(&self, i: usize) -> &'a [u32] {
-        &self.all_hits[self.hit_off[i] as usize..self.hit_off[i + 1] as usize]
-    }
-}
-
 /// An immutable segment.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
     nfields: usize,
     ids: Vec<u64>,
     by_id: Vec<(u64, u32)>,
-    stored: Vec<Vec<String>>,
+    /// Stored field `f` of document `d` is `stored_text[stored_off[d * nfields +
+    /// f]..stored_off[d * nfields + f + 1]]`.
+    stored_text: String,
+    stored_off: Vec<u64>,
     field_stats: Vec<FieldStats>,
     term_text: String,
     term_off: Vec<u32>,
-    term_docs: Vec<u32>,
-    docs: Vec<u32>,
-    hit_off: Vec<u32>,
-    hits: Vec<u32>,
+    term_post: Vec<u64>,
+    post: Vec<u8>,
 }
 
 impl Segment {
@@ -100,24 +88,24 @@ impl Segment {
                 .term_off
                 .last()
                 .is_none_or(|&e| e as usize <= self.term_text.len())
-            && self.term_docs.len() == self.term_off.len()
-            && self.term_docs.windows(2).all(|w| w[0] <= w[1])
-            && self
-                .term_docs
-                .last()
-                .is_none_or(|&e| e as usize <= self.docs.len())
-            && self.docs.iter().all(|&d| (d as usize) < n)
-            && (self.hit_off.len() == self.docs.len() + 1
-                || (self.hit_off.is_empty() && self.docs.is_empty()))
-            && self.hit_off.windows(2).all(|w| w[0] <= w[1])
-            && self
-                .hit_off
-                .last()
-                .is_none_or(|&e| e as usize <= self.hits.len())
             && self
                 .term_off
                 .iter()
-                .all(|&o| self.term_text.is_char_boundary(o as usize));
+                .all(|&o| self.term_text.is_char_boundary(o as usize))
+            && self.term_post.len() == self.term_off.len()
+            && self.term_post.windows(2).all(|w| w[0] <= w[1])
+            && self
+                .term_post
+                .last()
+                .is_none_or(|&e| e as usize <= self.post.len())
+            && (0..self.term_count()).all(|t| self.postings(t).validate(n))
+            && (self.stored_off.len() == n * self.nfields + 1
+                || (n == 0 && self.stored_off.is_empty()))
+            && self.stored_off.windows(2).all(|w| w[0] <= w[1])
+            && self
+                .stored_off
+                .iter()
+                .all(|&o| self.stored_text.is_char_boundary(o as usize));
         if ok {
             Ok(())
         } else {
@@ -148,8 +136,13 @@ impl Segment {
         &self.by_id
     }
     /// Stored fields of a local document (empty strings for unstored fields).
-    pub fn stored(&self, local: u32) -> &[String] {
-        &self.stored[local as usize]
+    pub fn stored(&self, local: u32) -> StoredFields<'_> {
+        let start = local as usize * self.nfields;
+        let offs = self
+            .stored_off
+            .get(start..=start + self.nfields)
+            .unwrap_or_default();
+        StoredFields::new(&self.stored_text, offs)
     }
     /// Length and last position of a field of a local document.
     #[inline]
@@ -206,12 +199,24 @@ impl Segment {
     }
     /// The postings of the `t`-th term.
     pub fn postings(&self, t: usize) -> Postings<'_> {
-        let (a, b) = (self.term_docs[t] as usize, self.term_docs[t + 1] as usize);
-        Postings {
-            docs: &self.docs[a..b],
-            hit_off: &self.hit_off[a..=b],
-            all_hits: &self.hits,
-        }
+        let range = match (self.term_post.get(t), self.term_post.get(t + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        };
+        Postings::new(self.post.get(range).unwrap_or_default())
+    }
+    /// Gives the documents their ids (in local order); for a segment built
+    /// before its ids were known.
+    pub fn set_ids(&mut self, ids: Vec<u64>) {
+        debug_assert_eq!(ids.len(), self.ids.len());
+        self.ids = ids;
+        self.by_id = self
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| (id, i as u32))
+            .collect();
+        self.by_id.sort_unstable();
     }
     /// Number of fields per document.
     pub fn nfields(&self) -> usize {
@@ -231,6 +236,9 @@ impl SegmentBuilder {
         SegmentBuilder {
             seg: Segment {
                 nfields,
+                stored_off: vec![0],
+                term_off: vec![0],
+                term_post: vec![0],
                 ..Segment::default()
             },
             terms: HashMap::new(),
@@ -238,18 +246,18 @@ impl SegmentBuilder {
     }
 
     /// Adds a document: `indexed[f]` tells whether field `f` is indexed, `stored`
-    /// holds what is kept for display.
+    /// holds what is kept for display (one text per field).
     pub fn add(
         &mut self,
         tok: &Tokenizer,
         id: u64,
         texts: &[String],
         indexed: &[bool],
-        stored: Vec<String>,
+        stored: &[&str],
     ) {
         let local = self.seg.ids.len() as u32;
         self.seg.ids.push(id);
-        self.seg.stored.push(stored);
+        self.push_stored(stored.iter().copied());
         for f in 0..self.seg.nfields {
             let text = texts.get(f).map(String::as_str).unwrap_or("");
             let stats = if indexed.get(f).copied().unwrap_or(true) {
@@ -270,66 +278,57 @@ impl SegmentBuilder {
         }
     }
 
+    /// Appends one stored text per field (missing ones empty).
+    fn push_stored<'s>(&mut self, texts: impl Iterator<Item = &'s str>) {
+        let seg = &mut self.seg;
+        let mut texts = texts;
+        for _ in 0..seg.nfields {
+            seg.stored_text.push_str(texts.next().unwrap_or(""));
+            seg.stored_off.push(seg.stored_text.len() as u64);
+        }
+    }
+
     /// Adds a document already indexed elsewhere (used by merging).
-    pub fn push_doc(&mut self, id: u64, stored: Vec<String>, stats: &[FieldStats]) -> u32 {
+    pub fn push_doc(&mut self, id: u64, stored: StoredFields<'_>, stats: &[FieldStats]) -> u32 {
         let local = self.seg.ids.len() as u32;
         self.seg.ids.push(id);
-        self.seg.stored.push(stored);
+        self.push_stored(stored.iter());
         self.seg.field_stats.extend_from_slice(stats);
         local
     }
 
-    /// Appends one term's postings; terms must come in ascending order.
-    pub fn push_term(&mut self, term: &str, docs: &[(u32, &[u32])]) {
+    /// Appends one term's postings (emptying `postings`); terms must come in
+    /// ascending order.
+    pub fn push_term(&mut self, term: &str, postings: &mut PostingsWriter) {
         let seg = &mut self.seg;
-        if seg.term_off.is_empty() {
-            seg.term_off.push(0);
-            seg.term_docs.push(0);
-            seg.hit_off.push(0);
-        }
         seg.term_text.push_str(term);
         seg.term_off.push(seg.term_text.len() as u32);
-        for (doc, hits) in docs {
-            seg.docs.push(*doc);
-            seg.hits.extend_from_slice(hits);
-            seg.hit_off.push(seg.hits.len() as u32);
-        }
-        seg.term_docs.push(seg.docs.len() as u32);
+        postings.finish(&mut seg.post);
+        seg.term_post.push(seg.post.len() as u64);
     }
 
     /// Finishes the segment.
     pub fn build(mut self) -> Segment {
         let mut terms: Vec<(String, Vec<(u32, u32)>)> = self.terms.drain().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut hits_buf: Vec<u32> = Vec::new();
-        let mut bounds: Vec<(u32, usize, usize)> = Vec::new();
+        let mut writer = PostingsWriter::default();
+        let mut hits: Vec<u32> = Vec::new();
         for (term, list) in &terms {
-            hits_buf.clear();
-            bounds.clear();
-            for &(doc, hit) in list {
-                match bounds.last_mut() {
-                    Some(last) if last.0 == doc => last.2 += 1,
-                    _ => bounds.push((doc, hits_buf.len(), hits_buf.len() + 1)),
+            for (k, &(doc, hit)) in list.iter().enumerate() {
+                hits.push(hit);
+                if list.get(k + 1).is_none_or(|n| n.0 != doc) {
+                    writer.push(doc, &hits);
+                    hits.clear();
                 }
-                hits_buf.push(hit);
             }
-            let grouped: Vec<(u32, &[u32])> = bounds
-                .iter()
-                .map(|&(d, a, b)| (d, &hits_buf[a..b]))
-                .collect();
-            self.push_term(term, &grouped);
+            self.push_term(term, &mut writer);
         }
         self.finish()
     }
 
     /// Finishes a segment whose terms were pushed with `push_term`.
     pub fn finish(mut self) -> Segment {
-        let seg = &mut self.seg;
-        if seg.term_off.is_empty() {
-            seg.term_off.push(0);
-            seg.term_docs.push(0);
-            seg.hit_off.push(0);
-        }
+        let mut seg = std::mem::take(&mut self.seg);
         seg.by_id = seg
             .ids
             .iter()
@@ -337,7 +336,15 @@ impl SegmentBuilder {
             .map(|(i, &id)| (id, i as u32))
             .collect();
         seg.by_id.sort_unstable();
-        std::mem::take(&mut self.seg)
+        seg.ids.shrink_to_fit();
+        seg.stored_text.shrink_to_fit();
+        seg.stored_off.shrink_to_fit();
+        seg.field_stats.shrink_to_fit();
+        seg.term_text.shrink_to_fit();
+        seg.term_off.shrink_to_fit();
+        seg.term_post.shrink_to_fit();
+        seg.post.shrink_to_fit();
+        seg
     }
 }
 
@@ -351,13 +358,7 @@ pub(crate) mod tests {
         let tok = Tokenizer::new(&TableSettings::default()).unwrap();
         let mut b = SegmentBuilder::new(1);
         for (id, text) in docs {
-            b.add(
-                &tok,
-                *id,
-                &[text.to_string()],
-                &[true],
-                vec![text.to_string()],
-            );
+            b.add(&tok, *id, &[text.to_string()], &[true], &[text]);
         }
         b.build()
     }
@@ -369,16 +370,29 @@ pub(crate) mod tests {
         assert_eq!(seg.local_of(5), Some(1));
         assert_eq!(seg.local_of(7), None);
         let t = seg.find("a").unwrap();
-        let p = seg.postings(t);
-        assert_eq!(p.docs, &[0]);
-        assert_eq!(p.hits(0), &[pack_hit(0, 1), pack_hit(0, 3)]);
-        let b = seg.postings(seg.find("b").unwrap());
-        assert_eq!(b.docs, &[0, 1]);
-        assert_eq!(b.hits(1), &[pack_hit(0, 1)]);
+        assert_eq!(
+            docs_and_hits(&seg, t),
+            [(0, vec![pack_hit(0, 1), pack_hit(0, 3)])]
+        );
+        let b = docs_and_hits(&seg, seg.find("b").unwrap());
+        assert_eq!(b, [(0, vec![pack_hit(0, 2)]), (1, vec![pack_hit(0, 1)])]);
         assert_eq!(seg.prefix_range("b"), 1..2);
         assert_eq!(seg.infix_terms("c"), vec![2]);
         assert_eq!(seg.field_stats(0, 0), FieldStats { len: 3, end: 3 });
-        assert_eq!(seg.stored(1), &["b c".to_string()]);
+        assert_eq!(seg.stored(1).to_vec(), ["b c"]);
+        assert!(seg.validate().is_ok());
+    }
+
+    /// The documents of a term with their hits.
+    pub(crate) fn docs_and_hits(seg: &Segment, t: usize) -> Vec<(u32, Vec<u32>)> {
+        let mut cur = seg.postings(t).cursor();
+        let mut out = Vec::new();
+        while let Some((doc, _)) = cur.next_doc() {
+            let mut hits = Vec::new();
+            cur.read_hits(&mut hits);
+            out.push((doc, hits));
+        }
+        out
     }
 
     #[test]

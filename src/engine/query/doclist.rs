@@ -29,6 +29,16 @@ impl Default for DocList {
 }
 
 impl DocList {
+    /// An empty list with room for `docs` documents and `hits` hits.
+    pub fn with_capacity(docs: usize, hits: usize) -> DocList {
+        let mut offs = Vec::with_capacity(docs + 1);
+        offs.push(0);
+        DocList {
+            docs: Vec::with_capacity(docs),
+            offs,
+            hits: Vec::with_capacity(hits),
+        }
+    }
     /// Number of documents.
     pub fn len(&self) -> usize {
         self.docs.len()

@@ -122,14 +122,20 @@ fn leaf(kw: &Keyword, ctx: &SegCtx<'_>) -> DocList {
         !kw.end || hit_pos(hit) == ctx.seg.field_stats(doc, field).end
     };
     let id = kw.id as u32;
-    let mut out = DocList::default();
+    let mut hits = Vec::new();
     if terms.len() == 1 {
         let p = ctx.seg.postings(terms[0]);
-        for (i, &doc) in p.docs.iter().enumerate() {
+        if p.is_empty() {
+            return DocList::default();
+        }
+        let mut out = DocList::with_capacity(p.len(), p.hit_count());
+        let mut cur = p.cursor();
+        while let Some((doc, _)) = cur.next_doc() {
             if ctx.dead.get(doc) {
                 continue;
             }
-            for &hit in p.hits(i) {
+            cur.read_hits(&mut hits);
+            for &hit in &hits {
                 if keep(doc, hit) {
                     out.push_hit(QHit { hit, kw: id });
                 }
@@ -142,20 +148,17 @@ fn leaf(kw: &Keyword, ctx: &SegCtx<'_>) -> DocList {
     }
     let mut all: Vec<(u32, u32)> = Vec::new();
     for &t in terms {
-        let p = ctx.seg.postings(t);
-        for (i, &doc) in p.docs.iter().enumerate() {
+        let mut cur = ctx.seg.postings(t).cursor();
+        while let Some((doc, _)) = cur.next_doc() {
             if !ctx.dead.get(doc) {
-                all.extend(
-                    p.hits(i)
-                        .iter()
-                        .filter(|&&h| keep(doc, h))
-                        .map(|&h| (doc, h)),
-                );
+                cur.read_hits(&mut hits);
+                all.extend(hits.iter().filter(|&&h| keep(doc, h)).map(|&h| (doc, h)));
             }
         }
     }
     all.sort_unstable();
     all.dedup();
+    let mut out = DocList::default();
     for (k, &(doc, hit)) in all.iter().enumerate() {
         out.push_hit(QHit { hit, kw: id });
         if all.get(k + 1).is_none_or(|n| n.0 != doc) {

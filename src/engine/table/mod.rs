@@ -9,11 +9,11 @@ mod snapshot;
 pub use image::TableImage;
 pub use reader::Reader;
 
-use super::index::SegmentBuilder;
+use super::index::{Segment, SegmentBuilder};
 use super::storage::{LogOp, NoStorage, Storage};
 use super::tokenizer::Tokenizer;
 use super::types::{
-    Attr, AttrValue, Document, EngineError, KeywordForm, Schema, TableSettings, WriteMode,
+    Attr, AttrValue, Document, EngineError, Field, KeywordForm, Schema, TableSettings, WriteMode,
 };
 use merger::{Shared, WriterState};
 use snapshot::{AttrStore, SegView, Snapshot};
@@ -99,9 +99,21 @@ impl Table {
     /// with `duplicate id 'N'`; id 0 means "assign the next id" (returned ids are in
     /// input order). Visible to every reader taken after the call returns.
     pub fn write(&self, docs: Vec<Document>, mode: WriteMode) -> Result<Vec<u64>, EngineError> {
+        // Tokenizing and building the segment is most of the work: it is done
+        // before taking the writer lock (full-text fields never change), so
+        // concurrent writers use every core. Ids are assigned under the lock.
+        let fields = self.snapshot().schema.fields.clone();
+        let guess = kept_docs(docs.iter().map(|d| d.id));
+        let mut seg = self.build_segment(&fields, &docs, &guess);
         let mut w = self.lock_writer();
         let mut snap = (*self.snapshot()).clone();
         let ids = assign_ids(&docs, mode, &snap, &mut w)?;
+        let kept = kept_docs(ids.iter().copied());
+        if kept != guess {
+            // Assigned ids collided with given ones in a REPLACE batch.
+            seg = self.build_segment(&fields, &docs, &kept);
+        }
+        seg.set_ids(kept.iter().map(|&i| ids[i]).collect());
         let mut docs = docs;
         for (doc, &id) in docs.iter_mut().zip(&ids) {
             doc.id = id;
@@ -113,38 +125,41 @@ impl Table {
             _ => Vec::new(),
         };
         let schema = snap.schema.clone();
-        let indexed: Vec<bool> = schema.fields.iter().map(|f| f.indexed).collect();
-        let mut builder = SegmentBuilder::new(schema.fields.len());
-        let mut rows = Vec::with_capacity(docs.len());
-        let last_of: std::collections::HashMap<u64, usize> =
-            ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-        for (i, doc) in docs.into_iter().enumerate() {
-            let id = ids[i];
-            if last_of.get(&id) != Some(&i) {
-                continue; // an earlier copy of an id replaced later in the batch
-            }
+        let mut docs: Vec<Option<Document>> = docs.into_iter().map(Some).collect();
+        let mut rows = Vec::with_capacity(kept.len());
+        for &i in &kept {
             if mode == WriteMode::Replace {
-                snap.kill(id);
+                snap.kill(ids[i]);
             }
-            let stored = schema
-                .fields
-                .iter()
-                .enumerate()
-                .map(|(f, field)| match (field.stored, doc.fields.get(f)) {
-                    (true, Some(text)) => text.clone(),
-                    _ => String::new(),
-                })
-                .collect();
-            builder.add(&self.tok, id, &doc.fields, &indexed, stored);
-            rows.push(fit_row(doc.attrs, &schema.attrs));
+            let attrs = docs[i].take().map(|d| d.attrs).unwrap_or_default();
+            rows.push(fit_row(attrs, &schema.attrs));
         }
-        let merge_due = snap.push(SegView::new(builder.build(), AttrStore::from_rows(rows)));
+        let merge_due = snap.push(SegView::new(seg, AttrStore::from_rows(rows)));
         self.publish(snap);
         drop(w);
         if merge_due {
             merger::spawn(&self.shared);
         }
         Ok(ids)
+    }
+
+    /// A segment of the documents `kept` (indexes into `docs`), ids left to set.
+    fn build_segment(&self, fields: &[Field], docs: &[Document], kept: &[usize]) -> Segment {
+        let indexed: Vec<bool> = fields.iter().map(|f| f.indexed).collect();
+        let mut builder = SegmentBuilder::new(fields.len());
+        for &i in kept {
+            let doc = &docs[i];
+            let stored: Vec<&str> = fields
+                .iter()
+                .enumerate()
+                .map(|(f, field)| match (field.stored, doc.fields.get(f)) {
+                    (true, Some(text)) => text.as_str(),
+                    _ => "",
+                })
+                .collect();
+            builder.add(&self.tok, 0, &doc.fields, &indexed, &stored);
+        }
+        builder.build()
     }
 
     /// Deletes documents by id; returns how many existed.
@@ -323,6 +338,21 @@ fn assign_ids(
         w.next_id = w.next_id.max(id.saturating_add(1));
     }
     Ok(ids)
+}
+
+/// The positions of a batch that are written: the last copy of each id (0, an id
+/// still to assign, is never a copy).
+fn kept_docs(ids: impl Iterator<Item = u64>) -> Vec<usize> {
+    let ids: Vec<u64> = ids.collect();
+    let mut last_of = std::collections::HashMap::with_capacity(ids.len());
+    for (i, &id) in ids.iter().enumerate() {
+        if id != 0 {
+            last_of.insert(id, i);
+        }
+    }
+    (0..ids.len())
+        .filter(|&i| ids[i] == 0 || last_of.get(&ids[i]) == Some(&i))
+        .collect()
 }
 
 /// An attribute row with exactly one value per schema attribute.

@@ -121,7 +121,7 @@ impl Reader {
             field_weights: self.field_weights(opts),
             idf: stats.iter().map(|s| idf(s.docs, total, nkw)).collect(),
         };
-        let mut hits = Vec::new();
+        let mut hits = Vec::with_capacity(self.snap.live.min(1024));
         let mut scratch = Scratch::default();
         for (s, view) in self.snap.segs.iter().enumerate() {
             let ctx = SegCtx {
@@ -160,10 +160,16 @@ impl Reader {
                 for (view, seg_terms) in self.snap.segs.iter().zip(terms) {
                     for &t in &seg_terms[k] {
                         let p = view.seg.postings(t);
-                        for (i, &d) in p.docs.iter().enumerate() {
+                        if view.live == view.seg.len() {
+                            docs += p.len() as u64;
+                            hits += p.hit_count() as u64;
+                            continue;
+                        }
+                        let mut cur = p.cursor();
+                        while let Some((d, n)) = cur.next_doc() {
                             if !view.dead.get(d) {
                                 docs += 1;
-                                hits += p.hits(i).len() as u64;
+                                hits += u64::from(n);
                             }
                         }
                     }

@@ -281,7 +281,7 @@ mod tests {
         let tok = Tokenizer::new(&TableSettings::default()).unwrap();
         let mut b = SegmentBuilder::new(1);
         for &id in ids {
-            b.add(&tok, id, &[format!("w{id}")], &[true], vec![String::new()]);
+            b.add(&tok, id, &[format!("w{id}")], &[true], &[""]);
         }
         let rows = ids
             .iter()

@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 use std::time::Instant;
 
-use crate::engine::{AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema};
+use crate::engine::{AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema, StoredFields};
 use crate::service::{Column, ColumnType, Outcome, QueryError, Row as OutRow};
 use crate::sql::ast::{BinaryOp, Expr, Limit, OrderKey, Select, SelectItem};
 
@@ -49,7 +49,7 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
             aliases: env.aliases.clone(),
         };
         check_select(&table_env, table.name(), select)?;
-        let (found, stats) = matching_rows(reader, &env, select.filter.as_ref(), &opts)?;
+        let (found, stats) = unordered_matching_rows(reader, &env, select.filter.as_ref(), &opts)?;
         rows.extend(found);
         keywords = merge_keywords(keywords, stats);
     }
@@ -70,8 +70,28 @@ fn finish(
         select,
         matched: keywords.is_some(),
     };
-    let rows = base_sort(env, rows, &select.within_group, query.matched)?;
-    let main = query.main_set(&rows, opts)?;
+    let grouped =
+        !select.group_by.is_empty() || select.items.iter().any(|i| has_aggregate(&i.expr));
+    // Only the first rows of the base order are shown when nothing regroups or
+    // reorders them: a bounded top-k instead of a full sort.
+    let keep = (!grouped
+        && select.order_by.is_empty()
+        && select.within_group.is_empty()
+        && select.facets.is_empty())
+    .then(|| {
+        let limit = select.limit.unwrap_or(Limit {
+            offset: 0,
+            count: DEFAULT_LIMIT,
+        });
+        let shown = usize::try_from(limit.offset.saturating_add(limit.count)).unwrap_or(usize::MAX);
+        shown.min(opts.max_matches)
+    });
+    let total = rows.len();
+    let rows = match keep {
+        Some(k) => top_rows(rows, k, query.matched),
+        None => base_sort(env, rows, &select.within_group, query.matched)?,
+    };
+    let main = query.main_set(&rows, total, opts)?;
     let mut outcomes = vec![main.outcome];
     for facet in &select.facets {
         outcomes.push(query.facet(&rows, facet)?);
@@ -194,9 +214,22 @@ fn merge_keywords(into: Keywords, more: Keywords) -> Keywords {
     Some(acc)
 }
 
-/// The rows that pass `WHERE`: the engine matches `MATCH()`, the rest is
-/// evaluated here. Applies `cutoff`.
+/// The rows that pass `WHERE`, in id order: the engine matches `MATCH()`, the
+/// rest is evaluated here. Applies `cutoff`.
 pub fn matching_rows<'r>(
+    reader: &'r Reader,
+    env: &Env<'_>,
+    filter: Option<&Expr>,
+    opts: &QueryOptions,
+) -> Result<(Vec<Row<'r>>, Keywords), QueryError> {
+    let (mut rows, keywords) = unordered_matching_rows(reader, env, filter, opts)?;
+    rows.sort_unstable_by_key(|r| r.doc.id);
+    Ok((rows, keywords))
+}
+
+/// The rows that pass `WHERE`, in no particular order (in id order when
+/// `cutoff` or a condition besides `MATCH()` applies).
+fn unordered_matching_rows<'r>(
     reader: &'r Reader,
     env: &Env<'_>,
     filter: Option<&Expr>,
@@ -244,6 +277,10 @@ pub fn matching_rows<'r>(
         ),
     };
     let mut candidates = candidates;
+    if rest.is_empty() && opts.cutoff.is_none() {
+        // Nothing depends on the order here: the caller sorts.
+        return Ok((candidates, keywords));
+    }
     candidates.sort_by_key(|r| r.doc.id);
     let mut out = Vec::new();
     for row in candidates {
@@ -262,6 +299,25 @@ pub fn matching_rows<'r>(
         }
     }
     Ok((out, keywords))
+}
+
+/// The first `k` rows of the default order (weight descending with `MATCH`, then
+/// id, then position for rows of several tables with one id), sorted.
+fn top_rows(rows: Vec<Row<'_>>, k: usize, matched: bool) -> Vec<Row<'_>> {
+    let key = |i: usize, r: &Row<'_>| {
+        let w = if matched { r.weight } else { 0 };
+        (std::cmp::Reverse(w), r.doc.id, i as u32)
+    };
+    let mut keys: Vec<_> = rows.iter().enumerate().map(|(i, r)| key(i, r)).collect();
+    if k < keys.len() {
+        if k == 0 {
+            return Vec::new();
+        }
+        keys.select_nth_unstable(k - 1);
+        keys.truncate(k);
+    }
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, i)| rows[i as usize]).collect()
 }
 
 /// Sorts matches by the within-group order (if any) over the default order:
@@ -333,7 +389,14 @@ struct Query<'q> {
 }
 
 impl Query<'_> {
-    fn main_set(&self, rows: &[Row<'_>], opts: &QueryOptions) -> Result<Produced, QueryError> {
+    /// The main result set of `rows` (sorted, or only the first of `total` rows
+    /// when nothing regroups or reorders them).
+    fn main_set(
+        &self,
+        rows: &[Row<'_>],
+        total: usize,
+        opts: &QueryOptions,
+    ) -> Result<Produced, QueryError> {
         let s = self.select;
         let grouped = !s.group_by.is_empty() || s.items.iter().any(|i| has_aggregate(&i.expr));
         let limit = s.limit.unwrap_or(Limit {
@@ -346,58 +409,85 @@ impl Query<'_> {
             .iter()
             .map(|a| AttrValue::default_for(a.ty))
             .collect();
-        let blank_fields = vec![String::new(); schema.fields.len()];
         let blank = Row {
             doc: DocRef {
                 id: 0,
                 attrs: &blank_attrs,
-                fields: &blank_fields,
+                fields: StoredFields::default(),
             },
             weight: 0,
             schema: self.env.schema,
         };
-        let groups = if grouped {
-            let mut g = self.group(rows, &s.group_by)?;
-            if g.is_empty() && s.group_by.is_empty() {
-                // Aggregates over no rows still give one row (`count(*)` 0).
-                g.push(Grouped {
-                    members: Vec::new(),
-                    key: Val::Null,
-                });
-            }
-            if let Some(h) = &s.having {
-                g = self.having(g, h, &blank)?;
-            }
-            g
+        let env = self.env;
+        let (page, found) = if grouped {
+            let groups = self.sorted_groups(rows, &blank)?;
+            let found = groups.len();
+            let kept = &groups[..found.min(opts.max_matches)];
+            let range = window_range(kept.len(), limit);
+            let page: Vec<Grouped<'_>> = groups
+                .into_iter()
+                .take(range.end)
+                .skip(range.start)
+                .collect();
+            (page, found)
         } else {
-            rows.iter()
+            let sorted = sort_by_keys(rows.to_vec(), &s.order_by, |r, k| {
+                let group = Group {
+                    members: std::slice::from_ref(r),
+                    key: Val::Null,
+                };
+                env.eval(k, r, Some(&group))
+            })?;
+            let kept = &sorted[..sorted.len().min(opts.max_matches)];
+            let page = window(kept, limit)
+                .iter()
                 .map(|r| Grouped {
                     members: vec![*r],
                     key: Val::Null,
                 })
-                .collect()
+                .collect();
+            (page, total)
         };
-        let env = self.env;
-        let mut groups = sort_by_keys(groups, &s.order_by, |g, k| {
-            env.eval(
-                k,
-                g.members.first().unwrap_or(&blank),
-                Some(&as_group(g, grouped)),
-            )
-        })?;
-        if !s.group_by.is_empty() && s.order_by.is_empty() {
-            // Upstream's default group order: the group key, descending.
-            groups.sort_by(|a, b| order(&b.key, &a.key));
-        }
-        let found = groups.len();
-        groups.truncate(opts.max_matches);
-        let page = window(&groups, limit);
+        let page = &page[..];
         let outcome = self.project(&s.items, page, &blank, grouped)?;
         Ok(Produced {
             outcome,
             found,
             returned: page.len(),
         })
+    }
+
+    /// The groups of `rows` after `HAVING`, in the result order.
+    fn sorted_groups<'a>(
+        &self,
+        rows: &[Row<'a>],
+        blank: &Row<'_>,
+    ) -> Result<Vec<Grouped<'a>>, QueryError> {
+        let s = self.select;
+        let mut g = self.group(rows, &s.group_by)?;
+        if g.is_empty() && s.group_by.is_empty() {
+            // Aggregates over no rows still give one row (`count(*)` 0).
+            g.push(Grouped {
+                members: Vec::new(),
+                key: Val::Null,
+            });
+        }
+        if let Some(h) = &s.having {
+            g = self.having(g, h, blank)?;
+        }
+        let env = self.env;
+        let mut groups = sort_by_keys(g, &s.order_by, |g, k| {
+            env.eval(
+                k,
+                g.members.first().unwrap_or(blank),
+                Some(&as_group(g, true)),
+            )
+        })?;
+        if !s.group_by.is_empty() && s.order_by.is_empty() {
+            // Upstream's default group order: the group key, descending.
+            groups.sort_by(|a, b| order(&b.key, &a.key));
+        }
+        Ok(groups)
     }
 
     fn having<'a>(
@@ -573,7 +663,7 @@ impl Query<'_> {
             doc: DocRef {
                 id: 0,
                 attrs: &[],
-                fields: &[],
+                fields: StoredFields::default(),
             },
             weight: 0,
             schema: self.env.schema,
@@ -615,11 +705,14 @@ fn as_group<'g, 'a>(g: &'g Grouped<'a>, grouped: bool) -> Group<'g, 'a> {
 
 /// The `LIMIT` window of a list.
 fn window<T>(items: &[T], limit: Limit) -> &[T] {
-    let start = usize::try_from(limit.offset)
-        .unwrap_or(usize::MAX)
-        .min(items.len());
+    &items[window_range(items.len(), limit)]
+}
+
+/// The `LIMIT` window of a list of `len` items.
+fn window_range(len: usize, limit: Limit) -> std::ops::Range<usize> {
+    let start = usize::try_from(limit.offset).unwrap_or(usize::MAX).min(len);
     let count = usize::try_from(limit.count).unwrap_or(usize::MAX);
-    &items[start..start.saturating_add(count).min(items.len())]
+    start..start.saturating_add(count).min(len)
 }
 
 /// Group keys: an MVA value puts its row in one group per element.

@@ -255,7 +255,9 @@ impl Env<'_> {
         }
         if path.is_none() {
             if let Some(i) = schema.field_index(head) {
-                return Ok(Val::Str(row.doc.fields.get(i).cloned().unwrap_or_default()));
+                return Ok(Val::Str(
+                    row.doc.fields.get(i).unwrap_or_default().to_string(),
+                ));
             }
         }
         let alias = self

@@ -211,3 +211,46 @@ fn in_and_between_work_without_a_table() {
         vec![vec!["1".to_string(), "1".into(), "0".into(), "1".into()]]
     );
 }
+
+#[test]
+fn limited_matches_keep_weight_then_id_order_and_full_totals() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    ok(&svc, &mut sess, "create table w (title text)");
+    // Ids inserted out of order; "a a" weighs less than "a" (a word in most
+    // documents has a negative IDF).
+    ok(
+        &svc,
+        &mut sess,
+        "insert into w (id, title) values (9, 'a'), (4, 'a b'), (7, 'a a'), \
+         (2, 'a'), (8, 'a a'), (5, 'b')",
+    );
+    let q = "select id from w where match('a')";
+    let ids = |o: &Outcome| {
+        texts(o)
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect::<Vec<_>>()
+    };
+    let all = ok(&svc, &mut sess, q);
+    assert_eq!(ids(&all[0]), ["2", "4", "9", "7", "8"]);
+    let page = ok(&svc, &mut sess, &format!("{q} limit 1, 2"));
+    assert_eq!(ids(&page[0]), ["4", "9"]);
+    let meta = ok(&svc, &mut sess, "show meta");
+    assert_eq!(
+        texts(&meta[0])[..2],
+        [s2("total", "2"), s2("total_found", "5")]
+    );
+    let capped = ok(
+        &svc,
+        &mut sess,
+        &format!("{q} limit 1, 5 option max_matches=3"),
+    );
+    assert_eq!(ids(&capped[0]), ["4", "9"]);
+    let meta = ok(&svc, &mut sess, "show meta");
+    assert_eq!(texts(&meta[0])[1], s2("total_found", "5"));
+}
+
+fn s2(a: &str, b: &str) -> Vec<String> {
+    vec![a.to_string(), b.to_string()]
+}
