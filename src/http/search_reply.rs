@@ -154,7 +154,7 @@ fn highlighted(h: &Highlight, name: &str, ty: Option<&str>, p: &Presentation<'_>
 /// or weight column: the last one counts).
 fn hit(out: &mut Vec<u8>, cols: &[(&str, Role)], row: &Row, p: &Presentation<'_>) {
     let cells = || cols.iter().zip(row);
-    let last = |want: fn(&Role) -> bool| cells().filter(|((_, r), _)| want(r)).last();
+    let last = |want: fn(&Role) -> bool| cells().rfind(|((_, r), _)| want(r));
     out.extend_from_slice(b"{\"_id\":");
     match last(|r| matches!(r, Role::Id)) {
         Some((_, v)) => jsonw::plain(out, v),

@@ -116,3 +116,36 @@ fn errors_come_back_typed() {
     .unwrap_err();
     assert_eq!(e.kind, super::super::errors::Kind::TableNotFound);
 }
+
+/// Without a schema every text cell is highlighted; a repeated `id` counts last; no
+/// weight column scores 1; `_source: false` drops `_source`.
+#[test]
+fn no_schema_no_source_repeated_id() {
+    let h = Highlight::parse(&serde_json::json!({})).unwrap();
+    let words = vec!["bag".to_string()];
+    let p = Presentation {
+        source: SourceFilter::parse(Some(&serde_json::json!(false))).unwrap(),
+        highlight: Some(&h),
+        words: &words,
+        ..Presentation::default()
+    };
+    let rows = Outcome::Rows {
+        columns: vec![
+            col("id", ColumnType::BigInt),
+            col("title", ColumnType::String),
+            col("id", ColumnType::BigInt),
+            col("x", ColumnType::Float),
+        ],
+        rows: vec![vec![
+            Value::Int(1),
+            s("a bag"),
+            Value::Int(9),
+            Value::Float(f64::NAN),
+        ]],
+    };
+    let out = shape(vec![Ok(rows)], &[], 0, &p);
+    assert_eq!(
+        render(out),
+        r#"{"took":0,"timed_out":false,"hits":{"total":1,"total_relation":"eq","hits":[{"_id":9,"_score":1,"highlight":{"title":["a <b>bag</b>"]}}]}}"#
+    );
+}
