@@ -1,50 +1,42 @@
-//! Result cells as JSON values, typed by the table's schema when known (pure).
+//! Result cells as JSON values, and the schema types that decide how a cell is
+//! shown (pure).
 
 use serde_json::Value as Json;
 
-use crate::service::{Outcome, Value};
+use crate::engine::{AttrType, Schema};
+use crate::service::Value;
 
-/// `(column, type)` pairs from `DESCRIBE`.
-pub type Schema = Vec<(String, String)>;
-
-/// Reads `DESCRIBE t` rows (`Field`, `Type`, ...).
-pub fn schema(outcome: &Outcome) -> Schema {
-    match outcome {
-        Outcome::Rows { rows, .. } => rows
-            .iter()
-            .filter_map(|r| match (r.first(), r.get(1)) {
-                (Some(Value::Str(f)), Some(Value::Str(t))) => Some((f.clone(), t.clone())),
-                _ => None,
-            })
-            .collect(),
-        Outcome::Done { .. } => Vec::new(),
+/// The type `DESCRIBE` gives column `name` of a table with `schema` (`id`, then the
+/// full-text fields, then the attributes; names compare case-insensitively).
+pub fn type_of(schema: &Schema, name: &str) -> Option<&'static str> {
+    if name.eq_ignore_ascii_case("id") {
+        return Some("bigint");
     }
-}
-
-/// The schema type of `name`, if known.
-pub fn type_of<'a>(schema: &'a Schema, name: &str) -> Option<&'a str> {
-    schema
+    if schema
+        .fields
         .iter()
-        .find(|(f, _)| f.eq_ignore_ascii_case(name))
-        .map(|(_, t)| t.as_str())
+        .any(|f| f.name.eq_ignore_ascii_case(name))
+    {
+        return Some("text");
+    }
+    schema
+        .attrs
+        .iter()
+        .find(|a| a.name.eq_ignore_ascii_case(name))
+        .map(|a| attr_type(a.ty))
 }
 
-/// A cell as JSON: JSON attributes parsed, multi-value lists as arrays.
-pub fn cell(v: Value, ty: Option<&str>) -> Json {
-    match (v, ty) {
-        (Value::Str(s), Some("json")) => serde_json::from_str(&s).unwrap_or(Json::String(s)),
-        (Value::Str(s), Some("mva" | "mva64" | "multi" | "multi64")) => Json::Array(
-            s.split(',')
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| {
-                    p.trim()
-                        .parse::<i64>()
-                        .map(Json::from)
-                        .unwrap_or_else(|_| Json::String(p.to_string()))
-                })
-                .collect(),
-        ),
-        (v, _) => plain(v),
+fn attr_type(ty: AttrType) -> &'static str {
+    match ty {
+        AttrType::Uint => "uint",
+        AttrType::Bigint => "bigint",
+        AttrType::Float => "float",
+        AttrType::Bool => "bool",
+        AttrType::Timestamp => "timestamp",
+        AttrType::String => "string",
+        AttrType::Json => "json",
+        AttrType::Multi => "mva",
+        AttrType::Multi64 => "mva64",
     }
 }
 
@@ -62,30 +54,33 @@ pub fn plain(v: Value) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::service::{Column, ColumnType};
-    use serde_json::json;
+    use crate::engine::{Attr, Field};
 
     #[test]
-    fn types_cells() {
-        assert_eq!(
-            cell(Value::Str(r#"{"a":1}"#.into()), Some("json")),
-            json!({"a": 1})
-        );
-        assert_eq!(cell(Value::Str("bad".into()), Some("json")), json!("bad"));
-        assert_eq!(cell(Value::Str("1,2".into()), Some("mva")), json!([1, 2]));
-        assert_eq!(cell(Value::Str("".into()), Some("mva64")), json!([]));
-        assert_eq!(cell(Value::Float(f64::NAN), None), Json::Null);
-        assert_eq!(cell(Value::UInt(3), Some("uint")), json!(3));
-    }
-
-    #[test]
-    fn reads_describe() {
-        let out = Outcome::Rows {
-            columns: vec![Column::new("Field", ColumnType::String)],
-            rows: vec![vec![Value::Str("id".into()), Value::Str("bigint".into())]],
+    fn types_columns_as_describe_does() {
+        let schema = Schema {
+            fields: vec![Field {
+                name: "Title".into(),
+                indexed: true,
+                stored: true,
+            }],
+            attrs: vec![
+                Attr {
+                    name: "tags".into(),
+                    ty: AttrType::Multi,
+                },
+                Attr {
+                    name: "meta".into(),
+                    ty: AttrType::Json,
+                },
+            ],
         };
-        let s = schema(&out);
-        assert_eq!(type_of(&s, "ID"), Some("bigint"));
-        assert_eq!(type_of(&s, "x"), None);
+        assert_eq!(type_of(&schema, "ID"), Some("bigint"));
+        assert_eq!(type_of(&schema, "title"), Some("text"));
+        assert_eq!(type_of(&schema, "tags"), Some("mva"));
+        assert_eq!(type_of(&schema, "meta"), Some("json"));
+        assert_eq!(type_of(&schema, "x"), None);
+        assert_eq!(plain(Value::Float(f64::NAN)), Json::Null);
+        assert_eq!(plain(Value::UInt(3)), serde_json::json!(3));
     }
 }

@@ -10,7 +10,7 @@ use super::response::{self, Body};
 use super::routes::Req;
 use super::search_reply::{self, Presentation};
 use super::write::{self, Action};
-use super::{bulk, cells, search, HttpShared};
+use super::{bulk, search, HttpShared};
 
 fn parse_json(body: &[u8]) -> Result<Json, ApiError> {
     serde_json::from_slice(body)
@@ -26,23 +26,34 @@ pub fn search(r: Req, shared: &HttpShared) -> Response<Body> {
     let start = Instant::now();
     let mut session = shared.session();
     let schema = shared
-        .run(&mut session, &format!("DESCRIBE {}", plan.table))
-        .into_iter()
-        .next()
-        .and_then(Result::ok)
-        .map(|o| cells::schema(&o))
-        .unwrap_or_default();
-    let results = shared.run(&mut session, &plan.sql);
+        .service
+        .state()
+        .catalog
+        .get(&plan.table)
+        .map(|t| t.schema());
+    let mut results = shared.run_select(&mut session, plan.select, &plan.sql);
+    // The aggregations' queries have their own meta: keep the main search's.
+    let meta = std::mem::take(&mut session.meta);
+    if results.iter().all(Result::is_ok) {
+        for sql in &plan.agg_sql {
+            let r = shared.run_last(&mut session, sql);
+            let failed = r.is_err();
+            results.push(r);
+            if failed {
+                break;
+            }
+        }
+    }
     let took = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     let p = Presentation {
-        schema,
-        source: plan.source.clone(),
+        schema: schema.as_deref(),
+        source: plan.source,
         highlight: plan.highlight.as_ref(),
         words: &plan.words,
         aggs: &plan.aggs,
     };
-    match search_reply::shape(results, took, &p) {
-        Ok(j) => response::json(StatusCode::OK, j.render()),
+    match search_reply::shape(results, &meta, took, &p) {
+        Ok(body) => response::json(StatusCode::OK, body),
         Err(e) => e.with_table(&plan.table).plain(),
     }
 }

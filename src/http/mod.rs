@@ -1,13 +1,14 @@
 //! HTTP/1.1 JSON front end (hyper) over a plain or TLS stream.
 //!
 //! Each JSON request is translated into SphinxQL text by pure functions
-//! ([`search`], [`write`], [`query`]), run through [`Service::query`], and the results
+//! ([`search`], [`write`], [`query`]), run through [`Service::query`] (a search's
+//! `SELECT` through [`crate::sql::run_select`], as a tree), and the results
 //! are shaped into upstream Manticore's JSON answers. Every error kind maps to one
 //! status and body in [`errors`].
 //!
 //! | endpoint | SphinxQL it runs |
 //! |---|---|
-//! | `/search`, `/json/search` | `DESCRIBE t`, then `SELECT *, WEIGHT() ... ; SHOW META` and one `GROUP BY` per `terms` aggregation |
+//! | `/search`, `/json/search` | `SELECT *, WEIGHT() ...` (planned as a tree, not text; the schema from the catalog, `total` from the search's meta) and one `GROUP BY` per `terms` aggregation |
 //! | `/insert`, `/create` / `/replace`, `/index` | `INSERT` / `REPLACE` |
 //! | `/update`, `/<table>/_update/<id>` / `/delete` | `UPDATE` / `DELETE` by id or by translated `query` |
 //! | `/bulk` (`application/x-ndjson`) | one write per line, each reported |
@@ -23,12 +24,14 @@ mod cli;
 pub mod errors;
 mod handlers;
 mod highlight;
+mod jsonw;
 mod ojson;
 pub mod query;
 mod response;
 mod routes;
 pub mod search;
 mod search_reply;
+mod search_tree;
 mod source;
 mod sqlapi;
 pub mod sqltext;
@@ -92,6 +95,27 @@ impl HttpShared {
         let results = self.service.query(session, sql);
         self.update_thread("idle", "");
         results
+    }
+
+    /// Runs one `SELECT`: its tree when there is one, else its text. The results
+    /// are those of the statement (one, or one more per `FACET`); its `SHOW META`
+    /// data is left in `session`.
+    fn run_select(
+        &self,
+        session: &mut Session,
+        select: Option<crate::sql::ast::Select>,
+        sql: &str,
+    ) -> Vec<Result<Outcome, QueryError>> {
+        let Some(select) = select else {
+            return self.run(session, sql);
+        };
+        self.update_thread("query", sql);
+        let result = crate::sql::run_select(&*self.service, session, select, sql);
+        self.update_thread("idle", "");
+        match result {
+            Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
+        }
     }
 
     /// Runs one write statement and returns its result.

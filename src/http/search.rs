@@ -1,15 +1,19 @@
-//! A `/search` request translated into SphinxQL (pure).
+//! A `/search` request translated into a `SELECT` (pure).
 //!
-//! The main `SELECT` is followed by `SHOW META` (for `total`) and one `GROUP BY`
-//! query per `terms` aggregation, all in one multi-statement text.
+//! The main `SELECT *, WEIGHT() ...` is planned both as text (what `SHOW THREADS` and
+//! the query log show) and, through [`tree`], as the executor's syntax tree, so no
+//! SQL is lexed or parsed per request. `total` comes from the search's own meta; each
+//! `terms` aggregation is one `GROUP BY` query.
 
 use serde_json::{Map, Value as Json};
 
 use super::errors::ApiError;
 use super::highlight::Highlight;
 use super::query;
+use super::search_tree::{self, SortKey};
 use super::source::SourceFilter;
 use super::sqltext::{column, table_name};
+use crate::sql::ast::Select;
 
 /// Default number of hits, as upstream.
 const DEFAULT_LIMIT: u64 = 20;
@@ -19,9 +23,13 @@ const DEFAULT_LIMIT: u64 = 20;
 pub struct SearchPlan {
     /// The table searched.
     pub table: String,
-    /// `SELECT ...; SHOW META[; SELECT f, COUNT(*) ... GROUP BY f]*`.
+    /// The main `SELECT *, WEIGHT() ...` as text.
     pub sql: String,
-    /// `(aggregation name, field)`, in the order of the `GROUP BY` statements.
+    /// The same statement as a tree (`None`: run `sql` as text).
+    pub select: Option<Select>,
+    /// `SELECT f, COUNT(*) ... GROUP BY f`, one per aggregation.
+    pub agg_sql: Vec<String>,
+    /// `(aggregation name, field)`, in the order of `agg_sql`.
     pub aggs: Vec<(String, String)>,
     /// `highlight` options, when asked.
     pub highlight: Option<Highlight>,
@@ -43,38 +51,25 @@ pub fn plan(body: &Json) -> Result<SearchPlan, ApiError> {
     }
     .map_err(|e| e.with_table(&table))?;
     let where_clause = cond.where_clause();
-    let mut sql = format!("SELECT *, WEIGHT() FROM {table}");
-    if !where_clause.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&where_clause);
-    }
-    let order = sort(obj.get("sort"))?;
-    if !order.is_empty() {
-        sql.push_str(" ORDER BY ");
-        sql.push_str(&order);
-    }
+    let keys = sort(obj.get("sort"))?;
     let (offset, limit) = paging(obj)?;
-    sql.push_str(&format!(" LIMIT {offset},{limit}"));
     let opts = options(obj)?;
-    if !opts.is_empty() {
-        sql.push_str(" OPTION ");
-        sql.push_str(&opts.join(", "));
-    }
-    sql.push_str("; SHOW META");
+    let sql = select_text(&table, &where_clause, &keys, (offset, limit), &opts);
+    let select = if opts.is_empty() {
+        search_tree::build(&table, &cond, &keys, (offset, limit), &sql)
+    } else {
+        search_tree::parsed(&sql)
+    };
     let aggs = aggregations(obj.get("aggs").or_else(|| obj.get("aggregations")))?;
-    for (_, field, size) in &aggs {
-        sql.push_str(&format!("; SELECT {field}, COUNT(*) FROM {table}"));
-        if !where_clause.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&where_clause);
-        }
-        sql.push_str(&format!(
-            " GROUP BY {field} ORDER BY COUNT(*) DESC LIMIT {size}"
-        ));
-    }
+    let agg_sql = aggs
+        .iter()
+        .map(|(_, field, size)| agg_text(&table, &where_clause, field, *size))
+        .collect();
     Ok(SearchPlan {
         table,
         sql,
+        select,
+        agg_sql,
         aggs: aggs.into_iter().map(|(n, f, _)| (n, f)).collect(),
         highlight: obj
             .get("highlight")
@@ -84,6 +79,47 @@ pub fn plan(body: &Json) -> Result<SearchPlan, ApiError> {
         source: SourceFilter::parse(obj.get("_source"))?,
         words: cond.words,
     })
+}
+
+/// `SELECT *, WEIGHT() FROM t [WHERE ..] [ORDER BY ..] LIMIT o,n [OPTION ..]`.
+fn select_text(
+    table: &str,
+    where_clause: &str,
+    keys: &[SortKey],
+    (offset, limit): (u64, u64),
+    opts: &[String],
+) -> String {
+    let mut sql = String::with_capacity(64 + where_clause.len());
+    sql.push_str("SELECT *, WEIGHT() FROM ");
+    sql.push_str(table);
+    if !where_clause.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(where_clause);
+    }
+    for (i, k) in keys.iter().enumerate() {
+        sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
+        sql.push_str(&k.expr);
+        sql.push_str(if k.desc { " DESC" } else { " ASC" });
+    }
+    sql.push_str(&format!(" LIMIT {offset},{limit}"));
+    if !opts.is_empty() {
+        sql.push_str(" OPTION ");
+        sql.push_str(&opts.join(", "));
+    }
+    sql
+}
+
+/// One `terms` aggregation as a `GROUP BY` query.
+fn agg_text(table: &str, where_clause: &str, field: &str, size: u64) -> String {
+    let mut sql = format!("SELECT {field}, COUNT(*) FROM {table}");
+    if !where_clause.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(where_clause);
+    }
+    sql.push_str(&format!(
+        " GROUP BY {field} ORDER BY COUNT(*) DESC LIMIT {size}"
+    ));
+    sql
 }
 
 fn uint(v: &Json, what: &str) -> Result<u64, ApiError> {
@@ -105,9 +141,9 @@ fn paging(obj: &Map<String, Json>) -> Result<(u64, u64), ApiError> {
 }
 
 /// `sort`: a name, `{"name":"asc"}`, `{"name":{"order":"desc"}}`, or an array of these.
-fn sort(v: Option<&Json>) -> Result<String, ApiError> {
+fn sort(v: Option<&Json>) -> Result<Vec<SortKey>, ApiError> {
     let items: Vec<&Json> = match v {
-        None => return Ok(String::new()),
+        None => return Ok(Vec::new()),
         Some(Json::Array(a)) => a.iter().collect(),
         Some(other) => vec![other],
     };
@@ -128,33 +164,27 @@ fn sort(v: Option<&Json>) -> Result<String, ApiError> {
             other => return Err(ApiError::illegal(format!("invalid sort entry {other}"))),
         }
     }
-    Ok(keys.join(", "))
+    Ok(keys)
 }
 
-fn sort_key(name: &str, dir: Option<&str>) -> Result<String, ApiError> {
+fn sort_key(name: &str, dir: Option<&str>) -> Result<SortKey, ApiError> {
     let score = name == "_score";
     let expr = match name {
         "_score" => "WEIGHT()".to_string(),
         "_id" => "id".to_string(),
         other => column(other)?,
     };
-    let dir = match dir.map(str::to_ascii_lowercase).as_deref() {
-        None | Some("") => {
-            if score {
-                "DESC"
-            } else {
-                "ASC"
-            }
-        }
-        Some("asc") => "ASC",
-        Some("desc") => "DESC",
+    let desc = match dir.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("") => score,
+        Some("asc") => false,
+        Some("desc") => true,
         Some(other) => {
             return Err(ApiError::illegal(format!(
                 "sort order must be 'asc' or 'desc', got '{other}'"
             )))
         }
     };
-    Ok(format!("{expr} {dir}"))
+    Ok(SortKey { expr, desc })
 }
 
 /// `OPTION` items from `options` and a top-level `max_matches`.

@@ -1,18 +1,19 @@
-//! Shapes statement results into upstream's `/search` answer (pure).
+//! Shapes a search's results into upstream's `/search` answer (pure), written
+//! straight into one buffer: no value tree, no per-hit allocation.
 
-use serde_json::Value as Json;
-
-use super::cells::{self, Schema};
+use super::cells;
 use super::errors::ApiError;
 use super::highlight::Highlight;
-use super::ojson::J;
+use super::jsonw;
 use super::source::SourceFilter;
+use crate::engine::Schema;
 use crate::service::{Column, Outcome, QueryError, Row, Value};
 
 /// How to present hits.
 #[derive(Debug, Clone, Default)]
 pub struct Presentation<'a> {
-    pub schema: Schema,
+    /// The table's schema (types JSON and multi-value cells); `None` when unknown.
+    pub schema: Option<&'a Schema>,
     pub source: SourceFilter,
     pub highlight: Option<&'a Highlight>,
     pub words: &'a [String],
@@ -20,64 +21,71 @@ pub struct Presentation<'a> {
 }
 
 /// The whole answer: `took`, `timed_out`, `hits`, and `aggregations` when asked.
-/// `results` are: the SELECT, `SHOW META`, then one result per aggregation.
+/// `results` are the main `SELECT`, then one result per aggregation; `meta` is the
+/// main search's `SHOW META` data (`total_found`, `total_relation`).
 pub fn shape(
     results: Vec<Result<Outcome, QueryError>>,
+    meta: &[(String, String)],
     took_ms: u64,
     p: &Presentation<'_>,
-) -> Result<J, ApiError> {
+) -> Result<Vec<u8>, ApiError> {
     let mut it = results.into_iter();
-    let (columns, rows) = match it.next() {
-        Some(Ok(Outcome::Rows { columns, rows })) => (columns, rows),
-        Some(Ok(Outcome::Done { .. })) | None => (Vec::new(), Vec::new()),
+    let main = match it.next() {
+        Some(Ok(o)) => o,
         Some(Err(e)) => return Err(ApiError::from_query(&e)),
+        None => Outcome::ok(),
     };
-    let meta = match it.next() {
-        Some(Ok(m)) => meta_pairs(&m),
-        Some(Err(e)) => return Err(ApiError::from_query(&e)),
-        None => Vec::new(),
+    let mut buckets = Vec::with_capacity(p.aggs.len());
+    for _ in p.aggs {
+        match it.next() {
+            Some(Ok(o)) => buckets.push(o),
+            Some(Err(e)) => return Err(ApiError::from_query(&e)),
+            None => buckets.push(Outcome::ok()),
+        }
+    }
+    let (columns, rows): (&[Column], &[Row]) = match &main {
+        Outcome::Rows { columns, rows } => (columns, rows),
+        Outcome::Done { .. } => (&[], &[]),
     };
-    let total = meta_value(&meta, "total_found")
+    let total = meta_value(meta, "total_found")
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(rows.len() as u64);
-    let relation = meta_value(&meta, "total_relation")
-        .unwrap_or("eq")
-        .to_string();
-    let hits: Vec<J> = rows.into_iter().map(|r| hit(&columns, r, p)).collect();
-    let mut out = J::obj()
-        .with("took", took_ms)
-        .with("timed_out", false)
-        .with(
-            "hits",
-            J::obj()
-                .with("total", total)
-                .with("total_relation", relation)
-                .with("hits", hits),
-        );
-    if !p.aggs.is_empty() {
-        let mut aggs = J::obj();
-        for (name, _) in p.aggs {
-            let buckets = match it.next() {
-                Some(Ok(o)) => buckets(o),
-                Some(Err(e)) => return Err(ApiError::from_query(&e)),
-                None => Vec::new(),
-            };
-            aggs.push(name, J::obj().with("buckets", buckets));
+    let relation = meta_value(meta, "total_relation").unwrap_or("eq");
+    let mut out = Vec::with_capacity(estimate(columns, rows));
+    out.extend_from_slice(b"{\"took\":");
+    jsonw::uint(&mut out, took_ms);
+    out.extend_from_slice(b",\"timed_out\":false,\"hits\":{\"total\":");
+    jsonw::uint(&mut out, total);
+    out.extend_from_slice(b",\"total_relation\":");
+    jsonw::string(&mut out, relation);
+    out.extend_from_slice(b",\"hits\":[");
+    let cols = roles(columns, p);
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        out.push("aggregations", aggs);
+        hit(&mut out, &cols, row, p);
     }
+    out.extend_from_slice(b"]}");
+    if !p.aggs.is_empty() {
+        aggregations(&mut out, p.aggs, &buckets);
+    }
+    out.push(b'}');
     Ok(out)
 }
 
-/// `SHOW META` as `(name, value)` pairs.
-fn meta_pairs(o: &Outcome) -> Vec<(String, String)> {
-    match o {
-        Outcome::Rows { rows, .. } => rows
-            .iter()
-            .filter_map(|r| Some((r.first()?.to_text()?, r.get(1)?.to_text()?)))
-            .collect(),
-        Outcome::Done { .. } => Vec::new(),
-    }
+/// Room for the answer: the text cells plus a little per cell.
+fn estimate(columns: &[Column], rows: &[Row]) -> usize {
+    let text: usize = rows
+        .iter()
+        .flatten()
+        .map(|v| match v {
+            Value::Str(s) => s.len(),
+            _ => 0,
+        })
+        .sum();
+    let names: usize = columns.iter().map(|c| c.name.len() + 8).sum();
+    256 + text + rows.len() * (names + 64)
 }
 
 fn meta_value<'a>(meta: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -90,75 +98,149 @@ fn is_weight(name: &str) -> bool {
     name.eq_ignore_ascii_case("weight()") || name == "_score"
 }
 
-/// One hit: `_id`, `_score`, `_source` and `highlight` when asked.
-pub fn hit(columns: &[Column], row: Row, p: &Presentation<'_>) -> J {
-    let mut id = Json::Null;
-    let mut score = Json::from(1);
-    let mut source = J::obj();
-    let mut texts: Vec<(String, String)> = Vec::new();
-    for (c, v) in columns.iter().zip(row) {
-        if c.name == "id" {
-            id = cells::plain(v);
-            continue;
-        }
-        if is_weight(&c.name) {
-            score = cells::plain(v);
-            continue;
-        }
-        let ty = cells::type_of(&p.schema, &c.name);
-        if let Value::Str(s) = &v {
-            if matches!(ty, None | Some("text")) {
-                texts.push((c.name.clone(), s.clone()));
+/// What a result column is in a hit.
+enum Role {
+    /// `_id`.
+    Id,
+    /// `_score`.
+    Score,
+    /// A `_source` attribute.
+    Attr {
+        /// Its schema type, if known.
+        ty: Option<&'static str>,
+        /// Shown in `_source`.
+        shown: bool,
+        /// Highlighted, when highlighting is asked and the cell is text.
+        lit: bool,
+    },
+}
+
+/// Each column's role, decided once per answer.
+fn roles<'c>(columns: &'c [Column], p: &Presentation<'_>) -> Vec<(&'c str, Role)> {
+    columns
+        .iter()
+        .map(|c| {
+            let name = c.name.as_str();
+            let role = if name == "id" {
+                Role::Id
+            } else if is_weight(name) {
+                Role::Score
+            } else {
+                let ty = p.schema.and_then(|s| cells::type_of(s, name));
+                Role::Attr {
+                    ty,
+                    shown: p.source.allows(name),
+                    lit: p.highlight.is_some_and(|h| highlighted(h, name, ty, p)),
+                }
+            };
+            (name, role)
+        })
+        .collect()
+}
+
+/// Whether the highlight asks for text column `name`.
+fn highlighted(h: &Highlight, name: &str, ty: Option<&str>, p: &Presentation<'_>) -> bool {
+    if !matches!(ty, None | Some("text")) {
+        return false;
+    }
+    if h.fields.is_empty() {
+        p.schema.is_none() || ty == Some("text")
+    } else {
+        h.fields.iter().any(|f| f == name)
+    }
+}
+
+/// One hit: `_id`, `_score`, `_source` and `highlight` when asked (a repeated `id`
+/// or weight column: the last one counts).
+fn hit(out: &mut Vec<u8>, cols: &[(&str, Role)], row: &Row, p: &Presentation<'_>) {
+    let cells = || cols.iter().zip(row);
+    let last = |want: fn(&Role) -> bool| cells().rfind(|((_, r), _)| want(r));
+    out.extend_from_slice(b"{\"_id\":");
+    match last(|r| matches!(r, Role::Id)) {
+        Some((_, v)) => jsonw::plain(out, v),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"_score\":");
+    match last(|r| matches!(r, Role::Score)) {
+        Some((_, v)) => jsonw::plain(out, v),
+        None => out.push(b'1'),
+    }
+    if !p.source.disabled {
+        out.extend_from_slice(b",\"_source\":{");
+        let mut first = true;
+        for ((name, role), v) in cells() {
+            if let Role::Attr {
+                ty, shown: true, ..
+            } = role
+            {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                jsonw::key(out, name);
+                jsonw::cell(out, v, *ty);
             }
         }
-        if p.source.allows(&c.name) {
-            source.push(&c.name, cells::cell(v, ty));
-        }
-    }
-    let mut out = J::obj().with("_id", id).with("_score", score);
-    if !p.source.disabled {
-        out.push("_source", source);
+        out.push(b'}');
     }
     if let Some(h) = p.highlight {
-        out.push("highlight", highlight(h, &texts, p));
-    }
-    out
-}
-
-fn highlight(h: &Highlight, texts: &[(String, String)], p: &Presentation<'_>) -> J {
-    let mut out = J::obj();
-    for (name, text) in texts {
-        let wanted = if h.fields.is_empty() {
-            let ty = cells::type_of(&p.schema, name);
-            p.schema.is_empty() || ty == Some("text")
-        } else {
-            h.fields.iter().any(|f| f == name)
-        };
-        if wanted {
-            let frags: Vec<J> = h
-                .fragments(text, p.words)
-                .into_iter()
-                .map(J::from)
-                .collect();
-            out.push(name, frags);
+        out.extend_from_slice(b",\"highlight\":{");
+        let mut first = true;
+        for ((name, role), v) in cells() {
+            let (Role::Attr { lit: true, .. }, Value::Str(text)) = (role, v) else {
+                continue;
+            };
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            jsonw::key(out, name);
+            out.push(b'[');
+            for (i, frag) in h.fragments(text, p.words).iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                jsonw::string(out, frag);
+            }
+            out.push(b']');
         }
+        out.push(b'}');
     }
-    out
+    out.push(b'}');
 }
 
-fn buckets(o: Outcome) -> Vec<J> {
-    match o {
-        Outcome::Rows { rows, .. } => rows
-            .into_iter()
-            .map(|r| {
-                let mut cells = r.into_iter();
-                let key = cells.next().map_or(Json::Null, cells::plain);
-                let count = cells.next().map_or(Json::from(0), cells::plain);
-                J::obj().with("key", key).with("doc_count", count)
-            })
-            .collect(),
-        Outcome::Done { .. } => Vec::new(),
+/// `"aggregations":{"name":{"buckets":[{"key":k,"doc_count":n},..]},..}`.
+fn aggregations(out: &mut Vec<u8>, aggs: &[(String, String)], results: &[Outcome]) {
+    out.extend_from_slice(b",\"aggregations\":{");
+    for (i, ((name, _), o)) in aggs.iter().zip(results).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        jsonw::key(out, name);
+        out.extend_from_slice(b"{\"buckets\":[");
+        let rows: &[Row] = match o {
+            Outcome::Rows { rows, .. } => rows,
+            Outcome::Done { .. } => &[],
+        };
+        for (j, r) in rows.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"key\":");
+            match r.first() {
+                Some(v) => jsonw::plain(out, v),
+                None => out.extend_from_slice(b"null"),
+            }
+            out.extend_from_slice(b",\"doc_count\":");
+            match r.get(1) {
+                Some(v) => jsonw::plain(out, v),
+                None => out.push(b'0'),
+            }
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"]}");
     }
+    out.push(b'}');
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::engine::{Attr, AttrType, Field};
 use crate::service::ColumnType;
 
 fn col(n: &str, t: ColumnType) -> Column {
@@ -28,41 +29,49 @@ fn select() -> Outcome {
     }
 }
 
-fn meta(total: &str) -> Outcome {
-    Outcome::Rows {
-        columns: vec![
-            col("Variable_name", ColumnType::String),
-            col("Value", ColumnType::String),
-        ],
-        rows: vec![
-            vec![s("total"), s(total)],
-            vec![s("total_found"), s(total)],
-            vec![s("total_relation"), s("eq")],
-        ],
-    }
-}
-
-fn schema() -> Schema {
+fn meta(total: &str) -> Vec<(String, String)> {
     [
-        ("id", "bigint"),
-        ("title", "text"),
-        ("price", "float"),
-        ("tags", "mva"),
+        ("total", total),
+        ("total_found", total),
+        ("total_relation", "eq"),
     ]
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect()
 }
 
+fn schema() -> Schema {
+    let attr = |name: &str, ty| Attr {
+        name: name.into(),
+        ty,
+    };
+    Schema {
+        fields: vec![Field {
+            name: "title".into(),
+            indexed: true,
+            stored: true,
+        }],
+        attrs: vec![
+            attr("price", AttrType::Float),
+            attr("tags", AttrType::Multi),
+        ],
+    }
+}
+
+fn render(r: Result<Vec<u8>, ApiError>) -> String {
+    String::from_utf8(r.unwrap()).unwrap()
+}
+
 #[test]
 fn shapes_hits_like_upstream() {
+    let schema = schema();
     let p = Presentation {
-        schema: schema(),
+        schema: Some(&schema),
         ..Presentation::default()
     };
-    let out = shape(vec![Ok(select()), Ok(meta("7"))], 3, &p).unwrap();
+    let out = shape(vec![Ok(select())], &meta("7"), 3, &p);
     assert_eq!(
-        out.render(),
+        render(out),
         r#"{"took":3,"timed_out":false,"hits":{"total":7,"total_relation":"eq","hits":[{"_id":2,"_score":1500,"_source":{"title":"Red bag","price":1.5,"tags":[3,4]}}]}}"#
     );
 }
@@ -72,8 +81,9 @@ fn source_filter_highlight_and_aggs() {
     let h = Highlight::parse(&serde_json::json!({"fields": ["title"]})).unwrap();
     let words = vec!["bag".to_string()];
     let aggs = vec![("by_price".to_string(), "price".to_string())];
+    let schema = schema();
     let p = Presentation {
-        schema: schema(),
+        schema: Some(&schema),
         source: SourceFilter::parse(Some(&serde_json::json!(["t*"]))).unwrap(),
         highlight: Some(&h),
         words: &words,
@@ -86,9 +96,9 @@ fn source_filter_highlight_and_aggs() {
         ],
         rows: vec![vec![Value::Float(1.5), Value::Int(2)]],
     };
-    let out = shape(vec![Ok(select()), Ok(meta("1")), Ok(facet)], 0, &p).unwrap();
+    let out = shape(vec![Ok(select()), Ok(facet)], &meta("1"), 0, &p);
     assert_eq!(
-        out.render(),
+        render(out),
         r#"{"took":0,"timed_out":false,"hits":{"total":1,"total_relation":"eq","hits":[{"_id":2,"_score":1500,"_source":{"title":"Red bag","tags":[3,4]},"highlight":{"title":["Red <b>bag</b>"]}}]},"aggregations":{"by_price":{"buckets":[{"key":1.5,"doc_count":2}]}}}"#
     );
 }
@@ -99,9 +109,43 @@ fn errors_come_back_typed() {
         vec![Err(QueryError::new(
             "unknown local table(s) 'x' in search request",
         ))],
+        &[],
         0,
         &Presentation::default(),
     )
     .unwrap_err();
     assert_eq!(e.kind, super::super::errors::Kind::TableNotFound);
+}
+
+/// Without a schema every text cell is highlighted; a repeated `id` counts last; no
+/// weight column scores 1; `_source: false` drops `_source`.
+#[test]
+fn no_schema_no_source_repeated_id() {
+    let h = Highlight::parse(&serde_json::json!({})).unwrap();
+    let words = vec!["bag".to_string()];
+    let p = Presentation {
+        source: SourceFilter::parse(Some(&serde_json::json!(false))).unwrap(),
+        highlight: Some(&h),
+        words: &words,
+        ..Presentation::default()
+    };
+    let rows = Outcome::Rows {
+        columns: vec![
+            col("id", ColumnType::BigInt),
+            col("title", ColumnType::String),
+            col("id", ColumnType::BigInt),
+            col("x", ColumnType::Float),
+        ],
+        rows: vec![vec![
+            Value::Int(1),
+            s("a bag"),
+            Value::Int(9),
+            Value::Float(f64::NAN),
+        ]],
+    };
+    let out = shape(vec![Ok(rows)], &[], 0, &p);
+    assert_eq!(
+        render(out),
+        r#"{"took":0,"timed_out":false,"hits":{"total":1,"total_relation":"eq","hits":[{"_id":9,"_score":1,"highlight":{"title":["a <b>bag</b>"]}}]}}"#
+    );
 }

@@ -1,19 +1,23 @@
 use super::*;
 use serde_json::json;
 
+/// The main statement and the aggregations' ones, `;`-separated.
 fn sql(body: Json) -> String {
-    plan(&body).unwrap().sql
+    let p = plan(&body).unwrap();
+    let mut all = vec![p.sql];
+    all.extend(p.agg_sql);
+    all.join("; ")
 }
 
 #[test]
 fn minimal_search() {
     assert_eq!(
         sql(json!({"table": "t"})),
-        "SELECT *, WEIGHT() FROM t LIMIT 0,20; SHOW META"
+        "SELECT *, WEIGHT() FROM t LIMIT 0,20"
     );
     assert_eq!(
         sql(json!({"index": "t", "query": {"match_all": {}}, "size": 5, "from": 10})),
-        "SELECT *, WEIGHT() FROM t LIMIT 10,5; SHOW META"
+        "SELECT *, WEIGHT() FROM t LIMIT 10,5"
     );
 }
 
@@ -33,7 +37,7 @@ fn full_search() {
         sql(body),
         "SELECT *, WEIGHT() FROM products WHERE MATCH('@title (it\\\\\\'s)') AND price<=10 \
          ORDER BY price DESC, WEIGHT() DESC, id ASC LIMIT 1,3 OPTION max_matches=50, \
-         cutoff=100, field_weights=(body=2, title=10), ranker=bm25; SHOW META; \
+         cutoff=100, field_weights=(body=2, title=10), ranker=bm25; \
          SELECT tag, COUNT(*) FROM products WHERE MATCH('@title (it\\\\\\'s)') AND price<=10 \
          GROUP BY tag ORDER BY COUNT(*) DESC LIMIT 4"
     );
@@ -49,9 +53,10 @@ fn expression_ranker_is_quoted() {
 fn keeps_aggregation_names() {
     let p = plan(&json!({"table": "t", "aggs": {"a": {"terms": {"field": "x"}}}})).unwrap();
     assert_eq!(p.aggs, vec![("a".to_string(), "x".to_string())]);
-    assert!(p
-        .sql
-        .ends_with("GROUP BY x ORDER BY COUNT(*) DESC LIMIT 20"));
+    assert_eq!(
+        p.agg_sql,
+        ["SELECT x, COUNT(*) FROM t GROUP BY x ORDER BY COUNT(*) DESC LIMIT 20"]
+    );
 }
 
 #[test]
@@ -78,7 +83,7 @@ fn highlight_may_sit_in_the_query() {
     assert!(p.highlight.is_some());
     assert_eq!(
         p.sql,
-        "SELECT *, WEIGHT() FROM t WHERE MATCH('(a)') LIMIT 0,20; SHOW META"
+        "SELECT *, WEIGHT() FROM t WHERE MATCH('(a)') LIMIT 0,20"
     );
 }
 

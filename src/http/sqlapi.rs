@@ -56,11 +56,14 @@ pub fn sql(r: Req, shared: &HttpShared) -> Response<Body> {
         return ApiError::illegal("only SELECT queries are supported").plain();
     }
     let start = Instant::now();
-    let text = format!("{}; SHOW META", sql.trim().trim_end_matches(';'));
-    let results = shared.run(&mut session, &text);
+    let results = shared.run(&mut session, &sql);
     let took = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
-    match search_reply::shape(results, took, &Presentation::default()) {
-        Ok(j) => response::json(StatusCode::OK, j.render()),
+    // A failing statement ends the batch; any failure is the answer.
+    if let Some(e) = results.iter().find_map(|r| r.as_ref().err()) {
+        return ApiError::from_query(e).plain();
+    }
+    match search_reply::shape(results, &session.meta, took, &Presentation::default()) {
+        Ok(body) => response::json(StatusCode::OK, body),
         Err(e) => e.plain(),
     }
 }

@@ -14,8 +14,10 @@ pub use result::{Column, ColumnType, Outcome, QueryError, Row, Value};
 pub use session::{PendingOp, PendingWrites, Session};
 pub use state::{ConnectionGuard, ServerState, ThreadInfo};
 
-/// What a front end can ask of the daemon.
-pub trait Service: Send + Sync + 'static {
+/// What a front end can ask of the daemon. (`Any` lets a front end reach the
+/// executor's typed entry points when the service is [`crate::sql::SqlService`],
+/// see [`crate::sql::run_select`].)
+pub trait Service: std::any::Any + Send + Sync + 'static {
     /// Runs one or more `;`-separated SQL statements and returns one result each.
     /// A failing statement stops the batch: its error is the last element.
     fn query(&self, session: &mut Session, sql: &str) -> Vec<Result<Outcome, QueryError>>;

@@ -13,3 +13,31 @@ pub mod print;
 
 pub use exec::{check_writable, SqlService};
 pub use parser::{parse, parse_statement, split_statements, ParseError};
+
+/// Runs a `SELECT` built as a tree (HTTP `/search` plans one straight from JSON) the
+/// way [`crate::service::Service::query`] runs one parsed from text: counted as a
+/// query, written to the query log as `text`, its `SHOW META` data left in the
+/// session. A service other than [`SqlService`] is given `text` instead.
+pub fn run_select(
+    service: &dyn crate::service::Service,
+    session: &mut crate::service::Session,
+    select: ast::Select,
+    text: &str,
+) -> Result<Vec<crate::service::Outcome>, crate::service::QueryError> {
+    let any: &dyn std::any::Any = service;
+    let Some(sql) = any.downcast_ref::<SqlService>() else {
+        return service.query(session, text).into_iter().collect();
+    };
+    let state = service.state();
+    state
+        .queries
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let started = std::time::Instant::now();
+    let result = sql.execute(session, &ast::Statement::Select(select));
+    if let (Some(log), Ok(outcomes)) = (&state.query_log, &result) {
+        if let Some(crate::service::Outcome::Rows { rows, .. }) = outcomes.first() {
+            log.log_session(session, started.elapsed(), rows.len(), text);
+        }
+    }
+    result
+}
