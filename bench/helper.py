@@ -5,7 +5,8 @@
     helper.py wrk FILE             requests/s from wrk output (and error counts)
     helper.py stime FILE...        connections/s summed over openssl s_time outputs
     helper.py load FILE            ops/s from the load driver's JSON line
-    helper.py report RAW JSON_OUT  the table of medians (min-max) and a JSON file
+    helper.py report RAW JSON_OUT  the table of medians (min-max), a JSON file and an
+                                   SVG chart next to it (chart.py)
 
 RAW has one measurement a line: figure<TAB>side<TAB>value<TAB>note
 (side is "searchd" or "peer").
@@ -20,6 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chart  # noqa: E402
 import search_report as search  # noqa: E402
 
 # figure id -> (title, searchd label, peer label, goal ratio or None)
@@ -178,7 +180,9 @@ def report(raw_path, json_out):
     with open(json_out, "w", encoding="utf-8") as f:
         json.dump({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                    "figures": results}, f, indent=2)
-    print(f"\nresults: {json_out}")
+    svg_out = os.path.splitext(json_out)[0] + ".svg"
+    chart.write(results, svg_out, os.path.basename(json_out))
+    print(f"\nresults: {json_out}\nchart:   {svg_out}")
 
 
 def main(argv):
