@@ -107,14 +107,18 @@ def report(raw_path, json_out):
         parts = line.rstrip("\n").split("\t")
         if len(parts) < 3:
             continue
-        fig, side, value = parts[0], parts[1], float(parts[2])
+        try:
+            fig, side, value = parts[0], parts[1], float(parts[2])
+        except ValueError:
+            print(f"(skipped a malformed measurement: {line.strip()!r})", file=sys.stderr)
+            continue
         note = parts[3] if len(parts) > 3 else ""
         cpu = float(parts[4]) if len(parts) > 4 else 0.0
         secs = float(parts[5]) if len(parts) > 5 else 0.0
         m = re.search(r"elapsed ([0-9.]+)s", note)
         if m:
             secs = float(m.group(1))
-        if fig.startswith("S"):
+        if fig.startswith(("S", "A-", "D")):
             search_runs.setdefault(fig, {"searchd": [], "peer": []})[side].append(
                 {"value": value, "note": note, "cpu_s": cpu, "secs": secs})
             continue
