@@ -58,7 +58,13 @@ fn search_body(query: &str, index: &str) -> Vec<u8> {
     put(&mut b, 0); // master version: a client
     put(&mut b, 1); // one query
     put(&mut b, 0); // flags
-    for v in [0, LIMIT, MATCH_EXTENDED2, RANK_PROXIMITY_BM25, SORT_RELEVANCE] {
+    for v in [
+        0,
+        LIMIT,
+        MATCH_EXTENDED2,
+        RANK_PROXIMITY_BM25,
+        SORT_RELEVANCE,
+    ] {
         put(&mut b, v);
     }
     put_str(&mut b, ""); // sort clause
@@ -179,7 +185,10 @@ fn matches(body: &[u8]) -> Result<u64, String> {
         s => {
             let n = c.u32()? as usize;
             let msg = c.take(n.min(c.0.len()))?;
-            return Err(format!("query status {s}: {}", String::from_utf8_lossy(msg)));
+            return Err(format!(
+                "query status {s}: {}",
+                String::from_utf8_lossy(msg)
+            ));
         }
     }
     for _ in 0..c.u32()? {
@@ -208,7 +217,7 @@ fn matches(body: &[u8]) -> Result<u64, String> {
 
 fn skip_attr(c: &mut Cur, ty: u32) -> Result<(), String> {
     match ty {
-        1 | 2 | 3 | 4 | 5 => c.take(4).map(|_| ()),
+        1..=5 => c.take(4).map(|_| ()),
         6 | 13 | 14 => c.take(8).map(|_| ()),
         0x4000_0001 | 0x4000_0002 | 15 => {
             let n = c.u32()? as usize;

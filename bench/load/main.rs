@@ -305,10 +305,7 @@ async fn select_client(
 }
 
 /// `--raw-persistent`: the client's query on its connection (opened when missing).
-async fn raw_persistent(
-    rc: &raw::RawClient,
-    conn: &mut Option<raw::Conn>,
-) -> Result<u64, String> {
+async fn raw_persistent(rc: &raw::RawClient, conn: &mut Option<raw::Conn>) -> Result<u64, String> {
     if conn.is_none() {
         *conn = Some(rc.open().await?);
     }

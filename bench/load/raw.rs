@@ -100,7 +100,12 @@ impl Conn {
             login(&mut tcp, CAPS, seq.wrapping_add(1), &salt, user, password).await?;
             return Ok(Conn { s: Box::new(tcp) });
         };
-        write_packet(&mut tcp, seq.wrapping_add(1), &ssl_request(CAPS | CLIENT_SSL)).await?;
+        write_packet(
+            &mut tcp,
+            seq.wrapping_add(1),
+            &ssl_request(CAPS | CLIENT_SSL),
+        )
+        .await?;
         let mut s = tls
             .connect("localhost", tcp)
             .await
