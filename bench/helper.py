@@ -5,7 +5,8 @@
     helper.py wrk FILE             requests/s from wrk output (and error counts)
     helper.py stime FILE...        connections/s summed over openssl s_time outputs
     helper.py load FILE            ops/s from the load driver's JSON line
-    helper.py report RAW JSON_OUT  the table of medians (min-max) and a JSON file
+    helper.py report RAW JSON_OUT  the table of medians (min-max), a JSON file and an
+                                   SVG chart next to it (chart.py)
 
 RAW has one measurement a line: figure<TAB>side<TAB>value<TAB>note
 (side is "searchd" or "peer").
@@ -20,6 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import chart  # noqa: E402
 import search_report as search  # noqa: E402
 
 # figure id -> (title, searchd label, peer label, goal ratio or None)
@@ -27,7 +29,8 @@ FIGURES = {
     "1": ("1 HTTPS keep-alive req/s (wrk -t2 -c50, GET /)", "searchd", "nginx", 0.8),
     "2a": ("2a HTTPS new conn/request req/s (wrk, resumption)", "searchd", "nginx", 0.95),
     "2b": ("2b TLS full handshakes/s (s_time -new)", "searchd", "nginx", 0.95),
-    "3": ("3 MySQL SELECT 1 QPS, c=8: TLS vs plain", "tls", "plain", 0.9),
+    "3": ("3 MySQL SELECT 1 QPS, c=8: TLS vs plain (raw client)", "tls", "plain", 0.9),
+    "3m": ("3m same via mysql_async (client TLS-bound)", "tls", "plain", None),
     "4": ("4 MySQL connect+TLS+SELECT 1+quit /s, c=8", "searchd", "mariadb", 1.5),
     "4m": ("4m same via mysql_async (client-bound)", "searchd", "mariadb", None),
     "5": ("5 searchd keep-alive req/s: HTTPS vs HTTP", "https", "http", None),
@@ -104,14 +107,18 @@ def report(raw_path, json_out):
         parts = line.rstrip("\n").split("\t")
         if len(parts) < 3:
             continue
-        fig, side, value = parts[0], parts[1], float(parts[2])
+        try:
+            fig, side, value = parts[0], parts[1], float(parts[2])
+        except ValueError:
+            print(f"(skipped a malformed measurement: {line.strip()!r})", file=sys.stderr)
+            continue
         note = parts[3] if len(parts) > 3 else ""
         cpu = float(parts[4]) if len(parts) > 4 else 0.0
         secs = float(parts[5]) if len(parts) > 5 else 0.0
         m = re.search(r"elapsed ([0-9.]+)s", note)
         if m:
             secs = float(m.group(1))
-        if fig.startswith("S"):
+        if fig.startswith(("S", "A-", "D")):
             search_runs.setdefault(fig, {"searchd": [], "peer": []})[side].append(
                 {"value": value, "note": note, "cpu_s": cpu, "secs": secs})
             continue
@@ -178,7 +185,9 @@ def report(raw_path, json_out):
     with open(json_out, "w", encoding="utf-8") as f:
         json.dump({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                    "figures": results}, f, indent=2)
-    print(f"\nresults: {json_out}")
+    svg_out = os.path.splitext(json_out)[0] + ".svg"
+    chart.write(results, svg_out, os.path.basename(json_out))
+    print(f"\nresults: {json_out}\nchart:   {svg_out}")
 
 
 def main(argv):

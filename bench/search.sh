@@ -1,4 +1,4 @@
-# Search figures (S1 S2 S3 S8) of bench/run: searchd vs Sphinx 2.2.11 on the GCIDE
+# Search figures (S1 S2 S3 S8, A: the SphinxAPI) of bench/run: searchd vs Sphinx 2.2.11 on the GCIDE
 # corpus. Sourced by bench/run (uses its helpers: log, die, wait_for, PIDS, TMP,
 # record, cpu_start, SERVER_PID, LOAD, HELPER). See bench/README.md.
 
@@ -7,6 +7,7 @@ SEARCH_SECS=${BENCH_SEARCH_SECONDS:-5}
 SEARCH_CONC=${BENCH_SEARCH_CONCURRENCY:-1 2 4 8}
 INSERT_C=${BENCH_INSERT_CONCURRENCY:-2}
 SCALE=${BENCH_SCALE:-10}
+API_CONC=${BENCH_API_CONCURRENCY:-1 8}
 CORPUS="$ROOT/bench/corpus-data"
 
 install_search_peers() {
@@ -31,13 +32,13 @@ sql() { # port statement
     mariadb --no-defaults -h127.0.0.1 -P"$1" -e "$2"
 }
 
-start_sphinx() {
-    local d="$TMP/sphinx"
-    mkdir -p "$d/data" "$d/binlog"
-    cat >"$d/sphinx.conf" <<EOC
+# sphinx_conf DIR MYSQL_PORT API_PORT BINLOG_FLUSH: Sphinx's config (RT index products)
+sphinx_conf() {
+    mkdir -p "$1/data" "$1/binlog"
+    cat >"$1/sphinx.conf" <<EOC
 index products {
     type = rt
-    path = $d/data/products
+    path = $1/data/products
     rt_mem_limit = 256M
     rt_field = title
     rt_field = body
@@ -45,20 +46,33 @@ index products {
     rt_attr_string = category
 }
 searchd {
-    listen = 127.0.0.1:$P_SPHINX_API
-    listen = 127.0.0.1:$P_SPHINX:mysql41
-    log = $d/searchd.log
-    pid_file = $d/searchd.pid
-    binlog_path = $d/binlog
+    listen = 127.0.0.1:$3
+    listen = 127.0.0.1:$2:mysql41
+    log = $1/searchd.log
+    pid_file = $1/searchd.pid
+    binlog_path = $1/binlog
+    binlog_flush = $4
     workers = threads
     max_children = 64
 }
 EOC
-    /usr/bin/searchd --config "$d/sphinx.conf" --nodetach >"$d/stdout.log" 2>&1 &
+}
+
+# launch_sphinx DIR MYSQL_PORT: starts Sphinx on DIR's config, waits until it answers;
+# sets SPHINX_PID
+launch_sphinx() {
+    /usr/bin/searchd --config "$1/sphinx.conf" --nodetach >>"$1/stdout.log" 2>&1 &
     PIDS+=($!)
     SPHINX_PID=$!
-    wait_for 30 sql "$P_SPHINX" 'SHOW STATUS' || { cat "$d/stdout.log" >&2; die "sphinx did not start"; }
-    log "sphinx up (pid $SPHINX_PID): mysql41 $P_SPHINX, $(head -c 60 "$d/stdout.log" | head -n 1)"
+    wait_for 120 sql "$2" 'SHOW STATUS' || { cat "$1/stdout.log" >&2; die "sphinx did not start"; }
+}
+
+start_sphinx() {
+    local d="$TMP/sphinx"
+    sphinx_conf "$d" "$P_SPHINX" "$P_SPHINX_API" 2
+    launch_sphinx "$d" "$P_SPHINX"
+    log "sphinx up (pid $SPHINX_PID): mysql41 $P_SPHINX api $P_SPHINX_API," \
+        "$(head -c 60 "$d/stdout.log" | head -n 1)"
 }
 
 reset_table() { # side table
@@ -72,12 +86,23 @@ reset_table() { # side table
 
 side_pid() { [ "$1" = peer ] && echo "$SPHINX_PID" || echo "$SEARCHD_PID"; }
 side_port() { [ "$1" = peer ] && echo "$P_SPHINX" || echo "$P_MYSQL"; }
+side_api_port() { [ "$1" = peer ] && echo "$P_SPHINX_API" || echo "$P_API"; }
 
 run_search() { # figure side [load args]: a load-driver run against the side's server
+    local fig=$1 side=$2; shift 2
+    drive "$fig" "$side" mysql --port "$(side_port "$side")" "$@"
+}
+
+run_api() { # figure side [load args]: SphinxAPI SEARCH requests to the side's API port
+    local fig=$1 side=$2; shift 2
+    drive "$fig" "$side" api --port "$(side_api_port "$side")" "$@"
+}
+
+drive() { # figure side mode [load args]
     local fig=$1 side=$2 out="$TMP/out.search"; shift 2
     SERVER_PID=$(side_pid "$side")
     cpu_start
-    "$LOAD" mysql --port "$(side_port "$side")" "$@" >"$out" 2>"$out.err" || true
+    "$LOAD" "$@" >"$out" 2>"$out.err" || true
     grep -m3 'load:' "$out.err" >&2 || true
     record "$fig" "$side" "$($HELPER load "$out")"
 }
@@ -124,6 +149,14 @@ fig_s1() { # side rep
     done
 }
 
+fig_api() { # side: SphinxAPI SEARCH req/s, single-term queries, each concurrency
+    local c
+    for c in $API_CONC; do
+        run_api "A-c$c" "$1" --queries "$CORPUS/queries1.txt" --concurrency "$c" \
+            --seconds "$SEARCH_SECS"
+    done
+}
+
 fig_s8() { # which(1x|10x) -> S8 p50 at concurrency 1, single-term
     local side=peer table=products
     [ "$1" = 10x ] && side=searchd table=products10x
@@ -136,7 +169,7 @@ fig_s8() { # which(1x|10x) -> S8 p50 at concurrency 1, single-term
 
 search_figures() { # the selected S figures, peers alternating
     local figs=" $* " rep first second
-    case "$figs" in *" S"[1238]" "*) ;; *) return 0 ;; esac
+    case "$figs" in *" S"[1238]" "* | *" A "*) ;; *) return 0 ;; esac
     install_search_peers
     build_corpus
     start_sphinx
@@ -157,6 +190,15 @@ search_figures() { # the selected S figures, peers alternating
             log "S1 repetition $rep/$SEARCH_REPS ($first first, ${SEARCH_SECS}s runs)"
             fig_s1 "$first"
             fig_s1 "$second"
+        done ;;
+    esac
+    case "$figs" in *" A "*)
+        for rep in $(seq "$SEARCH_REPS"); do
+            first=peer second=searchd
+            [ $((rep % 2)) = 0 ] && first=searchd second=peer
+            log "API repetition $rep/$SEARCH_REPS ($first first, ${SEARCH_SECS}s runs)"
+            fig_api "$first"
+            fig_api "$second"
         done ;;
     esac
     case "$figs" in *" S8 "*)

@@ -9,7 +9,7 @@ import re
 import statistics
 
 HEAD = ("figure", "searchd", "sphinx 2.2.11", "ratio", "goal", "p50/p99 us searchd | sphinx",
-        "server CPU us/op s|p", "driver CPU")
+        "server CPU us/op s|p", "driver CPU", "rows/op s|p")
 
 
 def num(note, key):
@@ -25,6 +25,11 @@ def med(xs):
 def rng(xs):
     m = med(xs)
     return "n/a" if m is None else f"{m:,.0f} ({min(xs):,.0f}-{max(xs):,.0f})"
+
+
+def rng_f(xs):
+    m = med(xs)
+    return "n/a" if m is None else f"{m:.2f} ({min(xs):.2f}-{max(xs):.2f})"
 
 
 def ratio_txt(rs):
@@ -47,6 +52,11 @@ def driver_cpu(runs):
     return "-" if not shares else f"{100 * med(shares):.0f}% of a core"
 
 
+def rows_per_op(s, p):
+    vals = [med([num(x["note"], "rows/op") for x in side]) for side in (s, p)]
+    return "-" if None in vals else f"{vals[0]:.2f}|{vals[1]:.2f}"
+
+
 def s1_title(fig):
     m = re.match(r"S1-(\d)t-c(\d+)", fig)
     return f"S1 {m.group(1)}-term MATCH QPS, c={m.group(2)}" if m else fig
@@ -59,7 +69,7 @@ def row(fig, r):
     goal, verdict, title = "", None, fig
     cpu = "/".join("?" if c is None else f"{c:,.0f}" for c in (cpu_us(s), cpu_us(p)))
     if fig == "S2":
-        title, goal = "S2 bulk INSERT docs/s (batches of 1000)", ">= 2x"
+        title, goal = "S2 bulk INSERT docs/s (batches of 1000), binlog_flush=2", ">= 2x"
         verdict = ratios and med(ratios) >= 2
     elif fig == "S2m":
         title, cpu = "S2 same, until the server is idle again", "-"
@@ -82,19 +92,38 @@ def row(fig, r):
         verdict = bool(ratios) and med(ratios) < 3
         return ((title, f"10x: {rng(sv)}", f"1x: {rng(pv)}", ratio_txt(ratios),
                  goal + (" ok" if verdict else " MISSED"), lat(s) + " | " + lat(p), cpu,
-                 driver_cpu(s + p)), sv, pv, ratios)
+                 driver_cpu(s + p), "-"), sv, pv, ratios)
+    elif fig.startswith("A-"):
+        title = f"A SphinxAPI SEARCH req/s (1-term), c={fig[3:]}"
+        goal, verdict = ">= 2x", bool(ratios) and med(ratios) >= 2
+    elif fig == "D1":
+        title, goal = "D1 bulk INSERT docs/s, binlog_flush=1", ">= 1x (higher is better)"
+        verdict = bool(ratios) and med(ratios) >= 1
+    elif fig == "Dload":
+        title = "D  load of the 1M docs for D2/D3, docs/s (flush=1)"
+    elif fig == "D2":
+        title, cpu = "D2 restart s, 1M docs: start to first answer", "-"
+        goal, verdict = "<= 1x (lower is better)", bool(ratios) and med(ratios) <= 1
+        return ((title, rng_f(sv), rng_f(pv), ratio_txt(ratios), goal + (" ok" if verdict else " MISSED"),
+                 "-", cpu, "-", "-"), sv, pv, ratios)
+    elif fig == "D3":
+        title, cpu = "D3 disk bytes/doc after FLUSH RAMCHUNK (1M)", "-"
+        goal, verdict = "<= 1x (lower is better)", bool(ratios) and med(ratios) <= 1
     elif fig == "S8load":
         title = "S8 load of 10x docs into searchd, docs/s"
     verdict_txt = "" if verdict is None else (" ok" if verdict else " MISSED")
     return ((title, rng(sv), rng(pv), ratio_txt(ratios), goal + verdict_txt,
-             lat(s) + " | " + lat(p), cpu, driver_cpu(s + p)), sv, pv, ratios)
+             lat(s) + " | " + lat(p), cpu, driver_cpu(s + p), rows_per_op(s, p)), sv, pv, ratios)
 
 
 def order(fig):
     m = re.match(r"S1-(\d)t-c(\d+)", fig)
     if m:
         return (1, int(m.group(1)), int(m.group(2)))
-    return ({"S2": 0, "S2m": 0.2, "S3": 0.5, "S8load": 8, "S8": 9}.get(fig, 10), 0, 0)
+    if fig.startswith("A-"):
+        return (2, int(fig[3:]), 0)
+    return ({"S2": 0, "S2m": 0.2, "S3": 0.5, "S8load": 8, "S8": 9, "D1": 11, "Dload": 11.5,
+             "D3": 12, "D2": 13}.get(fig, 10), 0, 0)
 
 
 def report(search_runs, results):

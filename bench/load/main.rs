@@ -7,7 +7,16 @@
 //!     [--query 'SELECT 1'] [--user U --password P] [--raw]
 //! ```
 //! `--raw` (implies `--connect-per-query`) uses the minimal client of `raw.rs`, which
-//! shares one TLS context across connections instead of building one per connection.
+//! shares one TLS context across connections instead of building one per connection;
+//! `--raw-persistent` uses the same client over persistent connections (one login per
+//! client, then `--query` again and again).
+//!
+//! SphinxAPI (`api.rs`): SEARCH requests (v1.29) over persistent connections
+//! (PERSIST), each client cycling through the file; `rows_per_op` = matches returned:
+//! ```text
+//! cargo bench --bench load -- api --port 9312 --queries FILE [--table products]
+//!     [--concurrency 8] [--seconds 10]
+//! ```
 //!
 //! Search workloads (plaintext, persistent raw connections, see `workload.rs`):
 //! ```text
@@ -28,6 +37,7 @@ use hdrhistogram::Histogram;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Opts, OptsBuilder, SslOpts};
 
+mod api;
 mod raw;
 mod workload;
 
@@ -47,6 +57,8 @@ struct Args {
     insert: Option<String>,
     batch: usize,
     table: String,
+    /// `api` mode: SphinxAPI SEARCH requests instead of MySQL.
+    api: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -66,11 +78,14 @@ fn parse_args() -> Result<Args, String> {
         insert: None,
         batch: 1000,
         table: "products".into(),
+        api: false,
     };
     let mut it = std::env::args().skip(1).filter(|s| s != "--bench");
     let mode = it.next().unwrap_or_default();
-    if mode != "mysql" {
-        return Err(format!("unknown mode '{mode}' (expected: mysql)"));
+    match mode.as_str() {
+        "mysql" => {}
+        "api" => a.api = true,
+        _ => return Err(format!("unknown mode '{mode}' (expected: mysql or api)")),
     }
     while let Some(flag) = it.next() {
         let mut val = || it.next().ok_or(format!("{flag} needs a value"));
@@ -83,6 +98,10 @@ fn parse_args() -> Result<Args, String> {
             "--raw" => {
                 a.raw = true;
                 a.connect_per_query = true;
+            }
+            "--raw-persistent" => {
+                a.raw = true;
+                a.connect_per_query = false;
             }
             "--concurrency" => {
                 a.concurrency = val()?.parse().map_err(|e| format!("--concurrency: {e}"))?
@@ -132,6 +151,8 @@ enum Work {
     Queries(Vec<String>),
     /// `--insert`: (statement, documents) batches, each sent once.
     Insert(Vec<(String, u64)>),
+    /// `api --queries`: SphinxAPI SEARCH frames, round-robin per client.
+    Api(Vec<Vec<u8>>),
 }
 
 /// Counters and the histogram every client task adds to.
@@ -149,6 +170,10 @@ fn histogram() -> Histogram<u64> {
 }
 
 fn work(a: &Args) -> Result<Work, String> {
+    if a.api {
+        let path = a.queries.as_ref().ok_or("api mode needs --queries FILE")?;
+        return Ok(Work::Api(api::search_frames(path, &a.table)?));
+    }
     if let Some(path) = &a.queries {
         return Ok(Work::Queries(workload::queries(path, &a.table)?));
     }
@@ -193,6 +218,7 @@ async fn main() {
                 }
                 Work::Queries(q) => query_client(&args, q, c, &sh, &mut local).await,
                 Work::Insert(b) => insert_client(&args, b, &sh, &mut local).await,
+                Work::Api(f) => api_client(&args, f, c, &sh, &mut local).await,
             }
             let _ = sh.hist.lock().map(|mut h| h.add(&local));
         }));
@@ -253,11 +279,12 @@ async fn select_client(
     sh: &Shared,
     local: &mut Histogram<u64>,
 ) {
-    let mut conn = None;
+    let (mut conn, mut raw_conn) = (None, None);
     while !sh.stop.load(Ordering::Relaxed) {
         let t = Instant::now();
         let ok = match raw {
-            Some(rc) => rc.once().await.is_ok(),
+            Some(rc) if args.connect_per_query => rc.once().await.is_ok(),
+            Some(rc) => raw_persistent(rc, &mut raw_conn).await.is_ok(),
             None => one_op(args, opts, &mut conn).await,
         };
         if ok {
@@ -271,6 +298,63 @@ async fn select_client(
     }
     if let Some(c) = conn {
         let _ = c.disconnect().await;
+    }
+    if let Some(c) = raw_conn {
+        c.quit().await;
+    }
+}
+
+/// `--raw-persistent`: the client's query on its connection (opened when missing).
+async fn raw_persistent(rc: &raw::RawClient, conn: &mut Option<raw::Conn>) -> Result<u64, String> {
+    if conn.is_none() {
+        *conn = Some(rc.open().await?);
+    }
+    let Some(c) = conn.as_mut() else {
+        return Err("no connection".into());
+    };
+    let r = c.query(&rc.query).await;
+    if r.is_err() {
+        *conn = None;
+    }
+    r
+}
+
+/// `api`: SEARCH frames round-robin on a persistent API connection.
+async fn api_client(
+    args: &Args,
+    frames: &[Vec<u8>],
+    client: usize,
+    sh: &Shared,
+    local: &mut Histogram<u64>,
+) {
+    let mut conn: Option<api::ApiConn> = None;
+    let mut i = client * frames.len() / args.concurrency.max(1);
+    while !sh.stop.load(Ordering::Relaxed) {
+        let t = Instant::now();
+        if conn.is_none() {
+            match api::ApiConn::connect(args.port).await {
+                Ok(c) => conn = Some(c),
+                Err(e) => {
+                    failed(sh, &e);
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            }
+        }
+        let Some(c) = conn.as_mut() else { continue };
+        match c.search(&frames[i % frames.len()]).await {
+            Ok(n) => {
+                let _ = local.record(micros(t));
+                sh.ops.fetch_add(1, Ordering::Relaxed);
+                sh.rows.fetch_add(n, Ordering::Relaxed);
+            }
+            Err(e) => {
+                conn = None;
+                failed(sh, &e);
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        i += 1;
     }
 }
 

@@ -1,6 +1,7 @@
 //! A minimal MySQL client for `--raw`: connect, TLS, log in with
 //! `mysql_native_password`, one query, `COM_QUIT`, close; and [`Conn`], a persistent
-//! plaintext connection for the search and insert workloads.
+//! connection (TLS for `--raw-persistent`, plaintext for the search and insert
+//! workloads).
 //!
 //! It exists because `mysql_async` builds a new OpenSSL context for every TLS
 //! connection (loading the system CA bundle each time), which caps a
@@ -50,63 +51,68 @@ pub fn connector(ca: Option<&str>) -> Result<TlsConnector, String> {
     b.build().map(TlsConnector::from).map_err(|e| e.to_string())
 }
 
+/// Any byte stream a connection runs over (plain TCP or TLS over TCP).
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
 impl RawClient {
     /// One connect + (TLS) + login + query + quit; `Err` with the reason.
     pub async fn once(&self) -> Result<(), String> {
-        let mut tcp = TcpStream::connect(("127.0.0.1", self.port))
-            .await
-            .map_err(|e| format!("connect: {e}"))?;
-        tcp.set_nodelay(true).map_err(|e| e.to_string())?;
-        let (seq, hello) = read_packet(&mut tcp).await?;
-        let salt = parse_handshake(&hello)?;
-        match &self.tls {
-            Some(tls) => {
-                let req = ssl_request(CAPS | CLIENT_SSL);
-                write_packet(&mut tcp, seq.wrapping_add(1), &req).await?;
-                let mut s = tls
-                    .connect("localhost", tcp)
-                    .await
-                    .map_err(|e| format!("tls: {e}"))?;
-                self.session(&mut s, seq.wrapping_add(2), &salt).await
-            }
-            None => self.session(&mut tcp, seq.wrapping_add(1), &salt).await,
-        }
+        let mut c = self.open().await?;
+        c.query(&self.query).await?;
+        c.quit().await;
+        Ok(())
     }
 
-    async fn session<S: AsyncRead + AsyncWrite + Unpin>(
-        &self,
-        s: &mut S,
-        seq: u8,
-        salt: &[u8],
-    ) -> Result<(), String> {
-        let caps = CAPS | if self.tls.is_some() { CLIENT_SSL } else { 0 };
-        login(s, caps, seq, salt, &self.user, &self.password).await?;
-        let mut q = vec![0x03];
-        q.extend_from_slice(self.query.as_bytes());
-        write_packet(s, 0, &q).await?;
-        read_result(s).await?;
-        write_packet(s, 0, &[0x01]).await?;
-        let _ = s.shutdown().await;
-        Ok(())
+    /// A logged-in connection (over TLS when the client has a connector) that stays
+    /// open: `--raw-persistent`.
+    pub async fn open(&self) -> Result<Conn, String> {
+        Conn::open(self.port, &self.user, &self.password, self.tls.as_deref()).await
     }
 }
 
-/// A persistent plaintext connection for query and insert workloads.
+/// A persistent connection (plaintext, or TLS through a shared connector).
 pub struct Conn {
-    tcp: TcpStream,
+    s: Box<dyn Io>,
 }
 
 impl Conn {
-    /// Connects to 127.0.0.1:`port` and logs in.
+    /// Connects to 127.0.0.1:`port` and logs in, plaintext.
     pub async fn connect(port: u16, user: &str, password: &str) -> Result<Conn, String> {
+        Conn::open(port, user, password, None).await
+    }
+
+    /// Connects to 127.0.0.1:`port`, upgrades to TLS with `tls` (SSLRequest) when
+    /// given, and logs in.
+    async fn open(
+        port: u16,
+        user: &str,
+        password: &str,
+        tls: Option<&TlsConnector>,
+    ) -> Result<Conn, String> {
         let mut tcp = TcpStream::connect(("127.0.0.1", port))
             .await
             .map_err(|e| format!("connect: {e}"))?;
         tcp.set_nodelay(true).map_err(|e| e.to_string())?;
         let (seq, hello) = read_packet(&mut tcp).await?;
         let salt = parse_handshake(&hello)?;
-        login(&mut tcp, CAPS, seq.wrapping_add(1), &salt, user, password).await?;
-        Ok(Conn { tcp })
+        let Some(tls) = tls else {
+            login(&mut tcp, CAPS, seq.wrapping_add(1), &salt, user, password).await?;
+            return Ok(Conn { s: Box::new(tcp) });
+        };
+        write_packet(
+            &mut tcp,
+            seq.wrapping_add(1),
+            &ssl_request(CAPS | CLIENT_SSL),
+        )
+        .await?;
+        let mut s = tls
+            .connect("localhost", tcp)
+            .await
+            .map_err(|e| format!("tls: {e}"))?;
+        let caps = CAPS | CLIENT_SSL;
+        login(&mut s, caps, seq.wrapping_add(2), &salt, user, password).await?;
+        Ok(Conn { s: Box::new(s) })
     }
 
     /// Runs one statement; the number of rows it returned (0 for an OK).
@@ -114,8 +120,14 @@ impl Conn {
         let mut q = Vec::with_capacity(sql.len() + 1);
         q.push(0x03);
         q.extend_from_slice(sql.as_bytes());
-        write_packet(&mut self.tcp, 0, &q).await?;
-        read_result(&mut self.tcp).await
+        write_packet(&mut self.s, 0, &q).await?;
+        read_result(&mut self.s).await
+    }
+
+    /// Sends `COM_QUIT` and closes.
+    pub async fn quit(mut self) {
+        let _ = write_packet(&mut self.s, 0, &[0x01]).await;
+        let _ = self.s.shutdown().await;
     }
 }
 

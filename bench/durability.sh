@@ -1,0 +1,142 @@
+# Durability figures (D1 D2 D3) of bench/run: searchd vs Sphinx 2.2.11 with
+# binlog_flush = 1, on the GCIDE corpus. Sourced by bench/run after bench/search.sh
+# (uses its helpers: sql, reset_table, run_search, wait_idle, side_pid, side_port,
+# CORPUS, DOCS, INSERT_C, SEARCH_REPS). See bench/README.md.
+
+DUR_DOCS=${BENCH_DURABILITY_DOCS:-1000000}
+DUR_RESTARTS=${BENCH_RESTARTS:-3}
+
+# stop_pid PID: SIGTERM, then waits until it exits (SIGKILL after 300 s); sets STOP_S
+stop_pid() {
+    local t0 wd
+    t0=$(date +%s%N)
+    kill -TERM "$1" 2>/dev/null || true
+    (sleep 300 && kill -KILL "$1" 2>/dev/null) &
+    wd=$!
+    wait "$1" 2>/dev/null || true
+    kill "$wd" 2>/dev/null || true
+    wait "$wd" 2>/dev/null || true
+    STOP_S=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+}
+
+# launch_dur_searchd: (re)starts the durability searchd on its data dir; sets SEARCHD_PID
+launch_dur_searchd() {
+    local d="$TMP/dur-searchd"
+    if [ ! -f "$d/searchd.conf" ]; then
+        mkdir -p "$d/data"
+        cat >"$d/searchd.conf" <<EOF
+searchd {
+    listen = 127.0.0.1:$P_MYSQL:mysql
+    data_dir = $d/data
+    log = $d/searchd.log
+    pid_file = $d/searchd.pid
+    binlog_flush = 1
+}
+EOF
+    fi
+    "$SEARCHD" --config "$d/searchd.conf" --nodetach >>"$d/stdout.log" 2>&1 &
+    PIDS+=($!)
+    SEARCHD_PID=$!
+}
+
+launch_dur() { # side
+    if [ "$1" = peer ]; then launch_sphinx_nowait; else launch_dur_searchd; fi
+}
+
+launch_sphinx_nowait() {
+    /usr/bin/searchd --config "$TMP/dur-sphinx/sphinx.conf" --nodetach \
+        >>"$TMP/dur-sphinx/stdout.log" 2>&1 &
+    PIDS+=($!)
+    SPHINX_PID=$!
+}
+
+# first_answer SIDE WORD: waits (at most 600 s) until a MATCH query answers with a row
+first_answer() {
+    local end=$((SECONDS + 600)) port
+    port=$(side_port "$1")
+    until [ -n "$(sql "$port" "SELECT id FROM products WHERE MATCH('$2') LIMIT 1" 2>/dev/null)" ]; do
+        [ $SECONDS -lt $end ] || die "$1 did not answer within 600 s of its start"
+        sleep 0.05
+    done
+}
+
+# restart SIDE WORD: a clean stop, a start, and the time until the first query answers
+restart() {
+    local t0 t1 rows
+    stop_pid "$(side_pid "$1")"
+    t0=$(date +%s%N)
+    launch_dur "$1"
+    first_answer "$1" "$2"
+    t1=$(date +%s%N)
+    rows=$(sql "$(side_port "$1")" "SELECT COUNT(*) FROM products" 2>/dev/null | tail -n 1)
+    local secs
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    printf 'D2\t%s\t%s\tstop %ss documents %s\t0\t1\n' "$1" "$secs" "$STOP_S" "$rows" >>"$RAW"
+    log "  fig D2 $1: stopped in ${STOP_S}s, first answer ${secs}s after the start ($rows rows)"
+}
+
+# table_bytes SIDE: bytes of the products table's files (no binlog)
+table_bytes() {
+    if [ "$1" = peer ]; then du -sb "$TMP/dur-sphinx/data" | cut -f1
+    else du -sb "$TMP/dur-searchd/data/products" | cut -f1; fi
+}
+
+disk_per_doc() { # side
+    local port rows bytes
+    port=$(side_port "$1")
+    sql "$port" "FLUSH RAMCHUNK products" || die "FLUSH RAMCHUNK on $1"
+    wait_idle "$(side_pid "$1")" >/dev/null
+    rows=$(sql "$port" "SELECT COUNT(*) FROM products" 2>/dev/null | tail -n 1)
+    bytes=$(table_bytes "$1")
+    printf 'D3\t%s\t%s\tbytes %s documents %s\t0\t1\n' "$1" \
+        "$(awk -v b="$bytes" -v n="$rows" 'BEGIN { printf "%.1f", (n > 0) ? b / n : 0 }')" \
+        "$bytes" "$rows" >>"$RAW"
+    log "  fig D3 $1: $bytes bytes for $rows documents after FLUSH RAMCHUNK"
+}
+
+durability_figures() { # the selected D figures
+    local figs=" $* " rep first second word
+    case "$figs" in *" D"[123]" "*) ;; *) return 0 ;; esac
+    install_search_peers
+    build_corpus
+    # the search servers are done: free their memory and reuse their ports
+    [ -n "${SPHINX_PID:-}" ] && stop_pid "$SPHINX_PID"
+    stop_pid "$SEARCHD_PID"
+    sphinx_conf "$TMP/dur-sphinx" "$P_SPHINX" "$P_SPHINX_API" 1
+    launch_sphinx "$TMP/dur-sphinx" "$P_SPHINX"
+    launch_dur_searchd
+    wait_for 60 sql "$P_MYSQL" 'SHOW TABLES' || die "durability searchd did not start"
+    log "durability servers up, binlog_flush = 1: searchd $SEARCHD_PID, sphinx $SPHINX_PID"
+    case "$figs" in *" D1 "*)
+        for rep in $(seq "$SEARCH_REPS"); do
+            first=peer second=searchd
+            [ $((rep % 2)) = 0 ] && first=searchd second=peer
+            log "D1 load $rep/$SEARCH_REPS ($first first, $DOCS documents, binlog_flush = 1)"
+            for side in $first $second; do
+                reset_table "$side" products
+                run_search D1 "$side" --insert "$CORPUS/docs.tsv" --batch 1000 \
+                    --concurrency "$INSERT_C"
+            done
+        done ;;
+    esac
+    case "$figs" in *" D2 "* | *" D3 "*) ;; *) return 0 ;; esac
+    head -n "$DUR_DOCS" "$CORPUS/docs10x.tsv" >"$TMP/docs-dur.tsv"
+    log "D2/D3: loading $(wc -l <"$TMP/docs-dur.tsv") documents into both"
+    for side in peer searchd; do
+        reset_table "$side" products
+        run_search Dload "$side" --insert "$TMP/docs-dur.tsv" --batch 1000 \
+            --concurrency "$INSERT_C"
+        disk_per_doc "$side"
+    done
+    rm -f "$TMP/docs-dur.tsv"
+    case "$figs" in *" D2 "*)
+        word=$(head -n 1 "$CORPUS/queries1.txt")
+        for rep in $(seq "$DUR_RESTARTS"); do
+            first=peer second=searchd
+            [ $((rep % 2)) = 0 ] && first=searchd second=peer
+            log "D2 restart $rep/$DUR_RESTARTS ($first first)"
+            restart "$first" "$word"
+            restart "$second" "$word"
+        done ;;
+    esac
+}
