@@ -117,18 +117,9 @@ pub fn excerpt_with(doc: &str, o: &ExcerptOptions, is_hit: &dyn Fn(&str) -> bool
     if o.limit == 0 || doc.chars().count() <= o.limit {
         return highlight(doc, &toks, 0, doc.len(), o);
     }
-    let mut windows: Vec<(usize, usize)> = Vec::new();
-    for (i, _) in toks.iter().enumerate().filter(|(_, t)| t.hit) {
-        let lo = i.saturating_sub(o.around);
-        let hi = (i + o.around).min(toks.len() - 1);
-        match windows.last_mut() {
-            Some(w) if lo <= w.1 + 1 => w.1 = hi,
-            _ => windows.push((lo, hi)),
-        }
-    }
+    let windows = passages(doc, &toks, o);
     if windows.is_empty() {
-        let hi = o.around.saturating_mul(2).min(toks.len().saturating_sub(1));
-        windows.push((0, hi));
+        return head(doc, &toks, o);
     }
     let mut out = String::new();
     let (mut used, mut last) = (0, 0);
@@ -150,6 +141,60 @@ pub fn excerpt_with(doc: &str, o: &ExcerptOptions, is_hit: &dyn Fn(&str) -> bool
         out.push_str(&o.separator);
     }
     out.trim().to_string()
+}
+
+/// Token ranges to show: `around` tokens on each side of every query word, narrowed
+/// to fit the limit; neighbours merge while the merged passage still fits.
+fn passages(doc: &str, toks: &[Token], o: &ExcerptOptions) -> Vec<(usize, usize)> {
+    let chars = |lo: usize, hi: usize| doc[toks[lo].start..toks[hi].end].chars().count();
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for (i, _) in toks.iter().enumerate().filter(|(_, t)| t.hit) {
+        let (mut lo, mut hi) = (
+            i.saturating_sub(o.around),
+            (i + o.around).min(toks.len() - 1),
+        );
+        while chars(lo, hi) > o.limit && (lo < i || hi > i) {
+            if lo < i && i - lo >= hi - i {
+                lo += 1;
+            } else {
+                hi -= 1;
+            }
+        }
+        match windows.last_mut() {
+            Some(w) if i <= w.1 => {}
+            Some(w) if lo <= w.1 + 1 && chars(w.0, hi) <= o.limit => w.1 = hi,
+            Some(w) => {
+                let start = lo.max(w.1 + 1);
+                windows.push((start, hi));
+            }
+            None => windows.push((lo, hi)),
+        }
+    }
+    windows
+}
+
+/// The excerpt of a long document without query words, as Sphinx cuts it: the
+/// document's start while it fits in the limit (whole words, separator characters
+/// one by one), then the chunk separator.
+fn head(doc: &str, toks: &[Token], o: &ExcerptOptions) -> String {
+    let (mut end, mut used) = (0, 0);
+    let spans = toks.iter().map(|t| (t.start, t.end));
+    'words: for (start, stop) in spans.chain(std::iter::once((doc.len(), doc.len()))) {
+        for c in doc[end..start].chars() {
+            if used >= o.limit {
+                break 'words;
+            }
+            used += 1;
+            end += c.len_utf8();
+        }
+        let len = doc[start..stop].chars().count();
+        if used + len > o.limit {
+            break;
+        }
+        used += len;
+        end = stop;
+    }
+    format!("{}{}", &doc[..end], o.separator)
 }
 
 /// Serves EXCERPT: one string per document. The table must exist.
@@ -275,5 +320,32 @@ mod tests {
         assert_eq!(got, "... eleven twelve <b>target</b> end");
         let got = excerpt(&format!("{doc} {doc}"), &opts("three", 30));
         assert_eq!(got, "one two <b>three</b> four five ...");
+    }
+
+    #[test]
+    fn long_documents_without_query_words_keep_their_start() {
+        let doc = "lima foxtrot juliet india echo";
+        let cut = |limit| excerpt(doc, &opts("nosuch", limit));
+        assert_eq!(cut(5), "lima  ... ");
+        assert_eq!(cut(11), "lima  ... ");
+        assert_eq!(cut(12), "lima foxtrot ... ");
+        assert_eq!(cut(13), "lima foxtrot  ... ");
+        assert_eq!(cut(30), doc);
+        assert_eq!(
+            excerpt("Lima, foxtrot! juliet", &opts("x", 14)),
+            "Lima, foxtrot! ... "
+        );
+    }
+
+    #[test]
+    fn passages_stay_within_the_limit() {
+        let doc = "a hit b c d hit e f g h i j k l m n o p q r hit s t u v w x y z";
+        let got = excerpt(doc, &opts("hit", 12));
+        assert_eq!(got, "a <b>hit</b> b c ...");
+        let got = excerpt(doc, &opts("hit", 20));
+        assert_eq!(got, "a <b>hit</b> b c d <b>hit</b> e f ...");
+        let mut o = opts("hit", 8);
+        o.around = 5;
+        assert_eq!(excerpt(doc, &o), "a <b>hit</b> b ...");
     }
 }

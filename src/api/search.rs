@@ -3,7 +3,7 @@
 use super::codec::{check_version, reply, Status};
 use super::search_reply::{error_part, result_part, QueryResult};
 use super::search_req::{parse_search, SearchQuery};
-use super::search_sql::{check_query, search_sql};
+use super::search_sql::{check_query, ranker_warning, search_sql};
 use super::Runner;
 use crate::service::{Outcome, QueryError};
 
@@ -59,7 +59,11 @@ fn run_query(run: &mut Runner<'_>, q: &SearchQuery) -> Vec<u8> {
         Some(Err(e)) => return error_part(&e.message),
         _ => return error_part("internal error: no result"),
     };
-    let meta = pairs(it.next(), 0, 1);
+    let mut meta = pairs(it.next(), 0, 1);
+    if let Some(w) = ranker_warning(q) {
+        meta.retain(|(k, v)| k != "warning" || v.is_empty());
+        meta.push(("warning".into(), w));
+    }
     let schema = pairs(it.next(), 0, 1);
     result_part(&QueryResult {
         columns,

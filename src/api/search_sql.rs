@@ -242,12 +242,13 @@ fn float(v: f32) -> String {
     }
 }
 
-/// The ORDER BY keys of the sort mode (empty: the engine's default order).
+/// The ORDER BY keys of the sort mode (empty: the engine's default order). Ties in
+/// an attribute sort go to the higher weight, then the lower id, as in Sphinx.
 fn sort_clause(q: &SearchQuery) -> String {
     let by = q.sort_by.trim();
     match q.sort_mode {
-        1 if !by.is_empty() => format!("{} DESC, id ASC", attr_name(by)),
-        2 if !by.is_empty() => format!("{} ASC, id ASC", attr_name(by)),
+        1 if !by.is_empty() => format!("{} DESC, WEIGHT() DESC, id ASC", attr_name(by)),
+        2 if !by.is_empty() => format!("{} ASC, WEIGHT() DESC, id ASC", attr_name(by)),
         3 if !by.is_empty() => format!("{TIME_SEGMENT_ALIAS} DESC, WEIGHT() DESC, id ASC"),
         4 if !by.is_empty() => map_sort_keys(by),
         5 if !by.is_empty() => format!("{SORT_EXPR_ALIAS} DESC, id ASC"),
@@ -336,6 +337,53 @@ fn group_key(q: &SearchQuery) -> String {
     }
 }
 
+/// The formulas of the built-in rankers as Sphinx documents them for the expression
+/// ranker, with whitespace removed: an expression equal to one ranks as that ranker.
+const RANK_FORMULAS: [(&str, u32); 8] = [
+    ("sum(lcs*user_weight)*1000+bm25", 0),
+    ("sum(user_weight)*1000+bm25", 1),
+    ("1", 2),
+    ("sum(hit_count*user_weight)", 3),
+    ("sum(lcs*user_weight)", 4),
+    ("sum((word_count+(lcs-1)*max_lcs)*user_weight)", 5),
+    ("field_mask", 6),
+    (
+        "sum((4*lcs+2*(min_hit_pos==1)+exact_hit)*user_weight)*1000+bm25",
+        7,
+    ),
+];
+
+/// The built-in ranker an expression (SPH_RANK_EXPR, SPH_RANK_EXPORT) ranks with:
+/// the one whose formula it is, else proximity_bm25 with a warning, since the engine
+/// has no general factor expressions (an empty expression is proximity_bm25 too).
+pub fn expr_ranker(expr: &str) -> (u32, Option<String>) {
+    let norm: String = expr
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if norm.is_empty() {
+        return (0, None);
+    }
+    match RANK_FORMULAS.iter().find(|(f, _)| *f == norm) {
+        Some(&(_, r)) => (r, None),
+        None => (
+            0,
+            Some(format!(
+                "ranker expression '{expr}' is not supported; ranked with proximity_bm25"
+            )),
+        ),
+    }
+}
+
+/// The warning for a query whose rank expression is ranked with a built-in ranker.
+pub fn ranker_warning(q: &SearchQuery) -> Option<String> {
+    match q.mode {
+        4 | 6 if q.ranker == 8 || q.ranker == 9 => expr_ranker(&q.rank_expr).1,
+        _ => None,
+    }
+}
+
 const RANKERS: [&str; 10] = [
     "proximity_bm25",
     "bm25",
@@ -351,10 +399,11 @@ const RANKERS: [&str; 10] = [
 
 fn options(q: &SearchQuery, ranker: u32) -> Vec<String> {
     let mut out = Vec::new();
+    let ranker = match ranker {
+        8 | 9 => expr_ranker(&q.rank_expr).0,
+        r => r,
+    };
     match RANKERS.get(ranker as usize).copied() {
-        Some(name @ ("expr" | "export")) => {
-            out.push(format!("ranker={name}({})", quote(&q.rank_expr)))
-        }
         Some(name) if ranker != 0 => out.push(format!("ranker={name}")),
         _ => {}
     }
@@ -459,7 +508,7 @@ mod tests {
             "{sql}"
         );
         assert!(sql.contains(
-            "GROUP BY gid WITHIN GROUP ORDER BY price ASC, id ASC ORDER BY api_groupby__ DESC"
+            "GROUP BY gid WITHIN GROUP ORDER BY price ASC, WEIGHT() DESC, id ASC ORDER BY api_groupby__ DESC"
         ));
     }
 
@@ -503,6 +552,25 @@ mod tests {
         assert_eq!(
             check_query(&q).unwrap_err(),
             "invalid attribute name 'gid; DROP TABLE t'"
+        );
+    }
+
+    #[test]
+    fn rank_expressions_of_built_in_rankers() {
+        let mut q = base();
+        q.ranker = 8;
+        q.rank_expr = "sum(hit_count * user_weight)".into();
+        assert!(search_sql(&q, "t").ends_with("OPTION ranker=wordcount, max_matches=1000"));
+        assert_eq!(ranker_warning(&q), None);
+        q.rank_expr = "field_mask".into();
+        assert!(search_sql(&q, "t").contains("ranker=fieldmask"));
+        q.rank_expr = "SUM(LCS*USER_WEIGHT)*1000 + BM25".into();
+        assert!(!search_sql(&q, "t").contains("ranker="));
+        q.rank_expr = "sum(lcs)*2".into();
+        assert!(!search_sql(&q, "t").contains("ranker="));
+        assert_eq!(
+            ranker_warning(&q).as_deref(),
+            Some("ranker expression 'sum(lcs)*2' is not supported; ranked with proximity_bm25")
         );
     }
 

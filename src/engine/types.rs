@@ -207,6 +207,8 @@ pub enum Ranker {
     Proximity,
     Matchany,
     Sph04,
+    /// The bit mask of the fields that matched (bit 0 = first field).
+    Fieldmask,
 }
 
 /// How to rank a full-text query.

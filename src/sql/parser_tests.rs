@@ -363,6 +363,21 @@ fn in_between_and_json_paths() {
 }
 
 #[test]
+fn in_as_a_function() {
+    let s = select("select in(gid, 1, 2) as low from t where in(x, 3)");
+    assert_eq!(
+        s.items[0].expr,
+        Expr::In {
+            expr: Box::new(Expr::Ident("gid".into())),
+            list: vec![Expr::Int(1), Expr::Int(2)],
+            negated: false,
+        }
+    );
+    assert!(matches!(s.filter, Some(Expr::In { negated: false, ref list, .. }) if list.len() == 1));
+    assert!(err("select in(gid, 1 from t").starts_with("P01: syntax error"));
+}
+
+#[test]
 fn table_statement_errors() {
     assert_eq!(
         err("create table t"),

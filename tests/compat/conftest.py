@@ -93,3 +93,78 @@ def other_ca(tmp_path_factory):
                     "-subj", "/CN=Some Other CA", "-keyout", str(d / "key.pem"), "-out", str(d / "ca.pem")],
                    check=True, capture_output=True, timeout=60)
     return d / "ca.pem"
+
+
+class Sphinx:
+    """Sphinx 2.2.11 (Debian `sphinxsearch`) with one RT index, in a temp dir.
+
+    `fields` and `attrs` declare the index: attrs are (config type, name) pairs such
+    as ("uint", "gid"), written as `rt_attr_<type> = <name>`.
+    """
+
+    BIN = os.environ.get("SPHINX_SEARCHD_BIN", "/usr/bin/searchd")
+
+    def __init__(self, tmp: Path, index: str, fields, attrs):
+        self.dir = tmp
+        self.mysql = free_port()
+        self.api = free_port()
+        self.pid_file = tmp / "searchd.pid"
+        (tmp / "data").mkdir()
+        (tmp / "binlog").mkdir()
+        decl = [f"rt_field = {f}" for f in fields] + [f"rt_attr_{t} = {n}" for t, n in attrs]
+        conf = tmp / "sphinx.conf"
+        conf.write_text(
+            f"index {index} {{\n    type = rt\n    path = {tmp / 'data' / index}\n"
+            "    rt_mem_limit = 32M\n" + "".join(f"    {d}\n" for d in decl) + "}\n"
+            "searchd {\n"
+            f"    listen = 127.0.0.1:{self.api}\n"
+            f"    listen = 127.0.0.1:{self.mysql}:mysql41\n"
+            f"    log = {tmp / 'searchd.log'}\n"
+            f"    query_log = {tmp / 'query.log'}\n"
+            f"    pid_file = {self.pid_file}\n"
+            f"    binlog_path = {tmp / 'binlog'}\n"
+            "    workers = threads\n"
+            "}\n"
+        )
+        # Day/week/month/year groups follow the daemon's local time zone: make it UTC.
+        self.proc = subprocess.Popen([self.BIN, "--config", str(conf), "--nodetach"], cwd=tmp,
+                                     env={**os.environ, "TZ": "UTC"}, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                socket.create_connection(("127.0.0.1", self.mysql), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        log = tmp / "searchd.log"
+        raise RuntimeError("Sphinx searchd did not start:\n" + (log.read_text() if log.exists() else ""))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def sphinx_factory(tmp_path_factory):
+    """Starts Sphinx 2.2.11 daemons (skips when it is not installed); stops them after."""
+    if not os.path.exists(Sphinx.BIN) or not os.access(Sphinx.BIN, os.X_OK):
+        pytest.skip("Sphinx 2.2.11 searchd (Debian sphinxsearch) is not installed")
+    started = []
+
+    def start(index, fields, attrs):
+        s = Sphinx(tmp_path_factory.mktemp("sphinx"), index, fields, attrs)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.stop()

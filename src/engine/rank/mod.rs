@@ -61,9 +61,13 @@ impl RankCtx {
         self.factors(hits, scratch);
         let nkw = self.idf.len() as u32;
         let mut sum = 0i64;
+        let mut mask = 0i64;
         for (f, ff) in scratch.fields.iter().enumerate() {
             if ff.hit_count == 0 {
                 continue;
+            }
+            if f < 32 {
+                mask |= 1 << f;
             }
             let w = self.field_weights.get(f).copied().unwrap_or(1);
             let lcs = ff.lcs as i64;
@@ -76,11 +80,12 @@ impl RankCtx {
                     let exact = ff.lcs == nkw && field_len(f) == nkw;
                     4 * lcs + 2 * i64::from(ff.min_pos == 1) + i64::from(exact)
                 }
-                Ranker::None => 0,
+                Ranker::None | Ranker::Fieldmask => 0,
             };
         }
         match self.ranker {
             Ranker::ProximityBm25 | Ranker::Bm25 | Ranker::Sph04 => sum * 1000 + self.bm25(scratch),
+            Ranker::Fieldmask => mask,
             _ => sum,
         }
     }
@@ -209,6 +214,15 @@ mod tests {
         assert_eq!(
             ctx(Ranker::Bm25, vec![0.0; 2]).weight(&hits, &mut s, |_| 4),
             1500
+        );
+        assert_eq!(
+            ctx(Ranker::Fieldmask, vec![0.0; 2]).weight(&hits, &mut s, |_| 4),
+            1
+        );
+        let two_fields = [h(0, 1, 0), h(2, 1, 1)];
+        assert_eq!(
+            ctx(Ranker::Fieldmask, vec![0.0; 2]).weight(&two_fields, &mut s, |_| 4),
+            0b101
         );
         // 4*lcs + 2*(min_pos==1) + exact(field is exactly the query) = 8+2+0
         assert_eq!(

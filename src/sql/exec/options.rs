@@ -128,6 +128,7 @@ fn ranker(e: &Expr) -> Result<Ranker, QueryError> {
         "proximity" => Ranker::Proximity,
         "matchany" => Ranker::Matchany,
         "sph04" => Ranker::Sph04,
+        "fieldmask" => Ranker::Fieldmask,
         _ => return Err(QueryError::new(format!("unknown ranker '{name}'"))),
     })
 }

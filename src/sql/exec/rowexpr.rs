@@ -310,6 +310,9 @@ impl Env<'_> {
                 other => Val::Int(other.text().chars().count() as i64),
             },
             "NOW" => Val::Int(chrono::Utc::now().timestamp()),
+            "YEAR" | "YEARMONTH" | "YEARMONTHDAY" | "YEARWEEK" | "MONTH" | "DAY" => {
+                date_key(&upper, arg(0)?.as_i64().unwrap_or(0))
+            }
             "RAND" => Val::Float(random_unit()),
             "ABS" => match arg(0)? {
                 Val::Int(i) => Val::Int(i.saturating_abs()),
@@ -368,6 +371,33 @@ impl Env<'_> {
             _ => vals.into_iter().max_by(order).unwrap_or(Val::Int(0)),
         })
     }
+}
+
+/// A timestamp's calendar key in UTC: `YEAR` 2024, `YEARMONTH` 202403,
+/// `YEARMONTHDAY` 20240315, `MONTH` 3, `DAY` 15, and `YEARWEEK` the year and
+/// day of the year (1-based) of the Sunday that starts its week, as 2024073.
+fn date_key(func: &str, ts: i64) -> Val {
+    use chrono::{Datelike, Duration};
+    let Some(t) = chrono::DateTime::from_timestamp(ts, 0) else {
+        return Val::Null;
+    };
+    let d = t.date_naive();
+    let (y, m, day) = (
+        i64::from(d.year()),
+        i64::from(d.month()),
+        i64::from(d.day()),
+    );
+    Val::Int(match func {
+        "YEAR" => y,
+        "YEARMONTH" => y * 100 + m,
+        "YEARMONTHDAY" => y * 10000 + m * 100 + day,
+        "MONTH" => m,
+        "DAY" => day,
+        _ => {
+            let start = d - Duration::days(i64::from(d.weekday().num_days_from_sunday()));
+            i64::from(start.year()) * 1000 + i64::from(start.ordinal())
+        }
+    })
 }
 
 /// `ANY` or `ALL` over an MVA (a scalar is its own single element).

@@ -254,3 +254,43 @@ fn limited_matches_keep_weight_then_id_order_and_full_totals() {
 fn s2(a: &str, b: &str) -> Vec<String> {
     vec![a.to_string(), b.to_string()]
 }
+
+#[test]
+fn date_functions_group_timestamps_in_utc() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    ok(&svc, &mut sess, "create table d (title text, ts timestamp)");
+    // 2020-01-01 23:30 (a Wednesday), 2020-01-05 00:00 (a Sunday), 2021-03-02.
+    ok(
+        &svc,
+        &mut sess,
+        "insert into d (id, title, ts) values (1, 'a', 1577921400), (2, 'a', 1578182400), \
+         (3, 'a', 1614643200)",
+    );
+    let out = ok(
+        &svc,
+        &mut sess,
+        "select id, year(ts), yearmonth(ts), yearmonthday(ts), yearweek(ts) from d",
+    );
+    assert_eq!(
+        texts(&out[0]),
+        vec![
+            vec!["1", "2020", "202001", "20200101", "2019363"],
+            vec!["2", "2020", "202001", "20200105", "2020005"],
+            vec!["3", "2021", "202103", "20210302", "2021059"],
+        ]
+    );
+    let out = ok(
+        &svc,
+        &mut sess,
+        "select groupby(), count(*) from d group by yearweek(ts) order by groupby() asc",
+    );
+    assert_eq!(
+        texts(&out[0]),
+        vec![
+            vec!["2019363", "1"],
+            vec!["2020005", "1"],
+            vec!["2021059", "1"]
+        ]
+    );
+}

@@ -175,6 +175,14 @@ impl Parser<'_> {
             self.pos += 1;
             return Ok(lit);
         }
+        if upper == "IN"
+            && matches!(
+                self.tokens.get(self.pos + 1).map(|t| &t.kind),
+                Some(TokenKind::Op("("))
+            )
+        {
+            return self.in_function();
+        }
         if super::is_reserved(&word) {
             return Err(self.unexpected());
         }
@@ -200,6 +208,24 @@ impl Parser<'_> {
             self.expect_op(")")?;
         }
         Ok(Expr::Call { name: word, args })
+    }
+
+    /// The function form `IN(expr, v1, v2, ...)`: `expr IN (v1, v2, ...)`.
+    fn in_function(&mut self) -> Result<Expr, ParseError> {
+        self.pos += 2;
+        self.enter()?;
+        let expr = self.expr()?;
+        let mut list = Vec::new();
+        while self.eat_op(",") {
+            list.push(self.expr()?);
+        }
+        self.leave();
+        self.expect_op(")")?;
+        Ok(Expr::In {
+            expr: Box::new(expr),
+            list,
+            negated: false,
+        })
     }
 
     /// `name.key.key` (a JSON path): the name and its `.key` parts, joined.
