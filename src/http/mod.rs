@@ -24,6 +24,7 @@ mod cli;
 pub mod errors;
 mod handlers;
 mod highlight;
+mod jsoncanon;
 mod jsonw;
 mod ojson;
 pub mod query;
