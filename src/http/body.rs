@@ -17,6 +17,8 @@ const DRAIN_CAP: usize = 64 * 1024 * 1024;
 /// drained, up to a cap, so the reply reaches the client and keep-alive survives).
 /// A client that sends nothing for `idle` while its body is due is answered 408.
 pub async fn read(mut body: Incoming, limit: usize, idle: Duration) -> Result<Bytes, ApiError> {
+    // A body in one frame (the usual case) is kept as it came, without a copy.
+    let mut first: Option<Bytes> = None;
     let mut out = BytesMut::new();
     let mut seen = 0usize;
     loop {
@@ -36,7 +38,14 @@ pub async fn read(mut body: Incoming, limit: usize, idle: Duration) -> Result<By
         };
         seen = seen.saturating_add(data.len());
         if seen <= limit {
-            out.extend_from_slice(&data);
+            if let Some(f) = first.take() {
+                out.extend_from_slice(&f);
+            }
+            if out.is_empty() && seen == data.len() {
+                first = Some(data);
+            } else {
+                out.extend_from_slice(&data);
+            }
         } else if seen > limit.saturating_add(DRAIN_CAP) {
             break;
         }
@@ -44,7 +53,7 @@ pub async fn read(mut body: Incoming, limit: usize, idle: Duration) -> Result<By
     if seen > limit {
         return Err(too_large(limit));
     }
-    Ok(out.freeze())
+    Ok(first.unwrap_or_else(|| out.freeze()))
 }
 
 /// The 413 error for a body over `limit` bytes.

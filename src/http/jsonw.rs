@@ -42,12 +42,17 @@ pub fn plain(out: &mut Vec<u8>, v: &Value) {
 /// `serde_json` orders them), multi-value lists as arrays.
 pub fn cell(out: &mut Vec<u8>, v: &Value, ty: Option<&str>) {
     match (v, ty) {
-        (Value::Str(s), Some("json")) => match serde_json::from_str::<Json>(s) {
-            Ok(j) => {
-                let _ = serde_json::to_writer(&mut *out, &j);
+        (Value::Str(s), Some("json")) => {
+            if super::jsoncanon::write(out, s) {
+                return;
             }
-            Err(_) => string(out, s),
-        },
+            match serde_json::from_str::<Json>(s) {
+                Ok(j) => {
+                    let _ = serde_json::to_writer(&mut *out, &j);
+                }
+                Err(_) => string(out, s),
+            }
+        }
         (Value::Str(s), Some("mva" | "mva64" | "multi" | "multi64")) => mva(out, s),
         (v, _) => plain(out, v),
     }

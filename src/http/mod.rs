@@ -24,6 +24,7 @@ mod cli;
 pub mod errors;
 mod handlers;
 mod highlight;
+mod jsoncanon;
 mod jsonw;
 mod ojson;
 pub mod query;
@@ -75,9 +76,12 @@ pub(crate) struct HttpShared {
 
 impl HttpShared {
     fn update_thread(&self, state: &str, info: &str) {
+        // In place: the strings keep their buffers from request to request.
         self.guard.update(|t| {
-            t.state = state.to_string();
-            t.info = info.to_string();
+            t.state.clear();
+            t.state.push_str(state);
+            t.info.clear();
+            t.info.push_str(info);
         });
     }
 

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value as Json};
 
 use super::errors::ApiError;
-use super::sqltext::{column, escape_fulltext, scalar};
+use super::sqltext::{column, escape_fulltext_into, scalar};
 
 /// Nesting deeper than this is refused (protects the stack).
 const MAX_DEPTH: usize = 64;
@@ -132,24 +132,27 @@ fn range(col: &str, v: &Json) -> Result<String, ApiError> {
     Ok(parts.join(" AND "))
 }
 
-/// `"*"`/`"_all"`: every field; `"a,b"`: several.
-fn field_prefix(field: &str) -> Result<String, ApiError> {
-    let names: Vec<&str> = field.split(',').map(str::trim).collect();
-    if names.iter().any(|n| *n == "*" || *n == "_all") {
-        return Ok(String::new());
+/// `@field `, `@(a,b) ` or nothing (`"*"`/`"_all"`: every field), appended to `out`.
+fn field_prefix(field: &str, out: &mut String) -> Result<(), ApiError> {
+    let names = || field.split(',').map(str::trim);
+    if names().any(|n| n == "*" || n == "_all") {
+        return Ok(());
     }
-    let checked: Result<Vec<String>, ApiError> = names.iter().map(|n| column(n)).collect();
-    let checked = checked?;
-    Ok(if checked.len() == 1 {
-        format!("@{} ", checked[0])
-    } else {
-        format!("@({}) ", checked.join(","))
-    })
+    let several = field.contains(',');
+    out.push_str(if several { "@(" } else { "@" });
+    for (i, n) in names().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&column(n)?);
+    }
+    out.push_str(if several { ") " } else { " " });
+    Ok(())
 }
 
 fn match_query(v: &Json, phrase: bool) -> Result<Cond, ApiError> {
     let obj = object(v, if phrase { "match_phrase" } else { "match" })?;
-    let mut parts = Vec::new();
+    let mut fulltext = String::new();
     let mut words = Vec::new();
     for (field, spec) in obj {
         let (text, and_op) = match spec {
@@ -169,26 +172,36 @@ fn match_query(v: &Json, phrase: bool) -> Result<Cond, ApiError> {
         };
         // Terms without a letter or digit hold no keyword; left in, they would
         // leave an empty group behind.
-        let raw: Vec<&str> = text
+        let mut terms = text
             .split_whitespace()
             .filter(|t| t.chars().any(char::is_alphanumeric))
-            .collect();
-        let terms: Vec<String> = raw.iter().map(|t| escape_fulltext(t)).collect();
-        words.extend(raw.iter().map(|t| t.to_string()));
-        if terms.is_empty() {
+            .peekable();
+        if terms.peek().is_none() {
             continue;
         }
-        let body = if phrase {
-            format!("\"{}\"", terms.join(" "))
+        if !fulltext.is_empty() {
+            fulltext.push(' ');
+        }
+        field_prefix(field, &mut fulltext)?;
+        let (open, sep, close) = if phrase {
+            ("\"", " ", "\"")
         } else if and_op {
-            terms.join(" ")
+            ("", " ", "")
         } else {
-            format!("({})", terms.join(" | "))
+            ("(", " | ", ")")
         };
-        parts.push(format!("{}{body}", field_prefix(field)?));
+        fulltext.push_str(open);
+        for (i, t) in terms.enumerate() {
+            if i > 0 {
+                fulltext.push_str(sep);
+            }
+            escape_fulltext_into(&mut fulltext, t);
+            words.push(t.to_string());
+        }
+        fulltext.push_str(close);
     }
     Ok(Cond {
-        fulltext: parts.join(" "),
+        fulltext,
         filter: String::new(),
         words,
     })

@@ -31,13 +31,18 @@ const FT_SPECIAL: &[char] = &[
 /// Full-text text with every operator character escaped, so it matches as words.
 pub fn escape_fulltext(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    escape_fulltext_into(&mut out, s);
+    out
+}
+
+/// [`escape_fulltext`], appended to `out`.
+pub fn escape_fulltext_into(out: &mut String, s: &str) {
     for c in s.chars() {
         if FT_SPECIAL.contains(&c) {
             out.push('\\');
         }
         out.push(c);
     }
-    out
 }
 
 /// A table name: letters, digits and `_`, not starting with a digit (an optional
