@@ -101,6 +101,21 @@ fn phrase_proximity_quorum_near() {
 }
 
 #[test]
+fn strict_order_and_phrase_gaps() {
+    let t = corpus();
+    assert_eq!(ids(&t, "hello << world"), vec![1, 4]);
+    assert_eq!(ids(&t, "world << hello"), vec![5]);
+    assert_eq!(ids(&t, "quick << brown << fox"), vec![1]);
+    assert_eq!(ids(&t, "fox << quick"), Vec::<u64>::new());
+    // The order holds within one field: a title word is not before a body word.
+    assert_eq!(ids(&t, "fox << hello"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "(quick | lazy) << fox"), vec![1, 2]);
+    assert_eq!(ids(&t, "\"quick * fox\""), vec![1]);
+    assert_eq!(ids(&t, "\"hello * * world\""), vec![4]);
+    assert_eq!(ids(&t, "\"hello * world\""), Vec::<u64>::new());
+}
+
+#[test]
 fn field_limits_and_anchors() {
     let t = corpus();
     assert_eq!(ids(&t, "@title hello"), vec![1, 2]);

@@ -60,6 +60,10 @@ pub fn eval(node: &Node, ctx: &SegCtx<'_>) -> DocList {
             let lists: Vec<DocList> = items.iter().map(|i| eval(i, ctx)).collect();
             near(&lists, *n)
         }
+        Node::Before(items) => {
+            let lists: Vec<DocList> = items.iter().map(|i| eval(i, ctx)).collect();
+            before(&lists)
+        }
         Node::NotNear(a, b, n) => {
             let a = eval(a, ctx);
             if a.is_empty() {
@@ -300,6 +304,36 @@ fn close(a: &[QHit], b: &[QHit], n: u32) -> bool {
             hit_field(x.hit) == hit_field(y.hit) && hit_pos(x.hit).abs_diff(hit_pos(y.hit)) <= n
         })
     })
+}
+
+/// Documents where, in one field, each list has a hit after a hit of the list
+/// before it.
+fn before(lists: &[DocList]) -> DocList {
+    let mut out = DocList::default();
+    for_common_docs(lists, |doc, slices| {
+        let Some((first, rest)) = slices.split_first() else {
+            return;
+        };
+        let in_order = |start: u32| {
+            let mut cur = start;
+            rest.iter().all(|hits| {
+                let next = hits
+                    .iter()
+                    .map(|h| h.hit)
+                    .filter(|&h| h > cur && hit_field(h) == hit_field(cur))
+                    .min();
+                next.inspect(|&h| cur = h).is_some()
+            })
+        };
+        if !first.iter().any(|h| in_order(h.hit)) {
+            return;
+        }
+        let mut all: Vec<QHit> = slices.concat();
+        all.sort_unstable();
+        all.dedup();
+        out.push(doc, &all);
+    });
+    out
 }
 
 /// Documents of `a` where no hit of `b` is within `n` words of a hit of `a`.

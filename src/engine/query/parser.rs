@@ -127,6 +127,17 @@ impl Parser<'_> {
                 other => Node::Near(vec![other, rhs], n),
             };
         }
+        while matches!(self.peek(), Tok::Before) {
+            self.advance();
+            let rhs = self.unary(mask)?;
+            node = match node {
+                Node::Before(mut items) => {
+                    items.push(rhs);
+                    Node::Before(items)
+                }
+                other => Node::Before(vec![other, rhs]),
+            };
+        }
         Ok(node)
     }
 
@@ -176,14 +187,16 @@ impl Parser<'_> {
     fn phrase(&mut self, mask: FieldLimit) -> Result<Node, EngineError> {
         self.advance();
         let mut words = Vec::new();
+        let mut gaps = 0;
         loop {
             match self.peek().clone() {
                 Tok::Word(mut kw) => {
                     kw.fields = mask.mask;
                     kw.max_pos = mask.max_pos;
-                    kw.offset = words.len() as u32;
+                    kw.offset = words.len() as u32 + gaps;
                     words.push(kw);
                 }
+                Tok::Star => gaps += 1,
                 Tok::Quote => {
                     self.advance();
                     break;
@@ -292,6 +305,18 @@ mod tests {
 
     #[test]
     fn phrases_and_modifiers() {
+        match run("a << (b | c) << d").unwrap() {
+            Some(Node::Before(items)) => {
+                assert!(matches!(items[1], Node::Or(_)) && items.len() == 3)
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match run("\"a * * b\"").unwrap() {
+            Some(Node::Phrase(w, PhraseKind::Exact)) => {
+                assert_eq!((w.len(), w[0].offset, w[1].offset), (2, 0, 3))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
         match run("\"a b\"~5").unwrap() {
             Some(Node::Phrase(w, PhraseKind::Proximity(5))) => assert_eq!(w[1].offset, 1),
             other => panic!("unexpected {other:?}"),
