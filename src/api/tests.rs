@@ -318,3 +318,35 @@ fn update_status_flush_uvar_and_errors_golden() {
     put_string(&mut want, "internal error: unhandled command");
     assert_eq!(out, frame(1, 0, &want));
 }
+
+#[test]
+fn a_table_named_twice_is_searched_once() {
+    let svc = scripted(vec![]);
+    let mut q = sample_query();
+    q.indexes = "t, t;T u".into();
+    let mut body = vec![0, 0, 0, 0, 0, 0, 0, 1];
+    body.extend(encode_query(&q, 0x120));
+    let (_, sql) = run(&svc, 0, 0x120, &body);
+    assert!(sql[0].contains(" FROM t, u WHERE "), "{sql:?}");
+}
+
+#[test]
+fn an_unsupported_rank_expression_ranks_with_a_warning() {
+    let meta = pairs(&[("total", "0"), ("total_found", "0"), ("time", "0.000")]);
+    let svc = scripted(vec![vec![
+        rows(&[("api_id__", ColumnType::BigInt)], vec![]),
+        meta,
+        pairs(&[("id", "bigint")]),
+    ]]);
+    let mut q = sample_query();
+    q.ranker = 8;
+    q.rank_expr = "sum(lcs)*7".into();
+    let mut body = vec![0, 0, 0, 0, 0, 0, 0, 1];
+    body.extend(encode_query(&q, 0x120));
+    let (out, sql) = run(&svc, 0, 0x120, &body);
+    assert!(!sql[0].contains("ranker="), "{sql:?}");
+    let msg = "ranker expression 'sum(lcs)*7' is not supported; ranked with proximity_bm25";
+    let mut want = vec![0, 0, 0, 3];
+    put_string(&mut want, msg);
+    assert_eq!(&out[8..8 + want.len()], &want[..]);
+}
