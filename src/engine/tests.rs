@@ -96,6 +96,12 @@ fn phrase_proximity_quorum_near() {
     assert_eq!(ids(&t, "brown NEAR/1 dog"), vec![3]);
     assert_eq!(ids(&t, "lazy NEAR/5 fox"), vec![2]);
     assert_eq!(ids(&t, "lazy NEAR/4 fox"), Vec::<u64>::new());
+    // A chain holds in one field, its neighbours (by position) within the distance.
+    assert_eq!(ids(&t, "quick NEAR/1 fox NEAR/1 brown"), vec![1]);
+    assert_eq!(ids(&t, "the NEAR/1 fox NEAR/1 brown"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "jumps NEAR/1 lazy NEAR/1 dog"), vec![2]);
+    assert_eq!(ids(&t, "hello NEAR/1 fox NEAR/1 world"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "hello NEAR/1 hello"), Vec::<u64>::new());
     assert_eq!(ids(&t, "fox NOTNEAR/2 quick"), vec![2, 5]);
     assert_eq!(ids(&t, "fox NOTNEAR/1 quick"), vec![1, 2, 5]);
 }
