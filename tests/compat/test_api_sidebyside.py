@@ -479,6 +479,36 @@ def test_build_excerpts(pair, words, opts):
     assert ours == theirs
 
 
+MARKUP = ["alpha bravo charlie", "Alpha &amp; <b>bravo</b> charlie", "no match here",
+          "delta alpha. Bravo! echo? alpha"]
+
+
+@pytest.mark.parametrize("opts", [
+    {"allow_empty": True},
+    {"around": 0},
+    {"html_strip_mode": "strip"},
+    {"html_strip_mode": "none"},
+    {"single_passage": True},
+    {"force_all_words": True},
+    {"weight_order": True},
+    {"limit_passages": 1},
+    {"start_passage_id": 5, "before_match": "<%PASSAGE_ID%>", "after_match": "</%PASSAGE_ID%>"},
+])
+def test_excerpt_options(pair, opts):
+    ours, theirs = pair.both(lambda c: c.BuildExcerpts(MARKUP, "docs", "alpha", dict(opts)))
+    assert ours == theirs
+
+
+def test_excerpt_exact_phrase_is_refused(pair):
+    # Manticore refuses the flag (we follow it); Sphinx 2.2.11 still honours it.
+    got = {}
+    for which in ("ours", "sphinx"):
+        c = pair.client(which)
+        got[which] = (c.BuildExcerpts(MARKUP, "docs", "alpha", {"exact_phrase": True}), c.GetLastError())
+    assert got["ours"] == ([], "searchd error: exact_phrase is deprecated")
+    assert got["sphinx"][0][0] == "<b>alpha</b> bravo charlie"
+
+
 LONG = [" ".join(d["body"] for d in DOCS[at:at + 12]) for at in (0, 20, 40)]
 
 
