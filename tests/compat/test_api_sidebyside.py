@@ -171,6 +171,7 @@ def test_same_documents_in_both(pair):
     (sphinxapi.SPH_MATCH_EXTENDED2, "@(title) alpha @body bravo"),
     (sphinxapi.SPH_MATCH_EXTENDED2, "(alpha bravo) | (kilo -lima)"),
     (sphinxapi.SPH_MATCH_EXTENDED2, "^alpha bravo$"),
+    (sphinxapi.SPH_MATCH_EXTENDED2, "@@relaxed @(title,nosuch) alpha"),
     (sphinxapi.SPH_MATCH_EXTENDED2, "^alpha"),
     (sphinxapi.SPH_MATCH_EXTENDED2, "mike$"),
     (sphinxapi.SPH_MATCH_EXTENDED2, "golf NEAR/2 hotel"),
@@ -465,6 +466,14 @@ def test_batch_with_a_failing_query(pair):
 def test_build_keywords(pair, text):
     ours, theirs = pair.both(lambda c: c.BuildKeywords(text, "docs", 1))
     assert ours == theirs
+
+
+def test_build_keywords_of_accented_words(pair):
+    # Sphinx 2.2.11's default charset_table has no Latin-1 letters (they split
+    # words); Manticore's default (non_cjk), which we follow, folds them.
+    ours, theirs = pair.both(lambda c: c.BuildKeywords("naïve café", "docs", 0))
+    assert [k["tokenized"] for k in theirs] == ["na", "ve", "caf"]
+    assert [(k["tokenized"], k["normalized"]) for k in ours] == [("naive", "naive"), ("cafe", "cafe")]
 
 
 @pytest.mark.parametrize("words, opts", [

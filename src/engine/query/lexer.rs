@@ -39,6 +39,8 @@ pub enum Tok {
     Star,
     /// `<<`, the strict order operator.
     Before,
+    /// `@@relaxed`: unknown fields in field limits are ignored.
+    Relaxed,
     End,
 }
 
@@ -60,6 +62,7 @@ impl Tok {
             Tok::Field(_) => "TOK_FIELDLIMIT",
             Tok::Star => "'*'",
             Tok::Before => "TOK_BEFORE",
+            Tok::Relaxed => "TOK_RELAXED",
             Tok::End => "$end",
         }
     }
@@ -184,6 +187,11 @@ impl Lexer<'_> {
 
     fn field(&mut self, start: usize) {
         self.bump();
+        if self.q[self.i..].starts_with("@relaxed") {
+            self.i += "@relaxed".len();
+            self.emit(Tok::Relaxed, start);
+            return;
+        }
         let spec = if self.peek() == Some('*') {
             self.bump();
             FieldSpec::All

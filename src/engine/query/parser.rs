@@ -14,7 +14,9 @@ const MAX_DEPTH: usize = 64;
 
 /// Parses a query. `Ok(None)` for a query without any operand (full scan).
 pub fn parse(query: &str, tok: &Tokenizer, schema: &Schema) -> Result<Option<Node>, EngineError> {
-    let tokens = lex(query, tok);
+    let mut tokens = lex(query, tok);
+    let relaxed = tokens.iter().any(|(t, _)| matches!(t, Tok::Relaxed));
+    tokens.retain(|(t, _)| !matches!(t, Tok::Relaxed));
     if tokens.len() == 1 {
         return Ok(None);
     }
@@ -24,6 +26,7 @@ pub fn parse(query: &str, tok: &Tokenizer, schema: &Schema) -> Result<Option<Nod
         i: 0,
         schema,
         depth: 0,
+        relaxed,
     };
     let node = p.seq(FieldLimit::ANY, false)?;
     if !matches!(p.peek(), Tok::End) {
@@ -38,6 +41,8 @@ struct Parser<'a> {
     i: usize,
     schema: &'a Schema,
     depth: usize,
+    /// `@@relaxed`: unknown field names are left out of field limits.
+    relaxed: bool,
 }
 
 impl Parser<'_> {
@@ -237,6 +242,7 @@ impl Parser<'_> {
         for name in names {
             match self.schema.field_index(name) {
                 Some(f) => mask.set(f),
+                None if self.relaxed => {}
                 None => return Err(EngineError(format!("no field '{name}' found in schema"))),
             }
         }
@@ -358,6 +364,11 @@ mod tests {
         };
         assert!(k.fields.has(0) && k.fields.has(1));
         assert_eq!(err("@nope x"), "no field 'nope' found in schema");
+        match run("@@relaxed @(nope, title) x").unwrap() {
+            Some(Node::Term(k)) => assert!(k.fields.has(0) && !k.fields.has(1)),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(run("@@relaxed").unwrap(), None);
         let Some(Node::Term(k)) = run("@body[3] x").unwrap() else {
             panic!()
         };
