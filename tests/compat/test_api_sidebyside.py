@@ -583,6 +583,28 @@ def test_update_attributes_then_query(pair):
     pair.both(lambda c: c.UpdateAttributes("docs", ["tags"], {7: [list(DOCS[6]["tags"])]}, mva=True))
 
 
+@pytest.mark.parametrize("attrs, values, kw, want", [
+    (["nosuch"], {1: [5]}, {}, "attribute 'nosuch' not found"),
+    (["nosuch", "gid"], {1: [5, DOCS[0]["gid"]]}, {"ignorenonexistent": True}, 1),
+    (["tag"], {2: [1]}, {}, "attribute 'tag' can not be updated (must be boolean, integer, bigint, "
+                            "float, timestamp, MVA or JSON)"),
+    (["gid"], {3: [[1, 2]]}, {"mva": True}, "attribute 'gid' MVA flag mismatch"),
+    (["flag"], {2: [DOCS[1]["flag"]]}, {}, 1),
+    (["ts"], {2: [DOCS[1]["ts"]]}, {}, 1),
+])
+def test_update_checks(pair, attrs, values, kw, want):
+    got = {}
+    for which in ("ours", "sphinx"):
+        c = pair.client(which)
+        got[which] = (c.UpdateAttributes("docs", attrs, values, **kw), c.GetLastError())
+    if isinstance(want, int):
+        assert got["ours"] == got["sphinx"] == (want, "")
+    else:
+        # Same check, Manticore's wording ("table" for "index").
+        assert got["sphinx"] == (-1, f"searchd error: index docs: {want}")
+        assert got["ours"] == (-1, f"searchd error: table docs: {want}")
+
+
 def test_persistent_connection_runs_the_same_queries(pair):
     def call(c):
         assert c.Open()
