@@ -23,6 +23,7 @@ mod cli;
 pub mod errors;
 mod handlers;
 mod highlight;
+mod inline;
 mod ojson;
 pub mod query;
 mod response;
@@ -36,6 +37,8 @@ pub mod urlencoded;
 pub mod write;
 
 use std::sync::Arc;
+
+pub use inline::serve_json;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
