@@ -261,13 +261,17 @@ fn float(v: f32) -> String {
 }
 
 /// The ORDER BY keys of the sort mode (empty: the engine's default order). Ties in
-/// an attribute sort go to the higher weight, then the lower id, as in Sphinx.
+/// an attribute sort go to the higher weight, then the lower id; time segments tie
+/// on the weight, then the newer timestamp; as in Sphinx.
 fn sort_clause(q: &SearchQuery) -> String {
     let by = q.sort_by.trim();
     match q.sort_mode {
         1 if !by.is_empty() => format!("{} DESC, WEIGHT() DESC, id ASC", attr_name(by)),
         2 if !by.is_empty() => format!("{} ASC, WEIGHT() DESC, id ASC", attr_name(by)),
-        3 if !by.is_empty() => format!("{TIME_SEGMENT_ALIAS} DESC, WEIGHT() DESC, id ASC"),
+        3 if !by.is_empty() => format!(
+            "{TIME_SEGMENT_ALIAS} DESC, WEIGHT() DESC, {} DESC, id ASC",
+            attr_name(by)
+        ),
         4 if !by.is_empty() => map_sort_keys(by),
         5 if !by.is_empty() => format!("{SORT_EXPR_ALIAS} DESC, id ASC"),
         _ => "WEIGHT() DESC, id ASC".into(),
@@ -552,7 +556,7 @@ mod tests {
             "{sql}"
         );
         assert!(
-            sql.contains("ORDER BY api_tseg__ DESC, WEIGHT() DESC, id ASC"),
+            sql.contains("ORDER BY api_tseg__ DESC, WEIGHT() DESC, ts DESC, id ASC"),
             "{sql}"
         );
     }

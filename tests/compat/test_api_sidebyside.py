@@ -8,6 +8,7 @@ all matches, and attribute sorts always end with a unique key.
 """
 
 import random
+import time
 
 import pymysql
 import pytest
@@ -347,6 +348,24 @@ def test_errors(pair, setup, text, sphinx_error):
     # Manticore's wording: "table" for "index"; query syntax errors carry its P08 code.
     assert ours in (sphinx_error.replace("index docs: ", "table docs: "),
                     sphinx_error.replace("index docs: ", "P08: "))
+
+
+def test_time_segments_of_recent_documents(pair):
+    # Move a few documents into each segment (hour, day, week, month, three months,
+    # older), in both daemons, then sort by segment, weight (wordcount) and id.
+    now = int(time.time())
+    ages = [1800, 7200, 3 * 86400, 10 * 86400, 40 * 86400, 100 * 86400]
+    moved = {i: [now - ages[i % len(ages)]] for i in range(1, 25)}
+    assert pair.both(lambda c: c.UpdateAttributes("docs", ["ts"], moved)) == (24, 24)
+    try:
+        def setup(c):
+            c.SetRankingMode(sphinxapi.SPH_RANK_WORDCOUNT)
+            c.SetSortMode(sphinxapi.SPH_SORT_TIME_SEGMENTS, "ts")
+        ours, theirs = assert_same(pair, query("alpha | kilo", setup=setup))
+        assert [m["weight"] for m in ours["matches"]] == [m["weight"] for m in theirs["matches"]]
+    finally:
+        restore = {i: [DOCS[i - 1]["ts"]] for i in moved}
+        assert pair.both(lambda c: c.UpdateAttributes("docs", ["ts"], restore)) == (24, 24)
 
 
 def test_time_segments(pair):
