@@ -634,6 +634,15 @@ def test_update_checks(pair, attrs, values, kw, want):
         assert got["ours"] == (-1, f"searchd error: table docs: {want}")
 
 
+def test_status_shares_the_basic_counters(pair):
+    # Sphinx also lists per-command and timing counters (command_search, query_wall,
+    # dist_*, agent_*) that we do not keep; the basic ones are in both.
+    ours, theirs = pair.both(lambda c: dict((k.decode(), v.decode()) for k, v in c.Status()))
+    for key in ("uptime", "connections", "maxed_out", "queries"):
+        assert key in ours and key in theirs, key
+        assert int(ours[key]) >= 0 and int(theirs[key]) >= 0
+
+
 def test_persistent_connection_runs_the_same_queries(pair):
     def call(c):
         assert c.Open()
