@@ -504,3 +504,52 @@ fn an_idle_persistent_api_client_does_not_hold_up_shutdown() {
     s.read_exact(&mut head).unwrap();
     assert!(d.stop().success());
 }
+
+/// A JSON command (16) body in the v1.3 layout.
+fn json_command(endpoint: &str, body: &str, raw_query: &str) -> Vec<u8> {
+    let mut b = Vec::new();
+    string(&mut b, endpoint);
+    string(&mut b, body);
+    string(&mut b, raw_query);
+    string(&mut b, "");
+    dword(&mut b, 0);
+    frame(16, 0x103, &b)
+}
+
+#[test]
+fn json_command_answers_as_the_http_endpoint_does() {
+    let (_d, p) = start();
+    let req = json_command(
+        "json/search",
+        r#"{"table":"t","query":{"match":{"title":"hello"}},"sort":[{"id":"asc"}]}"#,
+        "",
+    );
+    let (status, body) = call(p.sphinx, &req);
+    assert_eq!(status, 0);
+    let mut c = Cur(&body, 0);
+    assert_eq!(c.string(), "json/search");
+    let answer: serde_json::Value = serde_json::from_str(&c.string()).unwrap();
+    assert_eq!(answer["hits"]["total"], 2);
+    let ids: Vec<u64> = answer["hits"]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [1, 2]);
+    // `/sql` with its URL query; an error comes back as the endpoint's JSON.
+    let (status, body) = call(
+        p.multi,
+        &json_command("/sql", "query=SELECT id FROM t WHERE gid=2", "mode=raw"),
+    );
+    assert_eq!(status, 0);
+    let mut c = Cur(&body, 0);
+    assert_eq!(c.string(), "/sql");
+    let answer: serde_json::Value = serde_json::from_str(&c.string()).unwrap();
+    assert_eq!(answer[0]["total"], 2, "{answer}");
+    let (status, body) = call(p.multi, &json_command("json/search", "{", ""));
+    assert_eq!(status, 0);
+    let mut c = Cur(&body, 0);
+    c.string();
+    assert!(c.string().contains("\"error\""));
+}

@@ -26,6 +26,7 @@ pub mod command {
     pub const SPHINXQL: u16 = 8;
     pub const PING: u16 = 9;
     pub const UVAR: u16 = 11;
+    pub const JSON: u16 = 16;
     /// The highest command code upstream knows.
     pub const LAST: u16 = 21;
 }

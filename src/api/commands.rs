@@ -29,6 +29,8 @@ pub struct UpdateAttr {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateRequest {
     pub indexes: String,
+    /// Attributes a table lacks are skipped rather than refused (v1.3+).
+    pub ignore_nonexistent: bool,
     pub attrs: Vec<UpdateAttr>,
     /// Per document: the id and one SQL literal per attribute.
     pub docs: Vec<(u64, Vec<String>)>,
@@ -39,9 +41,7 @@ pub fn parse_update(ver: u16, body: &[u8]) -> Result<UpdateRequest, String> {
     let mut r = Reader::new(body);
     let indexes = r.string()?;
     let nattrs = r.count(4)?;
-    if ver >= 0x103 {
-        r.u32()?;
-    }
+    let ignore_nonexistent = ver >= 0x103 && r.u32()? != 0;
     let attrs = (0..nattrs)
         .map(|_| {
             let name = r.string()?;
@@ -71,6 +71,7 @@ pub fn parse_update(ver: u16, body: &[u8]) -> Result<UpdateRequest, String> {
     }
     Ok(UpdateRequest {
         indexes,
+        ignore_nonexistent,
         attrs,
         docs,
     })
@@ -90,33 +91,90 @@ fn update_literal(r: &mut Reader<'_>, kind: u32) -> Result<String, String> {
     })
 }
 
-/// The UPDATE statements of a request, one per table and document.
-pub fn update_sql(req: &UpdateRequest) -> Vec<String> {
-    let tables = req
-        .indexes
-        .split(|c: char| !(c.is_ascii_alphanumeric() || "_.-".contains(c)))
-        .filter(|s| !s.is_empty());
+/// The UPDATE statements of a request for `table`, one per document, setting the
+/// attributes whose `keep` is true.
+pub fn update_sql(req: &UpdateRequest, table: &str, keep: &[bool]) -> Vec<String> {
     let mut out = Vec::new();
-    for t in tables {
-        for (id, vals) in &req.docs {
-            let sets: Vec<String> = req
-                .attrs
-                .iter()
-                .zip(vals)
-                .map(|(a, v)| format!("{}={v}", a.name))
-                .collect();
-            out.push(format!("UPDATE {t} SET {} WHERE id={id}", sets.join(", ")));
+    for (id, vals) in &req.docs {
+        let sets: Vec<String> = req
+            .attrs
+            .iter()
+            .zip(vals)
+            .zip(keep)
+            .filter(|(_, k)| **k)
+            .map(|((a, v), _)| format!("{}={v}", a.name))
+            .collect();
+        if !sets.is_empty() {
+            out.push(format!(
+                "UPDATE {table} SET {} WHERE id={id}",
+                sets.join(", ")
+            ));
         }
     }
     out
+}
+
+/// Which attributes of the request `table` gets, checked against its schema
+/// ((name, type) pairs of `DESCRIBE`) as Sphinx checks them: unknown names (unless
+/// ignored), plain values for strings, MVA values for scalars and the reverse fail.
+pub fn check_update(
+    req: &UpdateRequest,
+    table: &str,
+    schema: &[(String, String)],
+) -> Result<Vec<bool>, String> {
+    let mut keep = Vec::with_capacity(req.attrs.len());
+    for a in &req.attrs {
+        let ty = schema
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&a.name))
+            .map(|(_, t)| t.as_str());
+        let Some(ty) = ty else {
+            if req.ignore_nonexistent {
+                keep.push(false);
+                continue;
+            }
+            return Err(format!("table {table}: attribute '{}' not found", a.name));
+        };
+        let is_mva = ty.starts_with("mva");
+        if a.kind <= 1 && (a.kind == 1) != is_mva {
+            return Err(format!(
+                "table {table}: attribute '{}' MVA flag mismatch",
+                a.name
+            ));
+        }
+        if a.kind == 0 && matches!(ty, "string" | "text") {
+            return Err(format!(
+                "table {table}: attribute '{}' can not be updated (must be boolean, integer, \
+                 bigint, float, timestamp, MVA or JSON)",
+                a.name
+            ));
+        }
+        keep.push(true);
+    }
+    Ok(keep)
 }
 
 /// Serves UPDATE: the number of documents updated.
 pub fn update(run: &mut Runner<'_>, ver: u16, body: &[u8]) -> Result<Vec<u8>, String> {
     check_version(ver, version::UPDATE)?;
     let req = parse_update(ver, body)?;
+    let tables = req
+        .indexes
+        .split(|c: char| !(c.is_ascii_alphanumeric() || "_.-".contains(c)))
+        .filter(|s| !s.is_empty());
+    let mut statements = Vec::new();
+    for t in tables {
+        let described = run.query(&format!("DESCRIBE {t}"));
+        let keep = match described.first() {
+            Some(Ok(Outcome::Rows { .. })) => {
+                check_update(&req, t, &pairs(described.first(), 0, 1))?
+            }
+            _ => vec![true; req.attrs.len()],
+        };
+        statements.extend(update_sql(&req, t, &keep));
+    }
     let mut updated = 0u64;
-    for sql in update_sql(&req) {
+    for sql in statements {
         for r in run.query(&sql) {
             match r {
                 Ok(Outcome::Done { affected, .. }) => updated += affected,
@@ -281,12 +339,14 @@ mod tests {
         put_u32(&mut b, 8);
         let req = parse_update(0x104, &b).unwrap();
         assert_eq!(
-            update_sql(&req),
-            [
-                "UPDATE t1 SET gid=42, tags=(7,8) WHERE id=5",
-                "UPDATE t2 SET gid=42, tags=(7,8) WHERE id=5"
-            ]
+            update_sql(&req, "t1", &[true, true]),
+            ["UPDATE t1 SET gid=42, tags=(7,8) WHERE id=5"]
         );
+        assert_eq!(
+            update_sql(&req, "t2", &[false, true]),
+            ["UPDATE t2 SET tags=(7,8) WHERE id=5"]
+        );
+        assert!(update_sql(&req, "t2", &[false, false]).is_empty());
         assert!(parse_update(0x104, &b[..b.len() - 1]).is_err());
     }
 

@@ -21,7 +21,20 @@ pub struct ExcerptOptions {
     pub separator: String,
     pub limit: usize,
     pub around: usize,
+    /// The first `%PASSAGE_ID%` number (v1.2+; 1 before).
+    pub start_passage_id: u32,
+    /// `html_strip_mode` (v1.2+): `strip` removes markup before highlighting.
+    pub html_strip: String,
 }
+
+/// Flag bits of the request.
+mod flag {
+    /// Give an empty string, not the document's start, when nothing matches.
+    pub const ALLOW_EMPTY: u32 = 256;
+}
+
+/// The macro in `before_match`/`after_match` numbered per highlighted word.
+const PASSAGE_ID: &str = "%PASSAGE_ID%";
 
 /// Parses an EXCERPT body: the options and the documents.
 pub fn parse_excerpt(ver: u16, body: &[u8]) -> Result<(ExcerptOptions, Vec<String>), String> {
@@ -36,12 +49,14 @@ pub fn parse_excerpt(ver: u16, body: &[u8]) -> Result<(ExcerptOptions, Vec<Strin
         separator: r.string()?,
         limit: r.u32()? as usize,
         around: r.u32()? as usize,
+        start_passage_id: 1,
+        html_strip: String::new(),
     };
     if ver >= 0x102 {
-        for _ in 0..3 {
-            r.u32()?;
-        }
-        r.string()?;
+        let _limit_passages = r.u32()?;
+        let _limit_words = r.u32()?;
+        o.start_passage_id = r.u32()?;
+        o.html_strip = r.string()?;
     }
     if ver >= 0x103 {
         r.string()?;
@@ -88,17 +103,26 @@ fn tokens(doc: &str, is_hit: &dyn Fn(&str) -> bool) -> Vec<Token> {
 }
 
 /// Wraps the query words of `text[from..to]` in the markers.
-fn highlight(doc: &str, toks: &[Token], from: usize, to: usize, o: &ExcerptOptions) -> String {
+/// `next_id` numbers the `%PASSAGE_ID%` macros, one per highlighted word.
+fn highlight(
+    doc: &str,
+    toks: &[Token],
+    (from, to): (usize, usize),
+    o: &ExcerptOptions,
+    next_id: &mut u32,
+) -> String {
     let mut out = String::new();
     let mut pos = from;
     for t in toks
         .iter()
         .filter(|t| t.hit && t.start >= from && t.end <= to)
     {
+        let id = next_id.to_string();
+        *next_id = next_id.wrapping_add(1);
         out.push_str(&doc[pos..t.start]);
-        out.push_str(&o.before);
+        out.push_str(&o.before.replace(PASSAGE_ID, &id));
         out.push_str(&doc[t.start..t.end]);
-        out.push_str(&o.after);
+        out.push_str(&o.after.replace(PASSAGE_ID, &id));
         pos = t.end;
     }
     out.push_str(&doc[pos..to]);
@@ -114,8 +138,12 @@ pub fn excerpt(doc: &str, o: &ExcerptOptions) -> String {
 /// The excerpt of one document; `is_hit` tells whether a lower-cased token matches.
 pub fn excerpt_with(doc: &str, o: &ExcerptOptions, is_hit: &dyn Fn(&str) -> bool) -> String {
     let toks = tokens(doc, is_hit);
+    if o.flags & flag::ALLOW_EMPTY != 0 && !toks.iter().any(|t| t.hit) {
+        return String::new();
+    }
+    let mut next_id = o.start_passage_id;
     if o.limit == 0 || doc.chars().count() <= o.limit {
-        return highlight(doc, &toks, 0, doc.len(), o);
+        return highlight(doc, &toks, (0, doc.len()), o, &mut next_id);
     }
     let windows = passages(doc, &toks, o);
     if windows.is_empty() {
@@ -134,7 +162,7 @@ pub fn excerpt_with(doc: &str, o: &ExcerptOptions, is_hit: &dyn Fn(&str) -> bool
         if lo > 0 || used > 0 {
             out.push_str(&o.separator);
         }
-        out.push_str(&highlight(doc, &toks, a.start, b.end, o));
+        out.push_str(&highlight(doc, &toks, (a.start, b.end), o, &mut next_id));
         (used, last) = (used + len, hi);
     }
     if last + 1 < toks.len() {
@@ -214,6 +242,13 @@ pub fn serve_excerpt(
     let wanted: Vec<&str> = query.iter().map(|(_, n)| n.as_str()).collect();
     let mut out = Vec::new();
     for d in &docs {
+        let stripped;
+        let d = if o.html_strip == "strip" {
+            stripped = strip_html(d);
+            &stripped
+        } else {
+            d
+        };
         let forms = normalized(run, d, &o.index).unwrap_or_default();
         let is_hit = |t: &str| {
             let norm = forms
@@ -225,6 +260,59 @@ pub fn serve_excerpt(
         put_string(&mut out, &excerpt_with(d, &o, &is_hit));
     }
     Ok(reply(Status::Ok, VERSION, &out))
+}
+
+/// The text of an HTML document: tags and comments removed, entities decoded.
+pub fn strip_html(doc: &str) -> String {
+    let mut out = String::with_capacity(doc.len());
+    let mut rest = doc;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if let Some(body) = rest.strip_prefix("<!--") {
+            rest = body.find("-->").map_or("", |e| &body[e + 3..]);
+        } else if rest.starts_with('<') {
+            let tag_like =
+                rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+            match rest.find('>') {
+                Some(e) if tag_like => rest = &rest[e + 1..],
+                _ => {
+                    out.push('<');
+                    rest = &rest[1..];
+                }
+            }
+        } else {
+            let (ch, used) = entity(rest);
+            out.push(ch);
+            rest = &rest[used..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The character an `&...;` entity at the start of `s` stands for, and its length
+/// (`&` alone when it is not a known entity).
+fn entity(s: &str) -> (char, usize) {
+    let Some(end) = s.find(';').filter(|&e| e <= 10) else {
+        return ('&', 1);
+    };
+    let name = &s[1..end];
+    let ch = match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => name
+            .strip_prefix("#x")
+            .or_else(|| name.strip_prefix("#X"))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+            .and_then(char::from_u32),
+    };
+    ch.map_or(('&', 1), |c| (c, end + 1))
 }
 
 /// (tokenized, normalized) pairs of `text` as `table` sees them (None: no table).
@@ -263,6 +351,8 @@ mod tests {
             separator: " ... ".into(),
             limit,
             around: 2,
+            start_passage_id: 1,
+            html_strip: String::new(),
         }
     }
 
@@ -334,6 +424,27 @@ mod tests {
         assert_eq!(
             excerpt("Lima, foxtrot! juliet", &opts("x", 14)),
             "Lima, foxtrot! ... "
+        );
+    }
+
+    #[test]
+    fn allow_empty_and_passage_ids() {
+        let mut o = opts("alpha", 256);
+        o.flags |= flag::ALLOW_EMPTY;
+        assert_eq!(excerpt("no match here", &o), "");
+        o.before = "<%PASSAGE_ID%>".into();
+        o.start_passage_id = 5;
+        assert_eq!(
+            excerpt("alpha, beta alpha", &o),
+            "<5>alpha</b>, beta <6>alpha</b>"
+        );
+    }
+
+    #[test]
+    fn html_is_stripped_to_its_text() {
+        assert_eq!(
+            strip_html("Alpha &amp; <b>bravo</b><!-- x --> a<b &#x41;&#66; &bogus; &"),
+            "Alpha & bravo a<b AB &bogus; &"
         );
     }
 

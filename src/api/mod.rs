@@ -8,13 +8,15 @@
 //!   mode), each query block as `SELECT ...; SHOW META; DESCRIBE table`;
 //! - `commands`: UPDATE, KEYWORDS (`CALL KEYWORDS`), STATUS, UVAR, FLUSHATTRS;
 //! - `excerpt`: EXCERPT, highlighting through the table's tokenizer (`CALL KEYWORDS`);
-//! - `sphinxql`: SPHINXQL, answered with raw MySQL packets.
+//! - `sphinxql`: SPHINXQL, answered with raw MySQL packets;
+//! - `json`: JSON (16), served by the HTTP front end's endpoint handlers.
 //!
-//! Agent-mode SEARCH (master_version > 0) and JSON (16) are refused with an ERROR.
+//! Agent-mode SEARCH (master_version > 0) is refused with an ERROR.
 
 pub mod codec;
 pub mod commands;
 pub mod excerpt;
+pub mod json;
 pub mod search;
 pub mod search_reply;
 pub mod search_req;
@@ -141,7 +143,12 @@ pub async fn serve(mut stream: BoxStream, conn: ApiConn, server_first: bool) {
             session: &mut session,
             guard: &conn.guard,
         };
-        let bytes = execute(&mut run, &header, &body);
+        let bytes = if header.command == command::JSON {
+            json::serve(&conn.service, conn.readonly, header.version, &body)
+                .unwrap_or_else(|e| message_reply(Status::Error, &e))
+        } else {
+            execute(&mut run, &header, &body)
+        };
         conn.guard.update(|t| t.info.clear());
         if stream.write_all(&bytes).await.is_err() {
             return;

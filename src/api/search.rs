@@ -21,13 +21,15 @@ pub fn search(run: &mut Runner<'_>, version: u16, body: &[u8]) -> Result<Vec<u8>
     Ok(reply(Status::Ok, VERSION, &out))
 }
 
-/// The tables named by an index list (`*` = all).
+/// The tables named by an index list (`*` = all), each once: a table named twice
+/// is searched once, as in Sphinx.
 fn tables(run: &mut Runner<'_>, list: &str) -> Vec<String> {
-    let names: Vec<String> = list
-        .split(|c: char| !(c.is_ascii_alphanumeric() || "_.-*".contains(c)))
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    let mut names: Vec<String> = Vec::new();
+    for name in list.split(|c: char| !(c.is_ascii_alphanumeric() || "_.-*".contains(c))) {
+        if !name.is_empty() && !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            names.push(name.to_string());
+        }
+    }
     if !names.iter().any(|n| n == "*") {
         return names;
     }

@@ -84,7 +84,7 @@ pub fn check_query(q: &SearchQuery) -> Result<(), String> {
 /// The `SELECT` statement for one query block against `table`.
 pub fn search_sql(q: &SearchQuery, table: &str) -> String {
     let (text, ranker) = match_text(q);
-    let mut sql = format!("SELECT {}", select_list(q));
+    let mut sql = format!("SELECT {}", select_list(q, table));
     sql.push_str(&format!(" FROM {table}"));
     let conds = conditions(q, text.as_deref());
     if !conds.is_empty() {
@@ -114,10 +114,28 @@ pub fn search_sql(q: &SearchQuery, table: &str) -> String {
     sql
 }
 
-fn select_list(q: &SearchQuery) -> String {
+/// The weight a match reports. Sphinx multiplies it by its table's index weight;
+/// that is done here when all the searched tables share one.
+fn weight_expr(q: &SearchQuery, tables: &str) -> String {
+    let factor = |t: &str| {
+        q.index_weights
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(t.trim()))
+            .map_or(1, |(_, w)| *w)
+    };
+    let mut factors = tables.split(',').map(factor);
+    let first = factors.next().unwrap_or(1);
+    if first > 1 && factors.all(|f| f == first) {
+        format!("WEIGHT()*{first}")
+    } else {
+        "WEIGHT()".into()
+    }
+}
+
+fn select_list(q: &SearchQuery, tables: &str) -> String {
     let mut items = vec![
         format!("id AS {ID_ALIAS}"),
-        format!("WEIGHT() AS {WEIGHT_ALIAS}"),
+        format!("{} AS {WEIGHT_ALIAS}", weight_expr(q, tables)),
     ];
     let user = q.select.trim();
     items.push(if user.is_empty() {
@@ -243,13 +261,17 @@ fn float(v: f32) -> String {
 }
 
 /// The ORDER BY keys of the sort mode (empty: the engine's default order). Ties in
-/// an attribute sort go to the higher weight, then the lower id, as in Sphinx.
+/// an attribute sort go to the higher weight, then the lower id; time segments tie
+/// on the weight, then the newer timestamp; as in Sphinx.
 fn sort_clause(q: &SearchQuery) -> String {
     let by = q.sort_by.trim();
     match q.sort_mode {
         1 if !by.is_empty() => format!("{} DESC, WEIGHT() DESC, id ASC", attr_name(by)),
         2 if !by.is_empty() => format!("{} ASC, WEIGHT() DESC, id ASC", attr_name(by)),
-        3 if !by.is_empty() => format!("{TIME_SEGMENT_ALIAS} DESC, WEIGHT() DESC, id ASC"),
+        3 if !by.is_empty() => format!(
+            "{TIME_SEGMENT_ALIAS} DESC, WEIGHT() DESC, {} DESC, id ASC",
+            attr_name(by)
+        ),
         4 if !by.is_empty() => map_sort_keys(by),
         5 if !by.is_empty() => format!("{SORT_EXPR_ALIAS} DESC, id ASC"),
         _ => "WEIGHT() DESC, id ASC".into(),
@@ -534,7 +556,7 @@ mod tests {
             "{sql}"
         );
         assert!(
-            sql.contains("ORDER BY api_tseg__ DESC, WEIGHT() DESC, id ASC"),
+            sql.contains("ORDER BY api_tseg__ DESC, WEIGHT() DESC, ts DESC, id ASC"),
             "{sql}"
         );
     }
@@ -571,6 +593,20 @@ mod tests {
         assert_eq!(
             ranker_warning(&q).as_deref(),
             Some("ranker expression 'sum(lcs)*2' is not supported; ranked with proximity_bm25")
+        );
+    }
+
+    #[test]
+    fn index_weights_scale_the_reported_weight() {
+        let mut q = base();
+        q.index_weights = vec![("T".into(), 3), ("u".into(), 2)];
+        assert!(
+            search_sql(&q, "t").starts_with("SELECT id AS api_id__, WEIGHT()*3 AS api_weight__, *")
+        );
+        assert!(search_sql(&q, "t, u")
+            .starts_with("SELECT id AS api_id__, WEIGHT() AS api_weight__, *"));
+        assert!(
+            search_sql(&q, "v").starts_with("SELECT id AS api_id__, WEIGHT() AS api_weight__, *")
         );
     }
 

@@ -278,7 +278,8 @@ fn update_status_flush_uvar_and_errors_golden() {
             warnings: 0,
         })
     };
-    let svc = scripted(vec![vec![done(1)]]);
+    let schema = || pairs(&[("id", "bigint"), ("gid", "uint"), ("tag", "string")]);
+    let svc = scripted(vec![vec![schema()], vec![done(1)]]);
     let mut b = Vec::new();
     put_string(&mut b, "t");
     put_u32(&mut b, 1);
@@ -287,8 +288,45 @@ fn update_status_flush_uvar_and_errors_golden() {
     put_u32(&mut b, 1);
     put_u32(&mut b, 7);
     let (out, sql) = run(&svc, 2, 0x100, &b);
-    assert_eq!(sql, ["UPDATE t SET gid=7 WHERE id=1"]);
+    assert_eq!(sql, ["DESCRIBE t", "UPDATE t SET gid=7 WHERE id=1"]);
     assert_eq!(out, frame(0, 0x104, &[0, 0, 0, 1]));
+    // v1.3: unknown attributes are skipped when asked, else refused as Sphinx does.
+    let v13 = |attrs: &[(&str, u32)], ignore: u32| {
+        let mut b = Vec::new();
+        put_string(&mut b, "t");
+        put_u32(&mut b, attrs.len() as u32);
+        put_u32(&mut b, ignore);
+        for (name, kind) in attrs {
+            put_string(&mut b, name);
+            put_u32(&mut b, *kind);
+        }
+        put_u32(&mut b, 1);
+        put_u64(&mut b, 1);
+        for (_, kind) in attrs {
+            if *kind == 1 {
+                put_u32(&mut b, 1);
+            }
+            put_u32(&mut b, 7);
+        }
+        b
+    };
+    let svc = scripted(vec![vec![schema()], vec![done(1)]]);
+    let (_, sql) = run(&svc, 2, 0x103, &v13(&[("nope", 0), ("gid", 0)], 1));
+    assert_eq!(sql[1], "UPDATE t SET gid=7 WHERE id=1");
+    let refused = |attrs: &[(&str, u32)], ignore: u32| {
+        let svc = scripted(vec![vec![schema()]]);
+        let (out, _) = run(&svc, 2, 0x103, &v13(attrs, ignore));
+        String::from_utf8_lossy(&out[12..]).into_owned()
+    };
+    assert_eq!(
+        refused(&[("nope", 0)], 0),
+        "table t: attribute 'nope' not found"
+    );
+    assert_eq!(
+        refused(&[("gid", 1)], 0),
+        "table t: attribute 'gid' MVA flag mismatch"
+    );
+    assert!(refused(&[("tag", 0)], 1).starts_with("table t: attribute 'tag' can not be updated"));
 
     let svc = scripted(vec![vec![pairs(&[("uptime", "5")])]]);
     let (out, sql) = run(&svc, 5, 0x101, &[0, 0, 0, 1]);
@@ -317,4 +355,36 @@ fn update_status_flush_uvar_and_errors_golden() {
     let mut want = Vec::new();
     put_string(&mut want, "internal error: unhandled command");
     assert_eq!(out, frame(1, 0, &want));
+}
+
+#[test]
+fn a_table_named_twice_is_searched_once() {
+    let svc = scripted(vec![]);
+    let mut q = sample_query();
+    q.indexes = "t, t;T u".into();
+    let mut body = vec![0, 0, 0, 0, 0, 0, 0, 1];
+    body.extend(encode_query(&q, 0x120));
+    let (_, sql) = run(&svc, 0, 0x120, &body);
+    assert!(sql[0].contains(" FROM t, u WHERE "), "{sql:?}");
+}
+
+#[test]
+fn an_unsupported_rank_expression_ranks_with_a_warning() {
+    let meta = pairs(&[("total", "0"), ("total_found", "0"), ("time", "0.000")]);
+    let svc = scripted(vec![vec![
+        rows(&[("api_id__", ColumnType::BigInt)], vec![]),
+        meta,
+        pairs(&[("id", "bigint")]),
+    ]]);
+    let mut q = sample_query();
+    q.ranker = 8;
+    q.rank_expr = "sum(lcs)*7".into();
+    let mut body = vec![0, 0, 0, 0, 0, 0, 0, 1];
+    body.extend(encode_query(&q, 0x120));
+    let (out, sql) = run(&svc, 0, 0x120, &body);
+    assert!(!sql[0].contains("ranker="), "{sql:?}");
+    let msg = "ranker expression 'sum(lcs)*7' is not supported; ranked with proximity_bm25";
+    let mut want = vec![0, 0, 0, 3];
+    put_string(&mut want, msg);
+    assert_eq!(&out[8..8 + want.len()], &want[..]);
 }

@@ -96,8 +96,29 @@ fn phrase_proximity_quorum_near() {
     assert_eq!(ids(&t, "brown NEAR/1 dog"), vec![3]);
     assert_eq!(ids(&t, "lazy NEAR/5 fox"), vec![2]);
     assert_eq!(ids(&t, "lazy NEAR/4 fox"), Vec::<u64>::new());
+    // A chain holds in one field, its neighbours (by position) within the distance.
+    assert_eq!(ids(&t, "quick NEAR/1 fox NEAR/1 brown"), vec![1]);
+    assert_eq!(ids(&t, "the NEAR/1 fox NEAR/1 brown"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "jumps NEAR/1 lazy NEAR/1 dog"), vec![2]);
+    assert_eq!(ids(&t, "hello NEAR/1 fox NEAR/1 world"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "hello NEAR/1 hello"), Vec::<u64>::new());
     assert_eq!(ids(&t, "fox NOTNEAR/2 quick"), vec![2, 5]);
     assert_eq!(ids(&t, "fox NOTNEAR/1 quick"), vec![1, 2, 5]);
+}
+
+#[test]
+fn strict_order_and_phrase_gaps() {
+    let t = corpus();
+    assert_eq!(ids(&t, "hello << world"), vec![1, 4]);
+    assert_eq!(ids(&t, "world << hello"), vec![5]);
+    assert_eq!(ids(&t, "quick << brown << fox"), vec![1]);
+    assert_eq!(ids(&t, "fox << quick"), Vec::<u64>::new());
+    // The order holds within one field: a title word is not before a body word.
+    assert_eq!(ids(&t, "fox << hello"), Vec::<u64>::new());
+    assert_eq!(ids(&t, "(quick | lazy) << fox"), vec![1, 2]);
+    assert_eq!(ids(&t, "\"quick * fox\""), vec![1]);
+    assert_eq!(ids(&t, "\"hello * * world\""), vec![4]);
+    assert_eq!(ids(&t, "\"hello * world\""), Vec::<u64>::new());
 }
 
 #[test]

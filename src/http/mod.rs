@@ -24,6 +24,7 @@ mod cli;
 pub mod errors;
 mod handlers;
 mod highlight;
+mod inline;
 mod jsoncanon;
 mod jsonw;
 mod ojson;
@@ -40,6 +41,8 @@ pub mod urlencoded;
 pub mod write;
 
 use std::sync::Arc;
+
+pub use inline::serve_json;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;

@@ -16,7 +16,7 @@ use super::{body, handlers, sqlapi, HttpShared};
 
 /// The endpoints we serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Endpoint {
+pub(super) enum Endpoint {
     Root,
     Sql,
     Cli,
@@ -29,7 +29,7 @@ enum Endpoint {
     PartialUpdate,
 }
 
-fn endpoint(path: &str) -> Option<Endpoint> {
+pub(super) fn endpoint(path: &str) -> Option<Endpoint> {
     let p = path.trim_end_matches('/');
     let p = p
         .strip_prefix("/json")

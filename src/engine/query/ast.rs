@@ -98,6 +98,9 @@ pub enum Node {
     /// Only valid as an `And` member next to a positive one.
     Not(Box<Node>),
     Near(Vec<Node>, u32),
+    /// `a << b << c`: in one field, each operand has a hit after one of the operand
+    /// before it.
+    Before(Vec<Node>),
     /// `a NOTNEAR/N b`: `a`, unless `b` is within `N` words of it.
     NotNear(Box<Node>, Box<Node>, u32),
     Maybe(Box<Node>, Box<Node>),
@@ -110,7 +113,7 @@ impl Node {
         match self {
             Node::Term(k) => f(k),
             Node::Phrase(ks, _) => ks.iter_mut().for_each(f),
-            Node::And(ns) | Node::Or(ns) | Node::Near(ns, _) => {
+            Node::And(ns) | Node::Or(ns) | Node::Near(ns, _) | Node::Before(ns) => {
                 ns.iter_mut().for_each(|n| n.for_each_keyword_mut(f))
             }
             Node::Not(n) => n.for_each_keyword_mut(f),

@@ -77,6 +77,7 @@ fn bind_node(
         Node::And(items) => collapse(bind_all(items, out), Node::And),
         Node::Or(items) => collapse(bind_all(items, out), Node::Or),
         Node::Near(items, n) => collapse(bind_all(items, out), |v| Node::Near(v, n)),
+        Node::Before(items) => collapse(bind_all(items, out), Node::Before),
         Node::Not(inner) => bind_node(*inner, tok, settings, out).map(|n| Node::Not(Box::new(n))),
         Node::NotNear(a, b, n) => {
             let a = bind_node(*a, tok, settings, out);
@@ -161,7 +162,9 @@ fn validate(node: &Node) -> Result<(), EngineError> {
             }
             Ok(())
         }
-        Node::Or(items) | Node::Near(items, _) => items.iter().try_for_each(validate),
+        Node::Or(items) | Node::Near(items, _) | Node::Before(items) => {
+            items.iter().try_for_each(validate)
+        }
         Node::Maybe(a, b) | Node::NotNear(a, b, _) => {
             validate(a)?;
             validate(b)

@@ -60,6 +60,10 @@ pub fn eval(node: &Node, ctx: &SegCtx<'_>) -> DocList {
             let lists: Vec<DocList> = items.iter().map(|i| eval(i, ctx)).collect();
             near(&lists, *n)
         }
+        Node::Before(items) => {
+            let lists: Vec<DocList> = items.iter().map(|i| eval(i, ctx)).collect();
+            before(&lists)
+        }
         Node::NotNear(a, b, n) => {
             let a = eval(a, ctx);
             if a.is_empty() {
@@ -305,6 +309,75 @@ fn close(a: &[QHit], b: &[QHit], n: u32) -> bool {
     })
 }
 
+/// Documents where, in one field, each list has a hit after a hit of the list
+/// before it.
+fn before(lists: &[DocList]) -> DocList {
+    let mut out = DocList::default();
+    for_common_docs(lists, |doc, slices| {
+        let Some((first, rest)) = slices.split_first() else {
+            return;
+        };
+        let in_order = |start: u32| {
+            let mut cur = start;
+            rest.iter().all(|hits| {
+                let next = hits
+                    .iter()
+                    .map(|h| h.hit)
+                    .filter(|&h| h > cur && hit_field(h) == hit_field(cur))
+                    .min();
+                next.inspect(|&h| cur = h).is_some()
+            })
+        };
+        if !first.iter().any(|h| in_order(h.hit)) {
+            return;
+        }
+        let mut all: Vec<QHit> = slices.concat();
+        all.sort_unstable();
+        all.dedup();
+        out.push(doc, &all);
+    });
+    out
+}
+
+/// The most operands whose `NEAR` chains are searched exactly.
+const MAX_NEAR_CHAIN: usize = 16;
+
+/// Whether one hit of each operand can be picked, all in one field at distinct
+/// positions, so that sorted by position no two neighbours are more than `n` apart.
+fn near_chain(slices: &[&[QHit]], n: u32) -> bool {
+    let full = (1u32 << slices.len()) - 1;
+    let mut hits: Vec<(u32, u32)> = slices
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.iter().map(move |h| (h.hit, 1u32 << i)))
+        .collect();
+    hits.sort_unstable();
+    hits.dedup();
+    // Per hit: the operand sets a chain ending at that hit can cover.
+    let mut ends: Vec<Vec<u32>> = Vec::with_capacity(hits.len());
+    for (j, &(hit, bit)) in hits.iter().enumerate() {
+        let mut sets = vec![bit];
+        for (k, &(prev, _)) in hits[..j].iter().enumerate().rev() {
+            if hit_field(prev) != hit_field(hit) || hit_pos(hit) - hit_pos(prev) > n {
+                break;
+            }
+            if prev == hit {
+                continue;
+            }
+            for &m in &ends[k] {
+                if m & bit == 0 && !sets.contains(&(m | bit)) {
+                    sets.push(m | bit);
+                }
+            }
+        }
+        if sets.contains(&full) {
+            return true;
+        }
+        ends.push(sets);
+    }
+    false
+}
+
 /// Documents of `a` where no hit of `b` is within `n` words of a hit of `a`.
 fn not_near(a: &DocList, b: &DocList, n: u32) -> DocList {
     let mut out = DocList::default();
@@ -325,7 +398,12 @@ fn not_near(a: &DocList, b: &DocList, n: u32) -> DocList {
 fn near(lists: &[DocList], n: u32) -> DocList {
     let mut out = DocList::default();
     for_common_docs(lists, |doc, slices| {
-        if slices.windows(2).all(|w| close(w[0], w[1], n)) {
+        let found = if slices.len() <= MAX_NEAR_CHAIN {
+            near_chain(slices, n)
+        } else {
+            slices.windows(2).all(|w| close(w[0], w[1], n))
+        };
+        if found {
             let mut all: Vec<QHit> = slices.concat();
             all.sort_unstable();
             all.dedup();

@@ -35,6 +35,12 @@ pub enum Tok {
     NotNear(u32),
     Maybe,
     Field(FieldTok),
+    /// A lone `*` inside a phrase: any one word.
+    Star,
+    /// `<<`, the strict order operator.
+    Before,
+    /// `@@relaxed`: unknown fields in field limits are ignored.
+    Relaxed,
     End,
 }
 
@@ -54,6 +60,9 @@ impl Tok {
             Tok::NotNear(_) => "TOK_NOTNEAR",
             Tok::Maybe => "TOK_MAYBE",
             Tok::Field(_) => "TOK_FIELDLIMIT",
+            Tok::Star => "'*'",
+            Tok::Before => "TOK_BEFORE",
+            Tok::Relaxed => "TOK_RELAXED",
             Tok::End => "$end",
         }
     }
@@ -70,6 +79,7 @@ pub fn lex(query: &str, tok: &Tokenizer) -> Vec<Spanned> {
         tok,
         out: Vec::new(),
         sep_before: true,
+        in_quote: false,
     };
     lx.run();
     lx.out.push((Tok::End, query.len()));
@@ -83,6 +93,8 @@ struct Lexer<'a> {
     out: Vec<Spanned>,
     /// The previous character separated tokens (start, space, operator).
     sep_before: bool,
+    /// Inside a `"..."` phrase.
+    in_quote: bool,
 }
 
 impl Lexer<'_> {
@@ -112,7 +124,10 @@ impl Lexer<'_> {
                         '(' => Tok::LParen,
                         ')' => Tok::RParen,
                         '|' => Tok::Or,
-                        _ => Tok::Quote,
+                        _ => {
+                            self.in_quote = !self.in_quote;
+                            Tok::Quote
+                        }
                     };
                     self.emit(t, start);
                 }
@@ -129,6 +144,11 @@ impl Lexer<'_> {
                         Tok::Slash(num)
                     };
                     self.emit(t, start);
+                }
+                '<' if self.peek_at(1) == Some('<') && !self.in_quote => {
+                    self.bump();
+                    self.bump();
+                    self.emit(Tok::Before, start);
                 }
                 '@' => self.field(start),
                 _ if self.word_start(c) => self.word(start),
@@ -167,6 +187,11 @@ impl Lexer<'_> {
 
     fn field(&mut self, start: usize) {
         self.bump();
+        if self.q[self.i..].starts_with("@relaxed") {
+            self.i += "@relaxed".len();
+            self.emit(Tok::Relaxed, start);
+            return;
+        }
         let spec = if self.peek() == Some('*') {
             self.bump();
             FieldSpec::All
@@ -290,6 +315,9 @@ impl Lexer<'_> {
             (true, true) => Wildcard::Infix,
         };
         if kw.word.is_empty() {
+            if lead_star && self.in_quote {
+                self.emit(Tok::Star, start);
+            }
             self.sep_before = true;
             return;
         }

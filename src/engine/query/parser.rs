@@ -14,7 +14,9 @@ const MAX_DEPTH: usize = 64;
 
 /// Parses a query. `Ok(None)` for a query without any operand (full scan).
 pub fn parse(query: &str, tok: &Tokenizer, schema: &Schema) -> Result<Option<Node>, EngineError> {
-    let tokens = lex(query, tok);
+    let mut tokens = lex(query, tok);
+    let relaxed = tokens.iter().any(|(t, _)| matches!(t, Tok::Relaxed));
+    tokens.retain(|(t, _)| !matches!(t, Tok::Relaxed));
     if tokens.len() == 1 {
         return Ok(None);
     }
@@ -24,6 +26,7 @@ pub fn parse(query: &str, tok: &Tokenizer, schema: &Schema) -> Result<Option<Nod
         i: 0,
         schema,
         depth: 0,
+        relaxed,
     };
     let node = p.seq(FieldLimit::ANY, false)?;
     if !matches!(p.peek(), Tok::End) {
@@ -38,6 +41,8 @@ struct Parser<'a> {
     i: usize,
     schema: &'a Schema,
     depth: usize,
+    /// `@@relaxed`: unknown field names are left out of field limits.
+    relaxed: bool,
 }
 
 impl Parser<'_> {
@@ -127,6 +132,17 @@ impl Parser<'_> {
                 other => Node::Near(vec![other, rhs], n),
             };
         }
+        while matches!(self.peek(), Tok::Before) {
+            self.advance();
+            let rhs = self.unary(mask)?;
+            node = match node {
+                Node::Before(mut items) => {
+                    items.push(rhs);
+                    Node::Before(items)
+                }
+                other => Node::Before(vec![other, rhs]),
+            };
+        }
         Ok(node)
     }
 
@@ -176,14 +192,16 @@ impl Parser<'_> {
     fn phrase(&mut self, mask: FieldLimit) -> Result<Node, EngineError> {
         self.advance();
         let mut words = Vec::new();
+        let mut gaps = 0;
         loop {
             match self.peek().clone() {
                 Tok::Word(mut kw) => {
                     kw.fields = mask.mask;
                     kw.max_pos = mask.max_pos;
-                    kw.offset = words.len() as u32;
+                    kw.offset = words.len() as u32 + gaps;
                     words.push(kw);
                 }
+                Tok::Star => gaps += 1,
                 Tok::Quote => {
                     self.advance();
                     break;
@@ -224,6 +242,7 @@ impl Parser<'_> {
         for name in names {
             match self.schema.field_index(name) {
                 Some(f) => mask.set(f),
+                None if self.relaxed => {}
                 None => return Err(EngineError(format!("no field '{name}' found in schema"))),
             }
         }
@@ -292,6 +311,18 @@ mod tests {
 
     #[test]
     fn phrases_and_modifiers() {
+        match run("a << (b | c) << d").unwrap() {
+            Some(Node::Before(items)) => {
+                assert!(matches!(items[1], Node::Or(_)) && items.len() == 3)
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        match run("\"a * * b\"").unwrap() {
+            Some(Node::Phrase(w, PhraseKind::Exact)) => {
+                assert_eq!((w.len(), w[0].offset, w[1].offset), (2, 0, 3))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
         match run("\"a b\"~5").unwrap() {
             Some(Node::Phrase(w, PhraseKind::Proximity(5))) => assert_eq!(w[1].offset, 1),
             other => panic!("unexpected {other:?}"),
@@ -333,6 +364,11 @@ mod tests {
         };
         assert!(k.fields.has(0) && k.fields.has(1));
         assert_eq!(err("@nope x"), "no field 'nope' found in schema");
+        match run("@@relaxed @(nope, title) x").unwrap() {
+            Some(Node::Term(k)) => assert!(k.fields.has(0) && !k.fields.has(1)),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(run("@@relaxed").unwrap(), None);
         let Some(Node::Term(k)) = run("@body[3] x").unwrap() else {
             panic!()
         };

@@ -9,6 +9,7 @@
 mod call;
 mod ddl;
 mod eval;
+mod funcs;
 mod options;
 mod query;
 mod rowexpr;

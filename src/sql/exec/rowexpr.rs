@@ -46,7 +46,10 @@ pub struct Env<'e> {
 pub fn has_aggregate(e: &Expr) -> bool {
     match e {
         Expr::CountDistinct(_) => true,
-        Expr::Call { name, args } => is_aggregate(name) || args.iter().any(has_aggregate),
+        Expr::Call { name, args } => {
+            (is_aggregate(name) && !super::funcs::is_scalar(&name.to_ascii_uppercase(), args.len()))
+                || args.iter().any(has_aggregate)
+        }
         Expr::Unary { expr, .. } => has_aggregate(expr),
         Expr::Binary { left, right, .. } => has_aggregate(left) || has_aggregate(right),
         Expr::In { expr, list, .. } => has_aggregate(expr) || list.iter().any(has_aggregate),
@@ -288,6 +291,13 @@ impl Env<'_> {
                 ))),
             }
         };
+        if super::funcs::is_scalar(&upper, args.len()) {
+            let vals = args
+                .iter()
+                .map(|a| self.eval_at(a, row, group, depth))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(super::funcs::apply(&upper, &vals));
+        }
         if is_aggregate(&upper) {
             return self.aggregate(&upper, args, row, group, depth);
         }
