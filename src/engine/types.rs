@@ -105,7 +105,9 @@ pub enum AttrValue {
     Int(i64),
     Float(f32),
     Str(String),
-    Json(serde_json::Value),
+    /// JSON values are kept as their text in binary encodings (which cannot carry a
+    /// self-describing value).
+    Json(#[serde(with = "json_text")] serde_json::Value),
     /// `multi` and `multi64`, sorted, without duplicates.
     Mva(Vec<i64>),
 }
@@ -269,4 +271,18 @@ pub struct KeywordForm {
     pub tokenized: String,
     /// The word as indexed (after morphology).
     pub normalized: String,
+}
+
+/// Serde adapter: a JSON value as its compact text.
+mod json_text {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &serde_json::Value, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<serde_json::Value, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(D::Error::custom)
+    }
 }

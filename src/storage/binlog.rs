@@ -253,6 +253,12 @@ pub fn read_all(dir: &Path) -> io::Result<Replay> {
 
 fn read_file(path: &Path, bytes: &[u8], out: &mut Replay) -> io::Result<()> {
     let shown = path.display();
+    if bytes.starts_with(b"SDBLOG") && !bytes.starts_with(FILE_MAGIC) {
+        out.warnings.push(format!(
+            "binlog: '{shown}' was written in an older format that this version does not read, skipped"
+        ));
+        return Ok(());
+    }
     if bytes.len() < FILE_MAGIC.len() || &bytes[..FILE_MAGIC.len()] != FILE_MAGIC {
         out.warnings.push(format!(
             "binlog: '{shown}' is not a binary log file (bad header), skipped"

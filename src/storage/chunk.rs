@@ -6,7 +6,7 @@ use super::record::crc32;
 use crate::engine::TableImage;
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"SDCHUNK1";
+const MAGIC: &[u8; 8] = b"SDCHUNK2";
 const HEADER: usize = MAGIC.len() + 12;
 
 /// Writes an image to `path` (synced, renamed into place).
@@ -29,6 +29,9 @@ pub fn read(path: &Path) -> Result<TableImage, String> {
 
 /// Checks the frame and decodes the image.
 pub fn decode(bytes: &[u8]) -> Result<TableImage, String> {
+    if bytes.starts_with(b"SDCHUNK") && !bytes.starts_with(MAGIC) {
+        return Err("written in an older format that this version does not read".into());
+    }
     if bytes.len() < HEADER || &bytes[..MAGIC.len()] != MAGIC {
         return Err("bad header".into());
     }
@@ -45,4 +48,21 @@ pub fn decode(bytes: &[u8]) -> Result<TableImage, String> {
         return Err("checksum mismatch".into());
     }
     TableImage::decode(payload).map_err(|e| e.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn older_formats_and_garbage_are_clear_errors() {
+        let mut old = b"SDCHUNK1".to_vec();
+        old.extend_from_slice(&[0; 16]);
+        let err = decode(&old).err().unwrap_or_default();
+        assert!(err.contains("older format"), "{err}");
+        let err = decode(b"not a chunk at all, just text")
+            .err()
+            .unwrap_or_default();
+        assert_eq!(err, "bad header");
+    }
 }

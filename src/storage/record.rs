@@ -1,12 +1,12 @@
 //! Binary log records and their on-disk frame: `len: u32 LE`, `crc32: u32 LE` of the
-//! payload, then the payload (JSON of a [`Record`]). Decoding is a pure function over
+//! payload, then the payload (a [`Record`] in postcard's compact binary encoding). Decoding is a pure function over
 //! bytes that never panics: a short or corrupt frame is reported, not trusted.
 
 use crate::engine::{LogOp, Schema, TableSettings};
 use serde::{Deserialize, Serialize};
 
 /// The first bytes of every binary log file.
-pub const FILE_MAGIC: &[u8; 8] = b"SDBLOG01";
+pub const FILE_MAGIC: &[u8; 8] = b"SDBLOG02";
 
 /// Bytes before a record's payload.
 pub const FRAME_HEADER: usize = 8;
@@ -40,7 +40,7 @@ pub enum Change {
 
 /// The frame of a record.
 pub fn encode(record: &Record) -> Vec<u8> {
-    let payload = serde_json::to_vec(record).unwrap_or_default();
+    let payload = postcard::to_stdvec(record).unwrap_or_default();
     let mut out = Vec::with_capacity(FRAME_HEADER + payload.len());
     out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
     out.extend_from_slice(&crc32(&payload).to_le_bytes());
@@ -80,7 +80,7 @@ pub fn decode(buf: &[u8]) -> Decoded {
     if crc32(payload) != crc {
         return Decoded::Corrupt("checksum mismatch".into());
     }
-    match serde_json::from_slice(payload) {
+    match postcard::from_bytes(payload) {
         Ok(record) => Decoded::Record(record, FRAME_HEADER + len),
         Err(e) => Decoded::Corrupt(format!("bad record: {e}")),
     }
@@ -88,15 +88,7 @@ pub fn decode(buf: &[u8]) -> Decoded {
 
 /// CRC-32 (IEEE, reflected, as zlib computes it).
 pub fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            let mask = (crc & 1).wrapping_neg();
-            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
-        }
-    }
-    !crc
+    crc32fast::hash(data)
 }
 
 #[cfg(test)]
@@ -113,7 +105,12 @@ mod tests {
                     docs: vec![Document {
                         id: 3,
                         fields: vec!["hello".into()],
-                        attrs: vec![AttrValue::Float(0.1), AttrValue::Mva(vec![-1, 5])],
+                        attrs: vec![
+                            AttrValue::Float(0.1),
+                            AttrValue::Mva(vec![-1, 5]),
+                            AttrValue::Json(serde_json::json!({"a": [1, "x", null], "b": 2.5})),
+                            AttrValue::Str("it's".into()),
+                        ],
                     }],
                     mode: WriteMode::Replace,
                 },
@@ -130,6 +127,14 @@ mod tests {
     fn round_trip() {
         let bytes = encode(&sample());
         assert_eq!(decode(&bytes), Decoded::Record(sample(), bytes.len()));
+    }
+
+    #[test]
+    fn payload_is_compact_binary() {
+        // A JSON encoding of the sample takes well over 150 bytes.
+        let bytes = encode(&sample());
+        assert!(bytes.len() < 100, "{} bytes", bytes.len());
+        assert!(!bytes.windows(6).any(|w| w == b"\"seq\":"));
     }
 
     #[test]

@@ -154,6 +154,22 @@ fn torn_tail_is_cut_with_a_warning() {
 }
 
 #[test]
+fn a_log_in_an_older_format_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::Strict);
+    drop(open(&o).unwrap());
+    let file = binlog::file_path(&dir.path().join("binlog"), 1);
+    std::fs::write(&file, b"SDBLOG01{\"seq\":1}").unwrap();
+    let db = open(&o).unwrap();
+    assert_eq!(db.warnings.len(), 1, "{:?}", db.warnings);
+    assert!(
+        db.warnings[0].contains("older format"),
+        "{}",
+        db.warnings[0]
+    );
+}
+
+#[test]
 fn attribute_changes_replay() {
     let dir = tempfile::tempdir().unwrap();
     let o = opts(dir.path(), FlushMode::EverySecond);

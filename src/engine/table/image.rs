@@ -74,13 +74,13 @@ impl TableImage {
             next_id: self.next_id,
             segs,
         };
-        serde_json::to_vec(&out).unwrap_or_default()
+        postcard::to_stdvec(&out).unwrap_or_default()
     }
 
     /// An image read back; damaged bytes are an error, never a panic later.
     pub fn decode(bytes: &[u8]) -> Result<TableImage, EngineError> {
         let bad = |why: String| EngineError(format!("damaged table image: {why}"));
-        let img: ImageIn = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
+        let img: ImageIn = postcard::from_bytes(bytes).map_err(|e| bad(e.to_string()))?;
         let nattrs = img.schema.attrs.len();
         let mut segs = Vec::with_capacity(img.segs.len());
         let mut live = 0;
