@@ -23,7 +23,7 @@ install_search_peers() {
 }
 
 build_corpus() {
-    log "corpus: $CORPUS (GCIDE, x$SCALE for S8; built once, then reused)"
+    log "corpus: $CORPUS (GCIDE, x$SCALE for D2, D3 and S8; built once, then reused)"
     python3 "$ROOT/bench/corpus.py" "$CORPUS" --scale "$SCALE" || die "corpus"
     DOCS=$(wc -l <"$CORPUS/docs.tsv")
 }
