@@ -8,6 +8,8 @@ SEARCH_CONC=${BENCH_SEARCH_CONCURRENCY:-1 8}
 INSERT_C=${BENCH_INSERT_CONCURRENCY:-2}
 SCALE=${BENCH_SCALE:-10}
 API_CONC=${BENCH_API_CONCURRENCY:-1 8}
+# the attributes both return (with `*`, searchd also returns the stored title and body)
+API_SELECT=${BENCH_API_SELECT:-price, category}
 CORPUS="$ROOT/bench/corpus-data"
 
 install_search_peers() {
@@ -153,7 +155,7 @@ fig_api() { # side: SphinxAPI SEARCH req/s, single-term queries, each concurrenc
     local c
     for c in $API_CONC; do
         run_api "A-c$c" "$1" --queries "$CORPUS/queries1.txt" --concurrency "$c" \
-            --seconds "$SEARCH_SECS"
+            --seconds "$SEARCH_SECS" --select "$API_SELECT"
     done
 }
 
