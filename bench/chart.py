@@ -14,7 +14,19 @@ ROW = 22
 LEFT = 360
 PLOT = 460
 TOP = 46
-LO, HI = 0.1, 10.0
+# the axis spans whole decades from 0.1x-10x, widened to hold every whisker
+SCALE = [0.1, 10.0]
+
+
+def set_scale(figures):
+    lo = min([0.1] + [f["min"] for f in figures] + [g for g in map(goal_value, figures) if g])
+    hi = max([10.0] + [f["max"] for f in figures] + [g for g in map(goal_value, figures) if g])
+    SCALE[0] = 10 ** math.floor(math.log10(max(lo, 1e-6)))
+    SCALE[1] = 10 ** math.ceil(math.log10(hi))
+
+
+def goal_value(fig):
+    return goal_of(fig.get("goal"))[0]
 
 
 def goal_of(goal):
@@ -26,8 +38,9 @@ def goal_of(goal):
 
 
 def x_of(ratio):
-    r = min(max(ratio, LO), HI)
-    return LEFT + PLOT * (math.log10(r) - math.log10(LO)) / (math.log10(HI) - math.log10(LO))
+    lo, hi = SCALE
+    r = min(max(ratio, lo), hi)
+    return LEFT + PLOT * (math.log10(r) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
 
 
 def bar(i, fig):
@@ -40,7 +53,7 @@ def bar(i, fig):
     colour = {True: "#4a8f4a", False: "#c06030", None: "#6a7fa8"}[met]
     out = [
         f'<text x="{LEFT - 8}" y="{y + 15}" text-anchor="end">{escape(fig["title"][:58])}</text>',
-        f'<rect x="{x_of(LO):.1f}" y="{y + 4}" width="{x_of(med) - x_of(LO):.1f}" '
+        f'<rect x="{x_of(SCALE[0]):.1f}" y="{y + 4}" width="{x_of(med) - x_of(SCALE[0]):.1f}" '
         f'height="{ROW - 8}" fill="{colour}"/>',
         f'<line x1="{x_of(lo):.1f}" x2="{x_of(hi):.1f}" y1="{y + ROW / 2}" y2="{y + ROW / 2}" '
         'stroke="black"/>',
@@ -59,7 +72,11 @@ def bar(i, fig):
 
 def axis(height):
     out = []
-    for v in (0.1, 0.2, 0.5, 1, 2, 5, 10):
+    lo, hi = SCALE
+    decades = range(round(math.log10(lo)), round(math.log10(hi)) + 1)
+    steps = (1, 2, 5) if len(decades) <= 3 else (1,)
+    ticks = [m * 10.0 ** e for e in decades for m in steps]
+    for v in [t for t in ticks if lo <= t <= hi * 1.0001]:
         x = x_of(v)
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 4}" y2="{height - 24}" '
                    f'stroke="{"#444" if v == 1 else "#ddd"}"/>')
@@ -69,6 +86,7 @@ def axis(height):
 
 def svg(figures, subtitle):
     """The chart of `figures` (dicts: title, median, min, max, goal) as SVG text."""
+    set_scale(figures)
     height = TOP + ROW * max(len(figures), 1) + 40
     width = LEFT + PLOT + 200
     parts = [

@@ -1,13 +1,15 @@
-# Search figures (S1 S2 S3 S8, A: the SphinxAPI) of bench/run: searchd vs Sphinx 2.2.11 on the GCIDE
+# Search figures (S1 S2 S3, A: the SphinxAPI; S8 runs in bench/durability.sh) of bench/run: searchd vs Sphinx 2.2.11 on the GCIDE
 # corpus. Sourced by bench/run (uses its helpers: log, die, wait_for, PIDS, TMP,
 # record, cpu_start, SERVER_PID, LOAD, HELPER). See bench/README.md.
 
-SEARCH_REPS=${BENCH_SEARCH_REPS:-2}
-SEARCH_SECS=${BENCH_SEARCH_SECONDS:-5}
-SEARCH_CONC=${BENCH_SEARCH_CONCURRENCY:-1 2 4 8}
+SEARCH_REPS=${BENCH_SEARCH_REPS:-3}
+SEARCH_SECS=${BENCH_SEARCH_SECONDS:-3}
+SEARCH_CONC=${BENCH_SEARCH_CONCURRENCY:-1 8}
 INSERT_C=${BENCH_INSERT_CONCURRENCY:-2}
 SCALE=${BENCH_SCALE:-10}
 API_CONC=${BENCH_API_CONCURRENCY:-1 8}
+# the attributes both return (with `*`, searchd also returns the stored title and body)
+API_SELECT=${BENCH_API_SELECT:-price, category}
 CORPUS="$ROOT/bench/corpus-data"
 
 install_search_peers() {
@@ -23,7 +25,7 @@ install_search_peers() {
 }
 
 build_corpus() {
-    log "corpus: $CORPUS (GCIDE, x$SCALE for S8; built once, then reused)"
+    log "corpus: $CORPUS (GCIDE, x$SCALE for D2, D3 and S8; built once, then reused)"
     python3 "$ROOT/bench/corpus.py" "$CORPUS" --scale "$SCALE" || die "corpus"
     DOCS=$(wc -l <"$CORPUS/docs.tsv")
 }
@@ -153,18 +155,8 @@ fig_api() { # side: SphinxAPI SEARCH req/s, single-term queries, each concurrenc
     local c
     for c in $API_CONC; do
         run_api "A-c$c" "$1" --queries "$CORPUS/queries1.txt" --concurrency "$c" \
-            --seconds "$SEARCH_SECS"
+            --seconds "$SEARCH_SECS" --select "$API_SELECT"
     done
-}
-
-fig_s8() { # which(1x|10x) -> S8 p50 at concurrency 1, single-term
-    local side=peer table=products
-    [ "$1" = 10x ] && side=searchd table=products10x
-    SERVER_PID=$SEARCHD_PID
-    cpu_start
-    "$LOAD" mysql --port "$P_MYSQL" --table "$table" --queries "$CORPUS/queries1.txt" \
-        --concurrency 1 --seconds "$SEARCH_SECS" >"$TMP/out.s8" 2>/dev/null || true
-    record S8 "$side" "$($HELPER load "$TMP/out.s8")"
 }
 
 search_figures() { # the selected S figures, peers alternating
@@ -199,17 +191,6 @@ search_figures() { # the selected S figures, peers alternating
             log "API repetition $rep/$SEARCH_REPS ($first first, ${SEARCH_SECS}s runs)"
             fig_api "$first"
             fig_api "$second"
-        done ;;
-    esac
-    case "$figs" in *" S8 "*)
-        log "S8: loading docs10x.tsv ($((DOCS * SCALE)) documents) into searchd products10x"
-        reset_table searchd products10x
-        run_search S8load searchd --table products10x --insert "$CORPUS/docs10x.tsv" \
-            --batch 1000 --concurrency "$INSERT_C"
-        log "  searchd idle again $(wait_idle "$SEARCHD_PID")s after the last batch;" \
-            "RSS with both tables: $(rss_mb "$SEARCHD_PID") MB"
-        for rep in $(seq "$SEARCH_REPS"); do
-            if [ $((rep % 2)) = 1 ]; then fig_s8 1x; fig_s8 10x; else fig_s8 10x; fig_s8 1x; fi
         done ;;
     esac
 }

@@ -19,14 +19,15 @@ const LIMIT: u32 = 20;
 const MAX_MATCHES: u32 = 1000;
 
 /// One SEARCH request frame (header + body) per non-empty line of `path`, each
-/// matching the line in `index` and asking for the first 20 matches by relevance.
-pub fn search_frames(path: &str, index: &str) -> Result<Vec<Vec<u8>>, String> {
+/// matching the line in `index` and asking for the first 20 matches by relevance,
+/// with the given select list (`*`: every attribute, and stored fields on searchd).
+pub fn search_frames(path: &str, index: &str, select: &str) -> Result<Vec<Vec<u8>>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let out: Vec<Vec<u8>> = text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|q| frame(CMD_SEARCH, SEARCH_VERSION, &search_body(q, index)))
+        .map(|q| frame(CMD_SEARCH, SEARCH_VERSION, &search_body(q, index, select)))
         .collect();
     if out.is_empty() {
         return Err(format!("{path}: no queries"));
@@ -53,7 +54,7 @@ fn put_str(b: &mut Vec<u8>, s: &str) {
 }
 
 /// The body of a one-query SEARCH request, v1.29 layout.
-fn search_body(query: &str, index: &str) -> Vec<u8> {
+fn search_body(query: &str, index: &str, select: &str) -> Vec<u8> {
     let mut b = Vec::with_capacity(160 + query.len());
     put(&mut b, 0); // master version: a client
     put(&mut b, 1); // one query
@@ -89,7 +90,7 @@ fn search_body(query: &str, index: &str) -> Vec<u8> {
     put(&mut b, 0); // field weights
     put_str(&mut b, ""); // comment
     put(&mut b, 0); // overrides
-    put_str(&mut b, "*"); // select list
+    put_str(&mut b, select);
     put_str(&mut b, ""); // outer order by
     for v in [0, 0, 0] {
         put(&mut b, v); // outer offset, outer limit, has outer

@@ -15,7 +15,7 @@
 //! (PERSIST), each client cycling through the file; `rows_per_op` = matches returned:
 //! ```text
 //! cargo bench --bench load -- api --port 9312 --queries FILE [--table products]
-//!     [--concurrency 8] [--seconds 10]
+//!     [--select '*'] [--concurrency 8] [--seconds 10]
 //! ```
 //!
 //! Search workloads (plaintext, persistent raw connections, see `workload.rs`):
@@ -59,6 +59,8 @@ struct Args {
     table: String,
     /// `api` mode: SphinxAPI SEARCH requests instead of MySQL.
     api: bool,
+    /// `api` mode: the select list of the requests.
+    select: String,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -79,6 +81,7 @@ fn parse_args() -> Result<Args, String> {
         batch: 1000,
         table: "products".into(),
         api: false,
+        select: "*".into(),
     };
     let mut it = std::env::args().skip(1).filter(|s| s != "--bench");
     let mode = it.next().unwrap_or_default();
@@ -114,6 +117,7 @@ fn parse_args() -> Result<Args, String> {
             "--insert" => a.insert = Some(val()?),
             "--batch" => a.batch = val()?.parse().map_err(|e| format!("--batch: {e}"))?,
             "--table" => a.table = val()?,
+            "--select" => a.select = val()?,
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -172,7 +176,7 @@ fn histogram() -> Histogram<u64> {
 fn work(a: &Args) -> Result<Work, String> {
     if a.api {
         let path = a.queries.as_ref().ok_or("api mode needs --queries FILE")?;
-        return Ok(Work::Api(api::search_frames(path, &a.table)?));
+        return Ok(Work::Api(api::search_frames(path, &a.table, &a.select)?));
     }
     if let Some(path) = &a.queries {
         return Ok(Work::Queries(workload::queries(path, &a.table)?));
