@@ -103,7 +103,9 @@ pub fn search_sql(q: &SearchQuery, table: &str) -> String {
             &q.group_sort
         });
         sql.push_str(&format!(" ORDER BY {group_order}"));
-    } else if !order.is_empty() {
+    } else if order != RELEVANCE_ORDER {
+        // Relevance order is the engine's own order for a search, which it reaches
+        // without sorting every match (a top-k): no ORDER BY for it.
         sql.push_str(&format!(" ORDER BY {order}"));
     }
     sql.push_str(&format!(" LIMIT {},{}", q.offset, q.limit));
@@ -260,6 +262,9 @@ fn float(v: f32) -> String {
     }
 }
 
+/// Sphinx's relevance order, which is also the engine's default order.
+const RELEVANCE_ORDER: &str = "WEIGHT() DESC, id ASC";
+
 /// The ORDER BY keys of the sort mode (empty: the engine's default order). Ties in
 /// an attribute sort go to the higher weight, then the lower id; time segments tie
 /// on the weight, then the newer timestamp; as in Sphinx.
@@ -274,7 +279,7 @@ fn sort_clause(q: &SearchQuery) -> String {
         ),
         4 if !by.is_empty() => map_sort_keys(by),
         5 if !by.is_empty() => format!("{SORT_EXPR_ALIAS} DESC, id ASC"),
-        _ => "WEIGHT() DESC, id ASC".into(),
+        _ => RELEVANCE_ORDER.into(),
     }
 }
 
@@ -500,7 +505,7 @@ mod tests {
             search_sql(&q, "t"),
             "SELECT id AS api_id__, WEIGHT() AS api_weight__, * FROM t WHERE MATCH('hello world') \
              AND id >= 2 AND gid IN (1,2) AND (price < 1.5 OR price > 2) \
-             ORDER BY WEIGHT() DESC, id ASC LIMIT 0,20 OPTION max_matches=1000, field_weights=(title=10)"
+             LIMIT 0,20 OPTION max_matches=1000, field_weights=(title=10)"
         );
     }
 

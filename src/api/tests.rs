@@ -193,7 +193,7 @@ fn search_request_golden_v129() {
     assert_eq!(
         super::search_sql::search_sql(&q, "t"),
         "SELECT id AS api_id__, WEIGHT() AS api_weight__, * FROM t WHERE MATCH('a b') \
-         ORDER BY WEIGHT() DESC, id ASC LIMIT 0,20 OPTION ranker=proximity, max_matches=1000"
+         LIMIT 0,20 OPTION ranker=proximity, max_matches=1000"
     );
 }
 
