@@ -65,6 +65,8 @@ pub struct Segment {
     nfields: usize,
     ids: Vec<u64>,
     by_id: Vec<(u64, u32)>,
+    /// `ids` ascending.
+    ids_ascending: bool,
     /// Stored field `f` of document `d` is `stored_text[stored_off[d * nfields +
     /// f]..stored_off[d * nfields + f + 1]]`.
     stored_text: String,
@@ -82,6 +84,7 @@ impl Segment {
     pub fn validate(&self) -> Result<(), String> {
         let n = self.ids.len();
         let ok = self.by_id.len() == n
+            && self.ids_ascending == ascending(&self.ids)
             && self.by_id.iter().all(|&(_, l)| (l as usize) < n)
             && self.term_off.windows(2).all(|w| w[0] <= w[1])
             && self
@@ -123,6 +126,11 @@ impl Segment {
     /// The id of a local document.
     pub fn id(&self, local: u32) -> u64 {
         self.ids[local as usize]
+    }
+    /// True when ids grow with local numbers (as in segments of bulk loads), so
+    /// that local order is id order.
+    pub fn ids_ascending(&self) -> bool {
+        self.ids_ascending
     }
     /// The local number of an id.
     pub fn local_of(&self, id: u64) -> Option<u32> {
@@ -205,11 +213,27 @@ impl Segment {
         };
         Postings::new(self.post.get(range).unwrap_or_default())
     }
+    /// Heap bytes held by each part of the segment (for memory reports).
+    pub fn heap_bytes(&self) -> Vec<(&'static str, usize)> {
+        use std::mem::size_of_val;
+        vec![
+            ("ids", size_of_val(self.ids.as_slice())),
+            ("by_id", size_of_val(self.by_id.as_slice())),
+            ("stored_text", self.stored_text.len()),
+            ("stored_off", size_of_val(self.stored_off.as_slice())),
+            ("field_stats", size_of_val(self.field_stats.as_slice())),
+            ("term_text", self.term_text.len()),
+            ("term_off", size_of_val(self.term_off.as_slice())),
+            ("term_post", size_of_val(self.term_post.as_slice())),
+            ("post", self.post.len()),
+        ]
+    }
     /// Gives the documents their ids (in local order); for a segment built
     /// before its ids were known.
     pub fn set_ids(&mut self, ids: Vec<u64>) {
         debug_assert_eq!(ids.len(), self.ids.len());
         self.ids = ids;
+        self.ids_ascending = ascending(&self.ids);
         self.by_id = self
             .ids
             .iter()
@@ -222,6 +246,10 @@ impl Segment {
     pub fn nfields(&self) -> usize {
         self.nfields
     }
+}
+
+fn ascending(ids: &[u64]) -> bool {
+    ids.windows(2).all(|w| w[0] < w[1])
 }
 
 /// Collects documents into a new segment.
@@ -336,6 +364,7 @@ impl SegmentBuilder {
             .map(|(i, &id)| (id, i as u32))
             .collect();
         seg.by_id.sort_unstable();
+        seg.ids_ascending = ascending(&seg.ids);
         seg.ids.shrink_to_fit();
         seg.stored_text.shrink_to_fit();
         seg.stored_off.shrink_to_fit();

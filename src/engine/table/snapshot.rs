@@ -45,6 +45,23 @@ impl AttrStore {
         let l = local as usize;
         &self.chunks[l / CHUNK_ROWS][l % CHUNK_ROWS]
     }
+    /// Heap bytes of the rows (values, their vectors and their strings).
+    pub fn heap_bytes(&self) -> usize {
+        let value = |v: &AttrValue| match v {
+            AttrValue::Str(s) => s.capacity(),
+            AttrValue::Mva(m) => m.capacity() * 8,
+            _ => 0,
+        };
+        self.chunks
+            .iter()
+            .flat_map(|c| c.iter())
+            .map(|row| {
+                std::mem::size_of::<Vec<AttrValue>>()
+                    + row.capacity() * std::mem::size_of::<AttrValue>()
+                    + row.iter().map(value).sum::<usize>()
+            })
+            .sum()
+    }
     /// Sets one value, copying only its chunk.
     pub fn set(&mut self, local: u32, attr: usize, value: AttrValue) {
         let l = local as usize;
