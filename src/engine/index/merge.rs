@@ -27,8 +27,9 @@ pub fn merge(inputs: &[MergeInput<'_>]) -> (Segment, Vec<Vec<u32>>) {
             }
             stats.clear();
             stats.extend((0..nfields).map(|f| input.seg.field_stats(local, f)));
-            *slot = builder.push_doc(input.seg.id(local), input.seg.stored(local), &stats);
+            *slot = builder.push_doc(input.seg.id(local), &stats);
         }
+        builder.copy_stored(input.seg, |l| !input.dead.get(l));
         remaps.push(remap);
     }
     merge_terms(inputs, &remaps, &mut builder);

@@ -11,6 +11,7 @@
 
 use super::super::tokenizer::{FieldStats, Tokenizer};
 use super::postings::{Postings, PostingsWriter};
+use super::stored::{copy_live, StoredText, StoredWriter};
 use crate::engine::types::StoredFields;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -67,10 +68,7 @@ pub struct Segment {
     by_id: Vec<(u64, u32)>,
     /// `ids` ascending.
     ids_ascending: bool,
-    /// Stored field `f` of document `d` is `stored_text[stored_off[d * nfields +
-    /// f]..stored_off[d * nfields + f + 1]]`.
-    stored_text: String,
-    stored_off: Vec<u64>,
+    stored: StoredText,
     field_stats: Vec<FieldStats>,
     term_text: String,
     term_off: Vec<u32>,
@@ -102,13 +100,7 @@ impl Segment {
                 .last()
                 .is_none_or(|&e| e as usize <= self.post.len())
             && (0..self.term_count()).all(|t| self.postings(t).validate(n))
-            && (self.stored_off.len() == n * self.nfields + 1
-                || (n == 0 && self.stored_off.is_empty()))
-            && self.stored_off.windows(2).all(|w| w[0] <= w[1])
-            && self
-                .stored_off
-                .iter()
-                .all(|&o| self.stored_text.is_char_boundary(o as usize));
+            && self.stored.validate(n, self.nfields);
         if ok {
             Ok(())
         } else {
@@ -145,12 +137,7 @@ impl Segment {
     }
     /// Stored fields of a local document (empty strings for unstored fields).
     pub fn stored(&self, local: u32) -> StoredFields<'_> {
-        let start = local as usize * self.nfields;
-        let offs = self
-            .stored_off
-            .get(start..=start + self.nfields)
-            .unwrap_or_default();
-        StoredFields::new(&self.stored_text, offs)
+        StoredFields::new(&self.stored, local, self.nfields)
     }
     /// Length and last position of a field of a local document.
     #[inline]
@@ -219,8 +206,7 @@ impl Segment {
         vec![
             ("ids", size_of_val(self.ids.as_slice())),
             ("by_id", size_of_val(self.by_id.as_slice())),
-            ("stored_text", self.stored_text.len()),
-            ("stored_off", size_of_val(self.stored_off.as_slice())),
+            ("stored", self.stored.heap_bytes()),
             ("field_stats", size_of_val(self.field_stats.as_slice())),
             ("term_text", self.term_text.len()),
             ("term_off", size_of_val(self.term_off.as_slice())),
@@ -255,6 +241,7 @@ fn ascending(ids: &[u64]) -> bool {
 /// Collects documents into a new segment.
 pub struct SegmentBuilder {
     seg: Segment,
+    stored: StoredWriter,
     terms: HashMap<String, Vec<(u32, u32)>>,
 }
 
@@ -264,11 +251,11 @@ impl SegmentBuilder {
         SegmentBuilder {
             seg: Segment {
                 nfields,
-                stored_off: vec![0],
                 term_off: vec![0],
                 term_post: vec![0],
                 ..Segment::default()
             },
+            stored: StoredWriter::new(nfields),
             terms: HashMap::new(),
         }
     }
@@ -285,7 +272,7 @@ impl SegmentBuilder {
     ) {
         let local = self.seg.ids.len() as u32;
         self.seg.ids.push(id);
-        self.push_stored(stored.iter().copied());
+        self.stored.push(stored.iter().copied());
         for f in 0..self.seg.nfields {
             let text = texts.get(f).map(String::as_str).unwrap_or("");
             let stats = if indexed.get(f).copied().unwrap_or(true) {
@@ -306,23 +293,19 @@ impl SegmentBuilder {
         }
     }
 
-    /// Appends one stored text per field (missing ones empty).
-    fn push_stored<'s>(&mut self, texts: impl Iterator<Item = &'s str>) {
-        let seg = &mut self.seg;
-        let mut texts = texts;
-        for _ in 0..seg.nfields {
-            seg.stored_text.push_str(texts.next().unwrap_or(""));
-            seg.stored_off.push(seg.stored_text.len() as u64);
-        }
-    }
-
-    /// Adds a document already indexed elsewhere (used by merging).
-    pub fn push_doc(&mut self, id: u64, stored: StoredFields<'_>, stats: &[FieldStats]) -> u32 {
+    /// Adds a document already indexed elsewhere (used by merging); its stored
+    /// texts come with `copy_stored`.
+    pub fn push_doc(&mut self, id: u64, stats: &[FieldStats]) -> u32 {
         let local = self.seg.ids.len() as u32;
         self.seg.ids.push(id);
-        self.push_stored(stored.iter());
         self.seg.field_stats.extend_from_slice(stats);
         local
+    }
+
+    /// Appends the stored texts of the documents of `seg` for which `live`
+    /// holds (those given to `push_doc`, in the same order).
+    pub fn copy_stored(&mut self, seg: &Segment, live: impl Fn(u32) -> bool) {
+        copy_live(&seg.stored, self.seg.nfields, live, &mut self.stored);
     }
 
     /// Appends one term's postings (emptying `postings`); terms must come in
@@ -355,8 +338,9 @@ impl SegmentBuilder {
     }
 
     /// Finishes a segment whose terms were pushed with `push_term`.
-    pub fn finish(mut self) -> Segment {
-        let mut seg = std::mem::take(&mut self.seg);
+    pub fn finish(self) -> Segment {
+        let mut seg = self.seg;
+        seg.stored = self.stored.finish();
         seg.by_id = seg
             .ids
             .iter()
@@ -366,8 +350,6 @@ impl SegmentBuilder {
         seg.by_id.sort_unstable();
         seg.ids_ascending = ascending(&seg.ids);
         seg.ids.shrink_to_fit();
-        seg.stored_text.shrink_to_fit();
-        seg.stored_off.shrink_to_fit();
         seg.field_stats.shrink_to_fit();
         seg.term_text.shrink_to_fit();
         seg.term_off.shrink_to_fit();
