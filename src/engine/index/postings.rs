@@ -1,6 +1,8 @@
 //! Compressed postings. A term's postings are one byte string: its document
 //! count and hit count, then per document the delta from the previous document
-//! number, the document's hit count and its hits, every number a LEB128 varint.
+//! number (shifted left, the low bit set when the document has one hit), the
+//! document's hit count (when not one) and its hits, every number a LEB128
+//! varint.
 //! A hit is `pos_delta << 1` within the field of the previous hit (field 0 at
 //! first), or `pos << 1 | 1` followed by the field's delta when the field
 //! changes. Readers walk them with a [`DocCursor`].
@@ -54,9 +56,14 @@ pub struct PostingsWriter {
 impl PostingsWriter {
     /// Adds a document (greater than the previous one) and its hits (ascending).
     pub fn push(&mut self, doc: u32, hits: &[u32]) {
-        put_varint(&mut self.body, doc.wrapping_sub(self.prev));
+        let step = doc.wrapping_sub(self.prev) << 1;
         self.prev = doc;
-        put_varint(&mut self.body, hits.len() as u32);
+        if hits.len() == 1 {
+            put_varint(&mut self.body, step | 1);
+        } else {
+            put_varint(&mut self.body, step);
+            put_varint(&mut self.body, hits.len() as u32);
+        }
         let (mut field, mut pos) = (0u32, 0u32);
         for &h in hits {
             let (f, p) = (h >> POS_BITS, h & POS_MASK);
@@ -189,12 +196,16 @@ impl DocCursor<'_> {
         }
         self.left -= 1;
         let step = get_varint(self.bytes, &mut self.pos);
-        let n = get_varint(self.bytes, &mut self.pos);
+        let n = match step {
+            Some(s) if s & 1 == 1 => Some(1),
+            Some(_) => get_varint(self.bytes, &mut self.pos),
+            None => None,
+        };
         let (Some(step), Some(n)) = (step, n) else {
             self.left = 0;
             return None;
         };
-        self.doc = self.doc.wrapping_add(step);
+        self.doc = self.doc.wrapping_add(step >> 1);
         self.pending = n;
         Some((self.doc, n))
     }

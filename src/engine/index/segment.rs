@@ -302,6 +302,21 @@ impl SegmentBuilder {
         local
     }
 
+    /// Makes room for the contents of `inputs` (merges), so the buffers do not
+    /// grow step by step (and leave freed copies behind).
+    pub fn reserve_like(&mut self, inputs: &[&Segment]) {
+        let sum = |f: fn(&Segment) -> usize| inputs.iter().map(|s| f(s)).sum::<usize>();
+        let seg = &mut self.seg;
+        seg.ids.reserve(sum(|s| s.ids.len()));
+        seg.field_stats.reserve(sum(|s| s.field_stats.len()));
+        seg.term_text.reserve(sum(|s| s.term_text.len()));
+        seg.term_off.reserve(sum(|s| s.term_off.len()));
+        seg.term_post.reserve(sum(|s| s.term_post.len()));
+        seg.post.reserve(sum(|s| s.post.len()));
+        let stored: Vec<&StoredText> = inputs.iter().map(|s| &s.stored).collect();
+        self.stored.reserve_like(&stored);
+    }
+
     /// Appends the stored texts of the documents of `seg` for which `live`
     /// holds (those given to `push_doc`, in the same order).
     pub fn copy_stored(&mut self, seg: &Segment, live: impl Fn(u32) -> bool) {

@@ -117,6 +117,16 @@ impl StoredWriter {
         }
     }
 
+    /// Makes room for the texts of `like` (merges), so the buffers do not grow
+    /// step by step.
+    pub fn reserve_like(&mut self, like: &[&StoredText]) {
+        let sum = |f: fn(&StoredText) -> usize| like.iter().map(|t| f(t)).sum::<usize>();
+        self.text.offs.reserve(sum(|t| t.offs.len()));
+        self.text.block_start.reserve(sum(|t| t.block_start.len()));
+        self.text.block_at.reserve(sum(|t| t.block_at.len()));
+        self.text.data.reserve(sum(|t| t.data.len()));
+    }
+
     /// Adds a document's texts, one per field (missing ones empty).
     pub fn push<'s>(&mut self, texts: impl Iterator<Item = &'s str>) {
         let mut texts = texts;

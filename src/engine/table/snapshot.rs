@@ -19,9 +19,10 @@ const CHUNK_ROWS: usize = 256;
 const MERGE_FACTOR: usize = 4;
 /// More segments than this are merged whatever their sizes.
 const MAX_SEGMENTS: usize = 32;
-/// Merges of at most this many documents run inside the write; larger ones in
-/// the background.
-const SYNC_MERGE_DOCS: usize = 8192;
+/// Merges of at most this many documents run inside the write (under the
+/// writer lock, so small); larger ones in the background, where they do not
+/// hold up concurrent writers.
+const SYNC_MERGE_DOCS: usize = 1024;
 
 /// Attribute rows of a segment, by local document number: chunks of
 /// `CHUNK_ROWS` rows of `width` values each, stored flat.
