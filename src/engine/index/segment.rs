@@ -82,7 +82,7 @@ impl Segment {
     /// is an error rather than a panic later.
     pub fn validate(&self) -> Result<(), String> {
         let n = self.ids.len();
-        let ok = self.by_id.len() == n
+        let ok = (self.by_id.len() == n || (self.by_id.is_empty() && self.ids_ascending))
             && self.ids_ascending == ascending(&self.ids)
             && self.by_id.iter().all(|&(_, l)| (l as usize) < n)
             && self.term_off.windows(2).all(|w| w[0] <= w[1])
@@ -127,14 +127,20 @@ impl Segment {
     }
     /// The local number of an id.
     pub fn local_of(&self, id: u64) -> Option<u32> {
+        if self.ids_ascending {
+            return self.ids.binary_search(&id).ok().map(|l| l as u32);
+        }
         self.by_id
             .binary_search_by_key(&id, |&(i, _)| i)
             .ok()
             .map(|k| self.by_id[k].1)
     }
-    /// `(id, local)` pairs in id order.
-    pub fn by_id(&self) -> &[(u64, u32)] {
-        &self.by_id
+    /// The `k`-th `(id, local)` pair in id order.
+    pub fn by_id(&self, k: usize) -> Option<(u64, u32)> {
+        if self.ids_ascending {
+            return self.ids.get(k).map(|&id| (id, k as u32));
+        }
+        self.by_id.get(k).copied()
     }
     /// Stored fields of a local document (empty strings for unstored fields).
     pub fn stored(&self, local: u32) -> StoredFields<'_> {
@@ -220,14 +226,22 @@ impl Segment {
     pub fn set_ids(&mut self, ids: Vec<u64>) {
         debug_assert_eq!(ids.len(), self.ids.len());
         self.ids = ids;
+        self.index_ids();
+    }
+    /// Notes whether ids ascend; when they do not, sorts `(id, local)` pairs
+    /// for lookups by id.
+    fn index_ids(&mut self) {
         self.ids_ascending = ascending(&self.ids);
-        self.by_id = self
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, &id)| (id, i as u32))
-            .collect();
-        self.by_id.sort_unstable();
+        self.by_id = Vec::new();
+        if !self.ids_ascending {
+            self.by_id = self
+                .ids
+                .iter()
+                .enumerate()
+                .map(|(i, &id)| (id, i as u32))
+                .collect();
+            self.by_id.sort_unstable();
+        }
     }
     /// Number of fields per document.
     pub fn nfields(&self) -> usize {
@@ -383,14 +397,7 @@ impl SegmentBuilder {
     pub fn finish(self) -> Segment {
         let mut seg = self.seg;
         seg.stored = self.stored.finish();
-        seg.by_id = seg
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, &id)| (id, i as u32))
-            .collect();
-        seg.by_id.sort_unstable();
-        seg.ids_ascending = ascending(&seg.ids);
+        seg.index_ids();
         seg.ids.shrink_to_fit();
         seg.field_stats.shrink_to_fit();
         seg.term_text.shrink_to_fit();

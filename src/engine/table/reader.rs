@@ -59,18 +59,19 @@ impl Reader {
     pub fn docs(&self) -> Box<dyn Iterator<Item = DocRef<'_>> + '_> {
         let mut heap: BinaryHeap<Reverse<(u64, usize, usize)>> = BinaryHeap::new();
         for (s, view) in self.snap.segs.iter().enumerate() {
-            if let Some(&(id, _)) = view.seg.by_id().first() {
+            if let Some((id, _)) = view.seg.by_id(0) {
                 heap.push(Reverse((id, s, 0)));
             }
         }
         Box::new(std::iter::from_fn(move || loop {
             let Reverse((_, s, k)) = heap.pop()?;
             let view = &self.snap.segs[s];
-            let list = view.seg.by_id();
-            if let Some(&(id, _)) = list.get(k + 1) {
+            if let Some((id, _)) = view.seg.by_id(k + 1) {
                 heap.push(Reverse((id, s, k + 1)));
             }
-            let local = list[k].1;
+            let Some((_, local)) = view.seg.by_id(k) else {
+                continue;
+            };
             if !view.dead.get(local) {
                 return Some(self.doc_ref(s, local));
             }
