@@ -10,6 +10,7 @@ mod call;
 mod ddl;
 mod eval;
 mod options;
+mod order;
 mod query;
 mod rowexpr;
 mod select;

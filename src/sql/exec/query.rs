@@ -2,14 +2,14 @@
 //! grouping, ordering, `LIMIT`, projection and facets (ours), and the data
 //! `SHOW META` reports.
 
-use std::cmp::Ordering;
 use std::time::Instant;
 
 use crate::engine::{AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema, StoredFields};
 use crate::service::{Column, ColumnType, Outcome, QueryError, Row as OutRow};
-use crate::sql::ast::{BinaryOp, Expr, Limit, OrderKey, Select, SelectItem};
+use crate::sql::ast::{BinaryOp, Expr, Limit, Select, SelectItem};
 
 use super::options::QueryOptions;
+use super::order::{base_sort, shown_rows, sort_by_keys, top_rows, window, window_range};
 use super::rowexpr::{has_aggregate, Env, Group, Row};
 use super::value::{attr_column_type, group_key, order, Val};
 use super::Ctx;
@@ -74,27 +74,6 @@ struct Matched<'r> {
     total: usize,
     keywords: Keywords,
     keep: Option<usize>,
-}
-
-/// How many rows of the default order a query shows, when nothing regroups or
-/// reorders them (then a bounded top-k replaces a full sort).
-fn shown_rows(select: &Select, opts: &QueryOptions) -> Option<usize> {
-    let grouped =
-        !select.group_by.is_empty() || select.items.iter().any(|i| has_aggregate(&i.expr));
-    let plain = !grouped
-        && select.order_by.is_empty()
-        && select.within_group.is_empty()
-        && select.facets.is_empty();
-    plain.then(|| {
-        let limit = select.limit.unwrap_or(Limit {
-            offset: 0,
-            count: DEFAULT_LIMIT,
-        });
-        let shown = limit.offset.saturating_add(limit.count);
-        usize::try_from(shown)
-            .unwrap_or(usize::MAX)
-            .min(opts.max_matches)
-    })
 }
 
 /// Sorts, groups, pages and projects the matches; adds the facets and the meta.
@@ -353,74 +332,6 @@ fn unordered_matching_rows<'r>(
     }
     let total = out.len();
     Ok((out, total, keywords))
-}
-
-/// The first `k` rows of the default order (weight descending with `MATCH`, then
-/// id, then position for rows of several tables with one id), sorted.
-fn top_rows(rows: Vec<Row<'_>>, k: usize, matched: bool) -> Vec<Row<'_>> {
-    let key = |i: usize, r: &Row<'_>| {
-        let w = if matched { r.weight } else { 0 };
-        (std::cmp::Reverse(w), r.doc.id, i as u32)
-    };
-    let mut keys: Vec<_> = rows.iter().enumerate().map(|(i, r)| key(i, r)).collect();
-    if k < keys.len() {
-        if k == 0 {
-            return Vec::new();
-        }
-        keys.select_nth_unstable(k - 1);
-        keys.truncate(k);
-    }
-    keys.sort_unstable();
-    keys.into_iter().map(|(_, _, i)| rows[i as usize]).collect()
-}
-
-/// Sorts matches by the within-group order (if any) over the default order:
-/// weight descending (with `MATCH`), then id.
-fn base_sort<'a>(
-    env: &Env<'_>,
-    mut rows: Vec<Row<'a>>,
-    keys: &[OrderKey],
-    matched: bool,
-) -> Result<Vec<Row<'a>>, QueryError> {
-    rows.sort_by(|a, b| {
-        let w = if matched {
-            b.weight.cmp(&a.weight)
-        } else {
-            Ordering::Equal
-        };
-        w.then(a.doc.id.cmp(&b.doc.id))
-    });
-    sort_by_keys(rows, keys, |r, k| env.eval(k, r, None))
-}
-
-/// Stable sort on `keys`, values computed once per item.
-fn sort_by_keys<T>(
-    items: Vec<T>,
-    keys: &[OrderKey],
-    eval: impl Fn(&T, &Expr) -> Result<Val, QueryError>,
-) -> Result<Vec<T>, QueryError> {
-    if keys.is_empty() {
-        return Ok(items);
-    }
-    let mut decorated = Vec::with_capacity(items.len());
-    for item in items {
-        let vals = keys
-            .iter()
-            .map(|k| eval(&item, &k.expr))
-            .collect::<Result<Vec<_>, _>>()?;
-        decorated.push((vals, item));
-    }
-    decorated.sort_by(|(a, _), (b, _)| {
-        for (k, (x, y)) in keys.iter().zip(a.iter().zip(b)) {
-            let o = order(x, y);
-            let o = if k.desc { o.reverse() } else { o };
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        Ordering::Equal
-    });
-    Ok(decorated.into_iter().map(|(_, item)| item).collect())
 }
 
 /// A result set and its counts.
@@ -755,18 +666,6 @@ fn as_group<'g, 'a>(g: &'g Grouped<'a>, grouped: bool) -> Group<'g, 'a> {
         },
         key: g.key.clone(),
     }
-}
-
-/// The `LIMIT` window of a list.
-fn window<T>(items: &[T], limit: Limit) -> &[T] {
-    &items[window_range(items.len(), limit)]
-}
-
-/// The `LIMIT` window of a list of `len` items.
-fn window_range(len: usize, limit: Limit) -> std::ops::Range<usize> {
-    let start = usize::try_from(limit.offset).unwrap_or(usize::MAX).min(len);
-    let count = usize::try_from(limit.count).unwrap_or(usize::MAX);
-    start..start.saturating_add(count).min(len)
 }
 
 /// Group keys: an MVA value puts its row in one group per element.
