@@ -1,6 +1,8 @@
 //! Micro-benchmarks of the write and search paths (run with
 //! `cargo test --release --lib engine::bench -- --ignored --nocapture`). They print
-//! timings and assert only results, never times.
+//! timings and assert only results, never times. `memory_by_structure` loads the
+//! search benchmark's corpus (`bench/corpus-data/docs.tsv`, built by
+//! `bench/corpus.py`) when it is there.
 
 use super::*;
 use std::time::Instant;
@@ -111,4 +113,67 @@ fn bench_insert_and_search() {
     );
     assert!(found > 0);
     assert_eq!(r.len(), 126_000);
+}
+
+/// The documents of the search benchmark's corpus (id, title, body, price,
+/// category per line), when it has been built.
+fn bench_corpus() -> Option<Vec<Document>> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/corpus-data/docs.tsv");
+    let text = std::fs::read_to_string(path).ok()?;
+    let docs = text
+        .lines()
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            let id = cols.next()?.parse().ok()?;
+            let (title, body) = (cols.next()?, cols.next()?);
+            let price = cols.next()?.parse().ok()?;
+            Some(Document {
+                id,
+                fields: vec![title.to_string(), body.to_string()],
+                attrs: vec![
+                    AttrValue::Int(price),
+                    AttrValue::Str(cols.next()?.to_string()),
+                ],
+            })
+        })
+        .collect();
+    Some(docs)
+}
+
+#[test]
+#[ignore]
+fn memory_by_structure() {
+    let Some(docs) = bench_corpus() else {
+        println!("no corpus: run bench/corpus.py bench/corpus-data first");
+        return;
+    };
+    let field = |name: &str| Field {
+        name: name.into(),
+        indexed: true,
+        stored: true,
+    };
+    let attr = |name: &str, ty| Attr {
+        name: name.into(),
+        ty,
+    };
+    let schema = Schema {
+        fields: vec![field("title"), field("body")],
+        attrs: vec![
+            attr("price", AttrType::Uint),
+            attr("category", AttrType::String),
+        ],
+    };
+    let t = Table::new("p", schema, TableSettings::default()).unwrap();
+    let n = docs.len();
+    let mut docs = docs.into_iter().peekable();
+    while docs.peek().is_some() {
+        let batch: Vec<Document> = docs.by_ref().take(1000).collect();
+        t.write(batch, WriteMode::Insert).unwrap();
+    }
+    t.wait_merges();
+    let report = t.memory_report();
+    for (part, bytes) in &report {
+        println!("{part:>14}: {:8.1} MB", *bytes as f64 / 1e6);
+    }
+    assert_eq!(t.reader().len(), n);
 }

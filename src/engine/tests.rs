@@ -717,3 +717,47 @@ fn changes_are_logged_with_assigned_ids_and_a_failed_log_aborts() {
     );
     assert!(r.reader().is_empty());
 }
+
+#[test]
+fn search_top_matches_a_full_sort() {
+    let t = table_with(TableSettings::default(), &[]);
+    // Batches with ids out of order, so some segments are not in id order, and
+    // repeated words so weights tie.
+    for batch in 0..6u64 {
+        let docs = (0..40u64)
+            .map(|i| {
+                let id = match batch {
+                    0..3 => (i * 37 + batch * 11) % 240 + 1 + batch * 1000,
+                    _ => batch * 1000 + i + 1,
+                };
+                let text = match i % 3 {
+                    0 => "common rare",
+                    1 => "common common",
+                    _ => "common",
+                };
+                Document {
+                    id,
+                    fields: vec![text.into(), "".into()],
+                    attrs: vec![AttrValue::Int(0)],
+                }
+            })
+            .collect();
+        t.write(docs, WriteMode::Insert).unwrap();
+    }
+    t.delete(&[1012, 5001]);
+    let r = t.reader();
+    let opts = MatchOptions::default();
+    for q in ["common", "rare | common", "nothing", ""] {
+        let all = r.search(q, &opts).unwrap();
+        let mut expected: Vec<(i64, u64)> =
+            all.hits.iter().map(|h| (-h.weight, h.doc.id)).collect();
+        expected.sort_unstable();
+        for k in [0, 1, 7, 40, 1000] {
+            let (top, total) = r.search_top(q, &opts, k).unwrap();
+            let got: Vec<(i64, u64)> = top.hits.iter().map(|h| (-h.weight, h.doc.id)).collect();
+            assert_eq!(got, expected[..k.min(expected.len())], "{q} {k}");
+            assert_eq!(total, expected.len(), "{q}");
+            assert_eq!(top.keywords, all.keywords, "{q}");
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Schema, values, documents and results of the engine.
 
+use super::index::StoredText;
 use std::fmt;
 
 /// Attribute types (`CREATE TABLE` column types other than `text`).
@@ -153,48 +154,45 @@ pub struct DocRef<'a> {
     pub fields: StoredFields<'a>,
 }
 
-/// The stored texts of a document's fields, kept in one buffer.
+/// The stored texts of a document's fields (read from the segment when asked
+/// for: they are kept compressed).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StoredFields<'a> {
-    text: &'a str,
-    /// `n + 1` offsets into `text` for `n` fields.
-    offs: &'a [u64],
+    text: Option<&'a StoredText>,
+    local: u32,
+    nfields: usize,
 }
 
 impl<'a> StoredFields<'a> {
-    /// Fields `i` of `text` spanning `offs[i]..offs[i + 1]`.
-    pub fn new(text: &'a str, offs: &'a [u64]) -> StoredFields<'a> {
-        StoredFields { text, offs }
+    /// The fields of document `local` of a segment's texts.
+    pub(crate) fn new(text: &'a StoredText, local: u32, nfields: usize) -> StoredFields<'a> {
+        StoredFields {
+            text: Some(text),
+            local,
+            nfields,
+        }
     }
     /// Number of fields.
     pub fn len(&self) -> usize {
-        self.offs.len().saturating_sub(1)
+        self.nfields
     }
     /// True when there is no field.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.nfields == 0
     }
     /// The text of field `i`.
-    pub fn get(&self, i: usize) -> Option<&'a str> {
-        let (a, b) = (*self.offs.get(i)?, *self.offs.get(i + 1)?);
-        self.text.get(a as usize..b as usize)
+    pub fn get(&self, i: usize) -> Option<String> {
+        if i >= self.nfields {
+            return None;
+        }
+        self.to_vec().into_iter().nth(i)
     }
     /// The texts, in field order.
-    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let this = *self;
-        (0..this.len()).map(move |i| this.get(i).unwrap_or(""))
-    }
-    /// The texts as owned strings.
     pub fn to_vec(&self) -> Vec<String> {
-        self.iter().map(str::to_string).collect()
-    }
-}
-
-impl std::ops::Index<usize> for StoredFields<'_> {
-    type Output = str;
-    /// Field `i` (empty when out of range).
-    fn index(&self, i: usize) -> &str {
-        self.get(i).unwrap_or("")
+        match self.text {
+            Some(t) => t.fields(self.local, self.nfields),
+            None => Vec::new(),
+        }
     }
 }
 

@@ -49,7 +49,7 @@ fn rows(cat: &Catalog, table: &str) -> Vec<String> {
     let r = t.reader();
     let mut out: Vec<String> = r
         .docs()
-        .map(|d| format!("{}:{}:{:?}", d.id, &d.fields[0], d.attrs[0]))
+        .map(|d| format!("{}:{}:{:?}", d.id, d.fields.to_vec()[0], d.attrs[0]))
         .collect();
     out.sort();
     out

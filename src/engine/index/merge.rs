@@ -16,6 +16,7 @@ pub struct MergeInput<'a> {
 pub fn merge(inputs: &[MergeInput<'_>]) -> (Segment, Vec<Vec<u32>>) {
     let nfields = inputs.first().map_or(0, |i| i.seg.nfields());
     let mut builder = SegmentBuilder::new(nfields);
+    builder.reserve_like(&inputs.iter().map(|i| i.seg).collect::<Vec<_>>());
     let mut remaps = Vec::with_capacity(inputs.len());
     let mut stats = Vec::with_capacity(nfields);
     for input in inputs {
@@ -27,8 +28,9 @@ pub fn merge(inputs: &[MergeInput<'_>]) -> (Segment, Vec<Vec<u32>>) {
             }
             stats.clear();
             stats.extend((0..nfields).map(|f| input.seg.field_stats(local, f)));
-            *slot = builder.push_doc(input.seg.id(local), input.seg.stored(local), &stats);
+            *slot = builder.push_doc(input.seg.id(local), &stats);
         }
+        builder.copy_stored(input.seg, |l| !input.dead.get(l));
         remaps.push(remap);
     }
     merge_terms(inputs, &remaps, &mut builder);

@@ -3,8 +3,10 @@
 mod merge;
 mod postings;
 mod segment;
+mod stored;
 
 pub use merge::{merge, MergeInput};
 #[cfg(test)]
 pub use segment::pack_hit;
 pub use segment::{hit_field, hit_pos, Bits, Segment, SegmentBuilder};
+pub use stored::StoredText;

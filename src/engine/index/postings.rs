@@ -1,10 +1,18 @@
 //! Compressed postings. A term's postings are one byte string: its document
 //! count and hit count, then per document the delta from the previous document
-//! number, the document's hit count and its hits (the first as is, the others as
-//! deltas), every number a LEB128 varint. Readers walk them with a [`DocCursor`].
+//! number (shifted left, the low bit set when the document has one hit), the
+//! document's hit count (when not one) and its hits, every number a LEB128
+//! varint.
+//! A hit is `pos_delta << 1` within the field of the previous hit (field 0 at
+//! first), or `pos << 1 | 1` followed by the field's delta when the field
+//! changes. Readers walk them with a [`DocCursor`].
 //!
 //! Decoding never panics: damaged bytes end the list early (and `validate` of a
 //! segment read from disk refuses them first).
+
+use super::segment::POS_BITS;
+
+const POS_MASK: u32 = (1 << POS_BITS) - 1;
 
 /// Appends `v` as a LEB128 varint (7 bits a byte, low bits first).
 #[inline]
@@ -48,13 +56,25 @@ pub struct PostingsWriter {
 impl PostingsWriter {
     /// Adds a document (greater than the previous one) and its hits (ascending).
     pub fn push(&mut self, doc: u32, hits: &[u32]) {
-        put_varint(&mut self.body, doc.wrapping_sub(self.prev));
+        let step = doc.wrapping_sub(self.prev) << 1;
         self.prev = doc;
-        put_varint(&mut self.body, hits.len() as u32);
-        let mut last = 0u32;
+        if hits.len() == 1 {
+            put_varint(&mut self.body, step | 1);
+        } else {
+            put_varint(&mut self.body, step);
+            put_varint(&mut self.body, hits.len() as u32);
+        }
+        let (mut field, mut pos) = (0u32, 0u32);
         for &h in hits {
-            put_varint(&mut self.body, h.wrapping_sub(last));
-            last = h;
+            let (f, p) = (h >> POS_BITS, h & POS_MASK);
+            if f == field {
+                put_varint(&mut self.body, p.wrapping_sub(pos) << 1);
+            } else {
+                put_varint(&mut self.body, p << 1 | 1);
+                put_varint(&mut self.body, f.wrapping_sub(field));
+                field = f;
+            }
+            pos = p;
         }
         self.docs += 1;
         self.hits = self.hits.saturating_add(hits.len() as u32);
@@ -176,12 +196,16 @@ impl DocCursor<'_> {
         }
         self.left -= 1;
         let step = get_varint(self.bytes, &mut self.pos);
-        let n = get_varint(self.bytes, &mut self.pos);
+        let n = match step {
+            Some(s) if s & 1 == 1 => Some(1),
+            Some(_) => get_varint(self.bytes, &mut self.pos),
+            None => None,
+        };
         let (Some(step), Some(n)) = (step, n) else {
             self.left = 0;
             return None;
         };
-        self.doc = self.doc.wrapping_add(step);
+        self.doc = self.doc.wrapping_add(step >> 1);
         self.pending = n;
         Some((self.doc, n))
     }
@@ -190,17 +214,29 @@ impl DocCursor<'_> {
     #[inline]
     pub fn read_hits(&mut self, out: &mut Vec<u32>) {
         out.clear();
-        let mut last = 0u32;
+        let (mut field, mut pos) = (0u32, 0u32);
         while self.pending > 0 {
             self.pending -= 1;
-            let Some(d) = get_varint(self.bytes, &mut self.pos) else {
-                self.left = 0;
-                self.pending = 0;
-                return;
+            let Some(v) = get_varint(self.bytes, &mut self.pos) else {
+                return self.damaged();
             };
-            last = last.wrapping_add(d);
-            out.push(last);
+            if v & 1 == 0 {
+                pos = pos.wrapping_add(v >> 1);
+            } else {
+                let Some(d) = get_varint(self.bytes, &mut self.pos) else {
+                    return self.damaged();
+                };
+                field = field.wrapping_add(d);
+                pos = v >> 1;
+            }
+            out.push(field << POS_BITS | (pos & POS_MASK));
         }
+    }
+
+    /// Ends the list early (damaged bytes).
+    fn damaged(&mut self) {
+        self.left = 0;
+        self.pending = 0;
     }
 
     /// Moves past the hits of the current document; false on damaged bytes.
@@ -208,9 +244,13 @@ impl DocCursor<'_> {
     fn skip_hits(&mut self) -> bool {
         while self.pending > 0 {
             self.pending -= 1;
-            if get_varint(self.bytes, &mut self.pos).is_none() {
-                self.pending = 0;
-                return false;
+            match get_varint(self.bytes, &mut self.pos) {
+                Some(v) if v & 1 == 0 => {}
+                Some(_) if get_varint(self.bytes, &mut self.pos).is_some() => {}
+                _ => {
+                    self.pending = 0;
+                    return false;
+                }
             }
         }
         true
@@ -246,18 +286,19 @@ mod tests {
 
     #[test]
     fn documents_and_hits_round_trip() {
-        let bytes = encode(&[(0, &[5, 9]), (3, &[1 << 24, (1 << 24) + 2]), (400, &[7])]);
+        let two_fields = [3, 1 << 24, (1 << 24) + 2, (3 << 24) + 1];
+        let bytes = encode(&[(0, &[5, 9]), (3, &two_fields), (400, &[7])]);
         let p = Postings::new(&bytes);
-        assert_eq!((p.len(), p.hit_count()), (3, 5));
+        assert_eq!((p.len(), p.hit_count()), (3, 7));
         assert!(p.validate(401));
         assert!(!p.validate(400));
         let mut cur = p.cursor();
         let mut hits = Vec::new();
         assert_eq!(cur.next_doc(), Some((0, 2)));
         // The hits of document 0 are skipped unread.
-        assert_eq!(cur.next_doc(), Some((3, 2)));
+        assert_eq!(cur.next_doc(), Some((3, 4)));
         cur.read_hits(&mut hits);
-        assert_eq!(hits, [1 << 24, (1 << 24) + 2]);
+        assert_eq!(hits, two_fields);
         assert_eq!(cur.next_doc(), Some((400, 1)));
         cur.read_hits(&mut hits);
         assert_eq!(hits, [7]);

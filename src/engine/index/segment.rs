@@ -11,8 +11,10 @@
 
 use super::super::tokenizer::{FieldStats, Tokenizer};
 use super::postings::{Postings, PostingsWriter};
+use super::stored::{copy_live, StoredText, StoredWriter};
 use crate::engine::types::StoredFields;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 /// Bits of a hit that hold the position.
@@ -65,10 +67,9 @@ pub struct Segment {
     nfields: usize,
     ids: Vec<u64>,
     by_id: Vec<(u64, u32)>,
-    /// Stored field `f` of document `d` is `stored_text[stored_off[d * nfields +
-    /// f]..stored_off[d * nfields + f + 1]]`.
-    stored_text: String,
-    stored_off: Vec<u64>,
+    /// `ids` ascending.
+    ids_ascending: bool,
+    stored: StoredText,
     field_stats: Vec<FieldStats>,
     term_text: String,
     term_off: Vec<u32>,
@@ -81,7 +82,8 @@ impl Segment {
     /// is an error rather than a panic later.
     pub fn validate(&self) -> Result<(), String> {
         let n = self.ids.len();
-        let ok = self.by_id.len() == n
+        let ok = (self.by_id.len() == n || (self.by_id.is_empty() && self.ids_ascending))
+            && self.ids_ascending == ascending(&self.ids)
             && self.by_id.iter().all(|&(_, l)| (l as usize) < n)
             && self.term_off.windows(2).all(|w| w[0] <= w[1])
             && self
@@ -99,13 +101,7 @@ impl Segment {
                 .last()
                 .is_none_or(|&e| e as usize <= self.post.len())
             && (0..self.term_count()).all(|t| self.postings(t).validate(n))
-            && (self.stored_off.len() == n * self.nfields + 1
-                || (n == 0 && self.stored_off.is_empty()))
-            && self.stored_off.windows(2).all(|w| w[0] <= w[1])
-            && self
-                .stored_off
-                .iter()
-                .all(|&o| self.stored_text.is_char_boundary(o as usize));
+            && self.stored.validate(n, self.nfields);
         if ok {
             Ok(())
         } else {
@@ -124,25 +120,31 @@ impl Segment {
     pub fn id(&self, local: u32) -> u64 {
         self.ids[local as usize]
     }
+    /// True when ids grow with local numbers (as in segments of bulk loads), so
+    /// that local order is id order.
+    pub fn ids_ascending(&self) -> bool {
+        self.ids_ascending
+    }
     /// The local number of an id.
     pub fn local_of(&self, id: u64) -> Option<u32> {
+        if self.ids_ascending {
+            return self.ids.binary_search(&id).ok().map(|l| l as u32);
+        }
         self.by_id
             .binary_search_by_key(&id, |&(i, _)| i)
             .ok()
             .map(|k| self.by_id[k].1)
     }
-    /// `(id, local)` pairs in id order.
-    pub fn by_id(&self) -> &[(u64, u32)] {
-        &self.by_id
+    /// The `k`-th `(id, local)` pair in id order.
+    pub fn by_id(&self, k: usize) -> Option<(u64, u32)> {
+        if self.ids_ascending {
+            return self.ids.get(k).map(|&id| (id, k as u32));
+        }
+        self.by_id.get(k).copied()
     }
     /// Stored fields of a local document (empty strings for unstored fields).
     pub fn stored(&self, local: u32) -> StoredFields<'_> {
-        let start = local as usize * self.nfields;
-        let offs = self
-            .stored_off
-            .get(start..=start + self.nfields)
-            .unwrap_or_default();
-        StoredFields::new(&self.stored_text, offs)
+        StoredFields::new(&self.stored, local, self.nfields)
     }
     /// Length and last position of a field of a local document.
     #[inline]
@@ -205,18 +207,41 @@ impl Segment {
         };
         Postings::new(self.post.get(range).unwrap_or_default())
     }
+    /// Heap bytes held by each part of the segment (for memory reports).
+    pub fn heap_bytes(&self) -> Vec<(&'static str, usize)> {
+        use std::mem::size_of_val;
+        vec![
+            ("ids", size_of_val(self.ids.as_slice())),
+            ("by_id", size_of_val(self.by_id.as_slice())),
+            ("stored", self.stored.heap_bytes()),
+            ("field_stats", size_of_val(self.field_stats.as_slice())),
+            ("term_text", self.term_text.len()),
+            ("term_off", size_of_val(self.term_off.as_slice())),
+            ("term_post", size_of_val(self.term_post.as_slice())),
+            ("post", self.post.len()),
+        ]
+    }
     /// Gives the documents their ids (in local order); for a segment built
     /// before its ids were known.
     pub fn set_ids(&mut self, ids: Vec<u64>) {
         debug_assert_eq!(ids.len(), self.ids.len());
         self.ids = ids;
-        self.by_id = self
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, &id)| (id, i as u32))
-            .collect();
-        self.by_id.sort_unstable();
+        self.index_ids();
+    }
+    /// Notes whether ids ascend; when they do not, sorts `(id, local)` pairs
+    /// for lookups by id.
+    fn index_ids(&mut self) {
+        self.ids_ascending = ascending(&self.ids);
+        self.by_id = Vec::new();
+        if !self.ids_ascending {
+            self.by_id = self
+                .ids
+                .iter()
+                .enumerate()
+                .map(|(i, &id)| (id, i as u32))
+                .collect();
+            self.by_id.sort_unstable();
+        }
     }
     /// Number of fields per document.
     pub fn nfields(&self) -> usize {
@@ -224,10 +249,41 @@ impl Segment {
     }
 }
 
+fn ascending(ids: &[u64]) -> bool {
+    ids.windows(2).all(|w| w[0] < w[1])
+}
+
 /// Collects documents into a new segment.
 pub struct SegmentBuilder {
     seg: Segment,
-    terms: HashMap<String, Vec<(u32, u32)>>,
+    stored: StoredWriter,
+    terms: HashMap<String, Vec<(u32, u32)>, BuildHasherDefault<WordHasher>>,
+}
+
+/// A fast hasher for the words of a batch being indexed (FNV-1a over 8-byte
+/// words; the keys are our own tokens, so no flooding defence is needed).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(PRIME);
+            h ^= h >> 29;
+        }
+        for &b in chunks.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+        self.0 = h ^ (h >> 32);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl SegmentBuilder {
@@ -236,12 +292,12 @@ impl SegmentBuilder {
         SegmentBuilder {
             seg: Segment {
                 nfields,
-                stored_off: vec![0],
                 term_off: vec![0],
                 term_post: vec![0],
                 ..Segment::default()
             },
-            terms: HashMap::new(),
+            stored: StoredWriter::new(nfields),
+            terms: HashMap::default(),
         }
     }
 
@@ -257,7 +313,7 @@ impl SegmentBuilder {
     ) {
         let local = self.seg.ids.len() as u32;
         self.seg.ids.push(id);
-        self.push_stored(stored.iter().copied());
+        self.stored.push(stored.iter().copied());
         for f in 0..self.seg.nfields {
             let text = texts.get(f).map(String::as_str).unwrap_or("");
             let stats = if indexed.get(f).copied().unwrap_or(true) {
@@ -278,23 +334,34 @@ impl SegmentBuilder {
         }
     }
 
-    /// Appends one stored text per field (missing ones empty).
-    fn push_stored<'s>(&mut self, texts: impl Iterator<Item = &'s str>) {
-        let seg = &mut self.seg;
-        let mut texts = texts;
-        for _ in 0..seg.nfields {
-            seg.stored_text.push_str(texts.next().unwrap_or(""));
-            seg.stored_off.push(seg.stored_text.len() as u64);
-        }
-    }
-
-    /// Adds a document already indexed elsewhere (used by merging).
-    pub fn push_doc(&mut self, id: u64, stored: StoredFields<'_>, stats: &[FieldStats]) -> u32 {
+    /// Adds a document already indexed elsewhere (used by merging); its stored
+    /// texts come with `copy_stored`.
+    pub fn push_doc(&mut self, id: u64, stats: &[FieldStats]) -> u32 {
         let local = self.seg.ids.len() as u32;
         self.seg.ids.push(id);
-        self.push_stored(stored.iter());
         self.seg.field_stats.extend_from_slice(stats);
         local
+    }
+
+    /// Makes room for the contents of `inputs` (merges), so the buffers do not
+    /// grow step by step (and leave freed copies behind).
+    pub fn reserve_like(&mut self, inputs: &[&Segment]) {
+        let sum = |f: fn(&Segment) -> usize| inputs.iter().map(|s| f(s)).sum::<usize>();
+        let seg = &mut self.seg;
+        seg.ids.reserve(sum(|s| s.ids.len()));
+        seg.field_stats.reserve(sum(|s| s.field_stats.len()));
+        seg.term_text.reserve(sum(|s| s.term_text.len()));
+        seg.term_off.reserve(sum(|s| s.term_off.len()));
+        seg.term_post.reserve(sum(|s| s.term_post.len()));
+        seg.post.reserve(sum(|s| s.post.len()));
+        let stored: Vec<&StoredText> = inputs.iter().map(|s| &s.stored).collect();
+        self.stored.reserve_like(&stored);
+    }
+
+    /// Appends the stored texts of the documents of `seg` for which `live`
+    /// holds (those given to `push_doc`, in the same order).
+    pub fn copy_stored(&mut self, seg: &Segment, live: impl Fn(u32) -> bool) {
+        copy_live(&seg.stored, self.seg.nfields, live, &mut self.stored);
     }
 
     /// Appends one term's postings (emptying `postings`); terms must come in
@@ -327,18 +394,11 @@ impl SegmentBuilder {
     }
 
     /// Finishes a segment whose terms were pushed with `push_term`.
-    pub fn finish(mut self) -> Segment {
-        let mut seg = std::mem::take(&mut self.seg);
-        seg.by_id = seg
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, &id)| (id, i as u32))
-            .collect();
-        seg.by_id.sort_unstable();
+    pub fn finish(self) -> Segment {
+        let mut seg = self.seg;
+        seg.stored = self.stored.finish();
+        seg.index_ids();
         seg.ids.shrink_to_fit();
-        seg.stored_text.shrink_to_fit();
-        seg.stored_off.shrink_to_fit();
         seg.field_stats.shrink_to_fit();
         seg.term_text.shrink_to_fit();
         seg.term_off.shrink_to_fit();

@@ -301,6 +301,25 @@ impl Table {
         out
     }
 
+    /// Heap bytes of the current snapshot by structure, summed over segments
+    /// (`attrs` estimates the attribute rows), for memory reports.
+    pub fn memory_report(&self) -> Vec<(&'static str, usize)> {
+        let snap = self.snapshot();
+        let mut out: Vec<(&'static str, usize)> = Vec::new();
+        for view in &snap.segs {
+            for (part, bytes) in view.seg.heap_bytes() {
+                match out.iter_mut().find(|(p, _)| *p == part) {
+                    Some(slot) => slot.1 += bytes,
+                    None => out.push((part, bytes)),
+                }
+            }
+        }
+        let attrs = snap.segs.iter().map(|v| v.attrs.heap_bytes()).sum();
+        out.push(("attrs", attrs));
+        out.push(("segments", snap.segs.len()));
+        out
+    }
+
     /// A consistent read view: later writes do not change it.
     pub fn reader(&self) -> Reader {
         Reader::new(self.snapshot(), self.tok.clone(), self.settings.clone())

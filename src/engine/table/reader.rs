@@ -59,18 +59,19 @@ impl Reader {
     pub fn docs(&self) -> Box<dyn Iterator<Item = DocRef<'_>> + '_> {
         let mut heap: BinaryHeap<Reverse<(u64, usize, usize)>> = BinaryHeap::new();
         for (s, view) in self.snap.segs.iter().enumerate() {
-            if let Some(&(id, _)) = view.seg.by_id().first() {
+            if let Some((id, _)) = view.seg.by_id(0) {
                 heap.push(Reverse((id, s, 0)));
             }
         }
         Box::new(std::iter::from_fn(move || loop {
             let Reverse((_, s, k)) = heap.pop()?;
             let view = &self.snap.segs[s];
-            let list = view.seg.by_id();
-            if let Some(&(id, _)) = list.get(k + 1) {
+            if let Some((id, _)) = view.seg.by_id(k + 1) {
                 heap.push(Reverse((id, s, k + 1)));
             }
-            let local = list[k].1;
+            let Some((_, local)) = view.seg.by_id(k) else {
+                continue;
+            };
             if !view.dead.get(local) {
                 return Some(self.doc_ref(s, local));
             }
@@ -85,14 +86,97 @@ impl Reader {
     /// Runs a full-text query (Manticore's extended syntax, see [`MatchOptions`]).
     /// Syntax errors come back in upstream's wording.
     pub fn search(&self, query: &str, opts: &MatchOptions) -> Result<Matches<'_>, EngineError> {
-        let bound = match query::compile(query, &self.tok, &self.settings, &self.snap.schema)? {
-            Compiled::FullScan => {
-                let hits = self.docs().map(|doc| Hit { doc, weight: 1 }).collect();
-                return Ok(Matches {
+        let mut hits = Vec::new();
+        let keywords = self.run_query(query, opts, |s, ranked| {
+            hits.extend(ranked.iter().map(|&(weight, local)| Hit {
+                doc: self.doc_ref(s, local),
+                weight,
+            }));
+        })?;
+        let Some(keywords) = keywords else {
+            // A query matching every document.
+            let hits = self.docs().map(|doc| Hit { doc, weight: 1 }).collect();
+            return Ok(Matches {
+                hits,
+                keywords: Vec::new(),
+            });
+        };
+        Ok(Matches { hits, keywords })
+    }
+
+    /// Like [`Reader::search`], but keeps only the first `k` matches in the
+    /// default order (weight descending, then id), sorted, and counts them all:
+    /// returns the matches and the total.
+    pub fn search_top(
+        &self,
+        query: &str,
+        opts: &MatchOptions,
+        k: usize,
+    ) -> Result<(Matches<'_>, usize), EngineError> {
+        let mut total = 0;
+        // (weight descending, id, segment, local) of the candidates.
+        let mut best: Vec<(std::cmp::Reverse<i64>, u64, u32, u32)> = Vec::new();
+        let mut local_best: Vec<(std::cmp::Reverse<i64>, u32)> = Vec::new();
+        let keywords = self.run_query(query, opts, |s, ranked| {
+            total += ranked.len();
+            let seg = &self.snap.segs[s].seg;
+            if seg.ids_ascending() {
+                // Id order is local order here: only this segment's first `k`
+                // can make it.
+                local_best.clear();
+                local_best.extend(ranked.iter().map(|&(w, l)| (std::cmp::Reverse(w), l)));
+                keep_smallest(&mut local_best, k);
+                best.extend(local_best.iter().map(|&(w, l)| (w, seg.id(l), s as u32, l)));
+            } else {
+                best.extend(
+                    ranked
+                        .iter()
+                        .map(|&(w, l)| (std::cmp::Reverse(w), seg.id(l), s as u32, l)),
+                );
+            }
+            if best.len() > k.saturating_mul(4).max(1024) {
+                keep_smallest(&mut best, k);
+            }
+        })?;
+        let keywords = match keywords {
+            Some(k) => k,
+            None => {
+                // A query matching every document: id order, all weighing 1.
+                let hits: Vec<Hit<'_>> = self
+                    .docs()
+                    .take(k)
+                    .map(|doc| Hit { doc, weight: 1 })
+                    .collect();
+                let m = Matches {
                     hits,
                     keywords: Vec::new(),
-                });
+                };
+                return Ok((m, self.snap.live));
             }
+        };
+        keep_smallest(&mut best, k);
+        best.sort_unstable();
+        let hits = best
+            .iter()
+            .map(|&(std::cmp::Reverse(weight), _, s, l)| Hit {
+                doc: self.doc_ref(s as usize, l),
+                weight,
+            })
+            .collect();
+        Ok((Matches { hits, keywords }, total))
+    }
+
+    /// Runs a query and hands `found(segment, [(weight, local)])` each segment's
+    /// matches; returns the keyword stats, `None` for a query matching every
+    /// document (which `found` does not see).
+    fn run_query(
+        &self,
+        query: &str,
+        opts: &MatchOptions,
+        mut found: impl FnMut(usize, &[(i64, u32)]),
+    ) -> Result<Option<Vec<KeywordStat>>, EngineError> {
+        let bound = match query::compile(query, &self.tok, &self.settings, &self.snap.schema)? {
+            Compiled::FullScan => return Ok(None),
             Compiled::Query(b) => b,
         };
         let terms: Vec<Vec<Vec<usize>>> = self
@@ -109,10 +193,7 @@ impl Reader {
             .collect();
         let stats = self.keyword_stats(&bound.keywords, &terms);
         let Some(root) = &bound.root else {
-            return Ok(Matches {
-                hits: Vec::new(),
-                keywords: dedup_stats(stats),
-            });
+            return Ok(Some(dedup_stats(stats)));
         };
         let total = self.snap.live as u64;
         let nkw = bound.keywords.len();
@@ -121,8 +202,8 @@ impl Reader {
             field_weights: self.field_weights(opts),
             idf: stats.iter().map(|s| idf(s.docs, total, nkw)).collect(),
         };
-        let mut hits = Vec::with_capacity(self.snap.live.min(1024));
         let mut scratch = Scratch::default();
+        let mut ranked: Vec<(i64, u32)> = Vec::new();
         for (s, view) in self.snap.segs.iter().enumerate() {
             let ctx = SegCtx {
                 seg: &view.seg,
@@ -130,20 +211,16 @@ impl Reader {
                 terms: &terms[s],
             };
             let list = query::eval(root, &ctx);
+            ranked.clear();
             for (i, &local) in list.docs.iter().enumerate() {
                 let weight = ranker.weight(list.hits(i), &mut scratch, |f| {
                     view.seg.field_stats(local, f).len
                 });
-                hits.push(Hit {
-                    doc: self.doc_ref(s, local),
-                    weight,
-                });
+                ranked.push((weight, local));
             }
+            found(s, &ranked);
         }
-        Ok(Matches {
-            hits,
-            keywords: dedup_stats(stats),
-        })
+        Ok(Some(dedup_stats(stats)))
     }
 
     /// Documents and hits of each keyword among live documents.
@@ -192,6 +269,16 @@ impl Reader {
             }
         }
         weights
+    }
+}
+
+/// Keeps the `k` smallest items (in no particular order).
+fn keep_smallest<T: Ord>(items: &mut Vec<T>, k: usize) {
+    if items.len() > k {
+        if k > 0 {
+            items.select_nth_unstable(k - 1);
+        }
+        items.truncate(k);
     }
 }
 

@@ -19,56 +19,89 @@ const CHUNK_ROWS: usize = 256;
 const MERGE_FACTOR: usize = 4;
 /// More segments than this are merged whatever their sizes.
 const MAX_SEGMENTS: usize = 32;
-/// Merges of at most this many documents run inside the write; larger ones in
-/// the background.
-const SYNC_MERGE_DOCS: usize = 8192;
+/// Merges of at most this many documents run inside the write (under the
+/// writer lock, so small); larger ones in the background, where they do not
+/// hold up concurrent writers.
+const SYNC_MERGE_DOCS: usize = 1024;
 
-/// Attribute rows of a segment, by local document number.
+/// Attribute rows of a segment, by local document number: chunks of
+/// `CHUNK_ROWS` rows of `width` values each, stored flat.
 #[derive(Debug, Clone, Default)]
 pub struct AttrStore {
-    chunks: Vec<Arc<Vec<Vec<AttrValue>>>>,
+    width: usize,
+    len: usize,
+    chunks: Vec<Arc<Vec<AttrValue>>>,
 }
 
 impl AttrStore {
-    /// A store holding these rows.
+    /// A store holding these rows (all as long as the first).
     pub fn from_rows(rows: Vec<Vec<AttrValue>>) -> AttrStore {
-        let mut chunks = Vec::with_capacity(rows.len().div_ceil(CHUNK_ROWS));
-        let mut iter = rows.into_iter().peekable();
-        while iter.peek().is_some() {
-            chunks.push(Arc::new(iter.by_ref().take(CHUNK_ROWS).collect()));
+        let width = rows.first().map_or(0, Vec::len);
+        let len = rows.len();
+        let mut flat = Vec::with_capacity(len * width);
+        for mut row in rows {
+            row.resize(width, AttrValue::Int(0));
+            flat.extend(row);
         }
-        AttrStore { chunks }
+        AttrStore::from_flat(flat, width, len)
+    }
+    /// A store of `len` rows of `width` values laid end to end.
+    pub fn from_flat(values: Vec<AttrValue>, width: usize, len: usize) -> AttrStore {
+        let per_chunk = (CHUNK_ROWS * width).max(1);
+        let mut chunks = Vec::with_capacity(values.len().div_ceil(per_chunk));
+        let mut iter = values.into_iter().peekable();
+        while iter.peek().is_some() {
+            chunks.push(Arc::new(iter.by_ref().take(per_chunk).collect()));
+        }
+        AttrStore { width, len, chunks }
     }
     /// The row of a local document.
     #[inline]
     pub fn row(&self, local: u32) -> &[AttrValue] {
         let l = local as usize;
-        &self.chunks[l / CHUNK_ROWS][l % CHUNK_ROWS]
+        let start = (l % CHUNK_ROWS) * self.width;
+        self.chunks
+            .get(l / CHUNK_ROWS)
+            .and_then(|c| c.get(start..start + self.width))
+            .unwrap_or_default()
+    }
+    /// Heap bytes of the rows (values and their strings).
+    pub fn heap_bytes(&self) -> usize {
+        let value = |v: &AttrValue| match v {
+            AttrValue::Str(s) => s.capacity(),
+            AttrValue::Mva(m) => m.capacity() * 8,
+            _ => 0,
+        };
+        self.chunks
+            .iter()
+            .map(|c| {
+                c.capacity() * std::mem::size_of::<AttrValue>() + c.iter().map(value).sum::<usize>()
+            })
+            .sum()
     }
     /// Sets one value, copying only its chunk.
     pub fn set(&mut self, local: u32, attr: usize, value: AttrValue) {
         let l = local as usize;
+        if attr >= self.width {
+            return;
+        }
         if let Some(chunk) = self.chunks.get_mut(l / CHUNK_ROWS) {
-            if let Some(slot) = Arc::make_mut(chunk)
-                .get_mut(l % CHUNK_ROWS)
-                .and_then(|row| row.get_mut(attr))
-            {
+            if let Some(slot) = Arc::make_mut(chunk).get_mut((l % CHUNK_ROWS) * self.width + attr) {
                 *slot = value;
             }
         }
     }
-    /// A store with every row rewritten by `f`.
+    /// A store with every row rewritten by `f` (which may change its length, the
+    /// same way for every row).
     pub fn map_rows(&self, mut f: impl FnMut(&mut Vec<AttrValue>)) -> AttrStore {
-        let chunks = self
-            .chunks
-            .iter()
-            .map(|c| {
-                let mut rows = (**c).clone();
-                rows.iter_mut().for_each(&mut f);
-                Arc::new(rows)
+        let rows: Vec<Vec<AttrValue>> = (0..self.len as u32)
+            .map(|l| {
+                let mut row = self.row(l).to_vec();
+                f(&mut row);
+                row
             })
             .collect();
-        AttrStore { chunks }
+        AttrStore::from_rows(rows)
     }
 }
 
@@ -247,17 +280,19 @@ pub fn merge_views(views: &[SegView]) -> (Segment, Vec<Vec<u32>>) {
     merge(&inputs)
 }
 
-/// The attribute rows of a merged segment, taken from the views it was made of.
+/// The attribute rows of a merged segment, taken from the views it was made of
+/// (the merge numbers the kept documents in view order, then local order).
 fn gather_attrs(views: &[SegView], remaps: &[Vec<u32>], len: usize) -> AttrStore {
-    let mut rows = vec![Vec::new(); len];
+    let width = views.first().map_or(0, |v| v.attrs.width);
+    let mut flat = Vec::with_capacity(len * width);
     for (v, remap) in views.iter().zip(remaps) {
         for (local, &new) in remap.iter().enumerate() {
-            if let Some(row) = rows.get_mut(new as usize) {
-                *row = v.attrs.row(local as u32).to_vec();
+            if new != u32::MAX {
+                flat.extend_from_slice(v.attrs.row(local as u32));
             }
         }
     }
-    AttrStore::from_rows(rows)
+    AttrStore::from_flat(flat, width, len)
 }
 
 fn size_class(docs: usize) -> u32 {

@@ -11,6 +11,7 @@ mod ddl;
 mod eval;
 mod funcs;
 mod options;
+mod order;
 mod query;
 mod rowexpr;
 mod select;

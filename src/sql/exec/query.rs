@@ -2,14 +2,14 @@
 //! grouping, ordering, `LIMIT`, projection and facets (ours), and the data
 //! `SHOW META` reports.
 
-use std::cmp::Ordering;
 use std::time::Instant;
 
 use crate::engine::{AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema, StoredFields};
 use crate::service::{Column, ColumnType, Outcome, QueryError, Row as OutRow};
-use crate::sql::ast::{BinaryOp, Expr, Limit, OrderKey, Select, SelectItem};
+use crate::sql::ast::{BinaryOp, Expr, Limit, Select, SelectItem};
 
 use super::options::QueryOptions;
+use super::order::{base_sort, shown_rows, sort_by_keys, top_rows, window, window_range};
 use super::rowexpr::{has_aggregate, Env, Group, Row};
 use super::value::{attr_column_type, group_key, order, Val};
 use super::Ctx;
@@ -40,7 +40,9 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
         schema: &schema,
         aliases: aliases(&select.items),
     };
+    let keep = shown_rows(select, &opts);
     let mut rows = Vec::new();
+    let mut total = 0;
     let mut keywords: Keywords = None;
     for (table, reader) in tables.iter().zip(&readers) {
         let table_env = Env {
@@ -49,44 +51,50 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
             aliases: env.aliases.clone(),
         };
         check_select(&table_env, table.name(), select)?;
-        let (found, stats) = unordered_matching_rows(reader, &env, select.filter.as_ref(), &opts)?;
+        let filter = select.filter.as_ref();
+        let (found, count, stats) = unordered_matching_rows(reader, &env, filter, &opts, keep)?;
         rows.extend(found);
+        total += count;
         keywords = merge_keywords(keywords, stats);
     }
-    finish(&env, select, rows, keywords, &opts, started)
+    let matches = Matched {
+        rows,
+        total,
+        keywords,
+        keep,
+    };
+    finish(&env, select, matches, &opts, started)
+}
+
+/// The matches of a query over its tables.
+struct Matched<'r> {
+    /// All rows, or (when `keep` is set) at least the first `keep` of each table.
+    rows: Vec<Row<'r>>,
+    /// Number of matching rows.
+    total: usize,
+    keywords: Keywords,
+    keep: Option<usize>,
 }
 
 /// Sorts, groups, pages and projects the matches; adds the facets and the meta.
 fn finish(
     env: &Env<'_>,
     select: &Select,
-    rows: Vec<Row<'_>>,
-    keywords: Keywords,
+    matches: Matched<'_>,
     opts: &QueryOptions,
     started: Instant,
 ) -> Result<SearchResult, QueryError> {
+    let Matched {
+        rows,
+        total,
+        keywords,
+        keep,
+    } = matches;
     let query = Query {
         env,
         select,
         matched: keywords.is_some(),
     };
-    let grouped =
-        !select.group_by.is_empty() || select.items.iter().any(|i| has_aggregate(&i.expr));
-    // Only the first rows of the base order are shown when nothing regroups or
-    // reorders them: a bounded top-k instead of a full sort.
-    let keep = (!grouped
-        && select.order_by.is_empty()
-        && select.within_group.is_empty()
-        && select.facets.is_empty())
-    .then(|| {
-        let limit = select.limit.unwrap_or(Limit {
-            offset: 0,
-            count: DEFAULT_LIMIT,
-        });
-        let shown = usize::try_from(limit.offset.saturating_add(limit.count)).unwrap_or(usize::MAX);
-        shown.min(opts.max_matches)
-    });
-    let total = rows.len();
     let rows = match keep {
         Some(k) => top_rows(rows, k, query.matched),
         None => base_sort(env, rows, &select.within_group, query.matched)?,
@@ -222,19 +230,22 @@ pub fn matching_rows<'r>(
     filter: Option<&Expr>,
     opts: &QueryOptions,
 ) -> Result<(Vec<Row<'r>>, Keywords), QueryError> {
-    let (mut rows, keywords) = unordered_matching_rows(reader, env, filter, opts)?;
+    let (mut rows, _, keywords) = unordered_matching_rows(reader, env, filter, opts, None)?;
     rows.sort_unstable_by_key(|r| r.doc.id);
     Ok((rows, keywords))
 }
 
 /// The rows that pass `WHERE`, in no particular order (in id order when
-/// `cutoff` or a condition besides `MATCH()` applies).
+/// `cutoff` or a condition besides `MATCH()` applies), and their number. With
+/// `top`, when only `MATCH()` filters, only the first `top` rows of the default
+/// order come back (but all are counted).
 fn unordered_matching_rows<'r>(
     reader: &'r Reader,
     env: &Env<'_>,
     filter: Option<&Expr>,
     opts: &QueryOptions,
-) -> Result<(Vec<Row<'r>>, Keywords), QueryError> {
+    top: Option<usize>,
+) -> Result<(Vec<Row<'r>>, usize, Keywords), QueryError> {
     let mut terms = Vec::new();
     if let Some(f) = filter {
         conjuncts(f, &mut terms);
@@ -247,6 +258,26 @@ fn unordered_matching_rows<'r>(
             Some(_) => return Err(QueryError::new("too many MATCH() clauses")),
             None => rest.push(t),
         }
+    }
+    let row = |doc, weight| Row {
+        doc,
+        weight,
+        schema: reader.schema(),
+    };
+    if let (Some(k), true) = (top, rest.is_empty() && opts.cutoff.is_none()) {
+        return Ok(match &query {
+            Some(q) => {
+                let (m, total) = reader
+                    .search_top(q, &opts.match_options(), k)
+                    .map_err(|e| QueryError::new(e.0))?;
+                let rows = m.hits.iter().map(|h| row(h.doc, h.weight)).collect();
+                (rows, total, Some(m.keywords))
+            }
+            None => {
+                let rows = reader.docs().take(k).map(|d| row(d, 1)).collect();
+                (rows, reader.len(), None)
+            }
+        });
     }
     let (candidates, keywords) = match &query {
         Some(q) => {
@@ -279,7 +310,8 @@ fn unordered_matching_rows<'r>(
     let mut candidates = candidates;
     if rest.is_empty() && opts.cutoff.is_none() {
         // Nothing depends on the order here: the caller sorts.
-        return Ok((candidates, keywords));
+        let total = candidates.len();
+        return Ok((candidates, total, keywords));
     }
     candidates.sort_by_key(|r| r.doc.id);
     let mut out = Vec::new();
@@ -298,75 +330,8 @@ fn unordered_matching_rows<'r>(
             out.push(row);
         }
     }
-    Ok((out, keywords))
-}
-
-/// The first `k` rows of the default order (weight descending with `MATCH`, then
-/// id, then position for rows of several tables with one id), sorted.
-fn top_rows(rows: Vec<Row<'_>>, k: usize, matched: bool) -> Vec<Row<'_>> {
-    let key = |i: usize, r: &Row<'_>| {
-        let w = if matched { r.weight } else { 0 };
-        (std::cmp::Reverse(w), r.doc.id, i as u32)
-    };
-    let mut keys: Vec<_> = rows.iter().enumerate().map(|(i, r)| key(i, r)).collect();
-    if k < keys.len() {
-        if k == 0 {
-            return Vec::new();
-        }
-        keys.select_nth_unstable(k - 1);
-        keys.truncate(k);
-    }
-    keys.sort_unstable();
-    keys.into_iter().map(|(_, _, i)| rows[i as usize]).collect()
-}
-
-/// Sorts matches by the within-group order (if any) over the default order:
-/// weight descending (with `MATCH`), then id.
-fn base_sort<'a>(
-    env: &Env<'_>,
-    mut rows: Vec<Row<'a>>,
-    keys: &[OrderKey],
-    matched: bool,
-) -> Result<Vec<Row<'a>>, QueryError> {
-    rows.sort_by(|a, b| {
-        let w = if matched {
-            b.weight.cmp(&a.weight)
-        } else {
-            Ordering::Equal
-        };
-        w.then(a.doc.id.cmp(&b.doc.id))
-    });
-    sort_by_keys(rows, keys, |r, k| env.eval(k, r, None))
-}
-
-/// Stable sort on `keys`, values computed once per item.
-fn sort_by_keys<T>(
-    items: Vec<T>,
-    keys: &[OrderKey],
-    eval: impl Fn(&T, &Expr) -> Result<Val, QueryError>,
-) -> Result<Vec<T>, QueryError> {
-    if keys.is_empty() {
-        return Ok(items);
-    }
-    let mut decorated = Vec::with_capacity(items.len());
-    for item in items {
-        let vals = keys
-            .iter()
-            .map(|k| eval(&item, &k.expr))
-            .collect::<Result<Vec<_>, _>>()?;
-        decorated.push((vals, item));
-    }
-    decorated.sort_by(|(a, _), (b, _)| {
-        for (k, (x, y)) in keys.iter().zip(a.iter().zip(b)) {
-            let o = order(x, y);
-            let o = if k.desc { o.reverse() } else { o };
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        Ordering::Equal
-    });
-    Ok(decorated.into_iter().map(|(_, item)| item).collect())
+    let total = out.len();
+    Ok((out, total, keywords))
 }
 
 /// A result set and its counts.
@@ -701,18 +666,6 @@ fn as_group<'g, 'a>(g: &'g Grouped<'a>, grouped: bool) -> Group<'g, 'a> {
         },
         key: g.key.clone(),
     }
-}
-
-/// The `LIMIT` window of a list.
-fn window<T>(items: &[T], limit: Limit) -> &[T] {
-    &items[window_range(items.len(), limit)]
-}
-
-/// The `LIMIT` window of a list of `len` items.
-fn window_range(len: usize, limit: Limit) -> std::ops::Range<usize> {
-    let start = usize::try_from(limit.offset).unwrap_or(usize::MAX).min(len);
-    let count = usize::try_from(limit.count).unwrap_or(usize::MAX);
-    start..start.saturating_add(count).min(len)
 }
 
 /// Group keys: an MVA value puts its row in one group per element.

@@ -258,9 +258,7 @@ impl Env<'_> {
         }
         if path.is_none() {
             if let Some(i) = schema.field_index(head) {
-                return Ok(Val::Str(
-                    row.doc.fields.get(i).unwrap_or_default().to_string(),
-                ));
+                return Ok(Val::Str(row.doc.fields.get(i).unwrap_or_default()));
             }
         }
         let alias = self

@@ -1,0 +1,281 @@
+//! Stored field texts of a segment, LZ4-compressed in blocks of whole documents
+//! (about `BLOCK_BYTES` of text each): reading a document decompresses one
+//! block, and merging copies the blocks of documents that all survive as they
+//! are.
+
+/// Text gathered before a block is compressed.
+const BLOCK_BYTES: usize = 16 * 1024;
+
+/// The stored texts of a segment's documents.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct StoredText {
+    /// Offsets of every field of every document in the uncompressed text
+    /// (`documents * fields + 1`).
+    offs: Vec<u64>,
+    /// Where each block starts in the uncompressed text.
+    block_start: Vec<u64>,
+    /// Where each block starts in `data`, and the end of `data`.
+    block_at: Vec<u64>,
+    data: Vec<u8>,
+}
+
+impl StoredText {
+    /// Checks offsets read back from disk (`docs` documents of `nfields`).
+    pub fn validate(&self, docs: usize, nfields: usize) -> bool {
+        let total = self.offs.last().copied().unwrap_or(0);
+        (self.offs.len() == docs * nfields + 1 || (docs == 0 && self.offs.is_empty()))
+            && self.offs.windows(2).all(|w| w[0] <= w[1])
+            && self.block_at.len() == self.block_start.len() + 1
+            && self.block_at.windows(2).all(|w| w[0] <= w[1])
+            && self.block_at.last().copied() == Some(self.data.len() as u64)
+            && self.block_start.windows(2).all(|w| w[0] < w[1])
+            && self.block_start.first().is_none_or(|&s| s == 0)
+            && self.block_start.last().is_none_or(|&s| s <= total)
+    }
+
+    /// The texts of document `local` (of `nfields` fields); empty ones when the
+    /// document is unknown or its block does not decompress.
+    pub fn fields(&self, local: u32, nfields: usize) -> Vec<String> {
+        let start = local as usize * nfields;
+        let first = self.offs.get(start).copied().unwrap_or(0);
+        let last = self.offs.get(start + nfields).copied().unwrap_or(0);
+        if first >= last {
+            return vec![String::new(); nfields];
+        }
+        let b = self.block_start.partition_point(|&s| s <= first);
+        let block = b.checked_sub(1).and_then(|b| self.block(b));
+        match block {
+            Some((base, text)) => self.slice_fields(&text, base, local, nfields),
+            None => vec![String::new(); nfields],
+        }
+    }
+
+    /// The texts of document `local` out of its decompressed block.
+    fn slice_fields(&self, block: &[u8], base: u64, local: u32, nfields: usize) -> Vec<String> {
+        let start = local as usize * nfields;
+        let Some(offs) = self.offs.get(start..=start + nfields) else {
+            return vec![String::new(); nfields];
+        };
+        offs.windows(2)
+            .map(|w| {
+                let (a, z) = (w[0].saturating_sub(base), w[1].saturating_sub(base));
+                block
+                    .get(a as usize..z as usize)
+                    .map(|t| String::from_utf8_lossy(t).into_owned())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// Uncompressed length of block `b`.
+    fn block_len(&self, b: usize) -> Option<u64> {
+        let start = *self.block_start.get(b)?;
+        let stop = self
+            .block_start
+            .get(b + 1)
+            .copied()
+            .or(self.offs.last().copied())?;
+        stop.checked_sub(start)
+    }
+
+    /// Where block `b` starts in the text, and its uncompressed text.
+    fn block(&self, b: usize) -> Option<(u64, Vec<u8>)> {
+        let (at, end) = (*self.block_at.get(b)?, *self.block_at.get(b + 1)?);
+        let len = usize::try_from(self.block_len(b)?).ok()?;
+        let bytes = self.data.get(at as usize..end as usize)?;
+        let out = lz4_flex::block::decompress(bytes, len).ok()?;
+        (out.len() == len).then_some((self.block_start[b], out))
+    }
+
+    /// Heap bytes (offsets, block tables, compressed data).
+    pub fn heap_bytes(&self) -> usize {
+        8 * (self.offs.len() + self.block_start.len() + self.block_at.len()) + self.data.len()
+    }
+}
+
+/// Builds a [`StoredText`] document by document.
+pub struct StoredWriter {
+    text: StoredText,
+    nfields: usize,
+    pending: Vec<u8>,
+    /// Uncompressed length of the flushed blocks.
+    flushed: u64,
+}
+
+impl StoredWriter {
+    /// A writer for documents of `nfields` fields.
+    pub fn new(nfields: usize) -> StoredWriter {
+        StoredWriter {
+            text: StoredText {
+                offs: vec![0],
+                block_at: vec![0],
+                ..StoredText::default()
+            },
+            nfields,
+            pending: Vec::new(),
+            flushed: 0,
+        }
+    }
+
+    /// Makes room for the texts of `like` (merges), so the buffers do not grow
+    /// step by step.
+    pub fn reserve_like(&mut self, like: &[&StoredText]) {
+        let sum = |f: fn(&StoredText) -> usize| like.iter().map(|t| f(t)).sum::<usize>();
+        self.text.offs.reserve(sum(|t| t.offs.len()));
+        self.text.block_start.reserve(sum(|t| t.block_start.len()));
+        self.text.block_at.reserve(sum(|t| t.block_at.len()));
+        self.text.data.reserve(sum(|t| t.data.len()));
+    }
+
+    /// Adds a document's texts, one per field (missing ones empty).
+    pub fn push<'s>(&mut self, texts: impl Iterator<Item = &'s str>) {
+        let mut texts = texts;
+        for _ in 0..self.nfields {
+            self.pending
+                .extend_from_slice(texts.next().unwrap_or("").as_bytes());
+            self.text
+                .offs
+                .push(self.flushed + self.pending.len() as u64);
+        }
+        if self.pending.len() >= BLOCK_BYTES {
+            self.flush();
+        }
+    }
+
+    /// Adds the documents of `src` whose texts are wholly in its block `b`
+    /// (`docs` of them, in order), copying the compressed block.
+    fn copy_block(&mut self, src: &StoredText, b: usize, first_doc: usize, docs: usize) {
+        self.flush();
+        let (Some(&at), Some(&end)) = (src.block_at.get(b), src.block_at.get(b + 1)) else {
+            return;
+        };
+        let base = src.block_start.get(b).copied().unwrap_or(0);
+        let len = src.block_len(b).unwrap_or(0);
+        self.text.block_start.push(self.flushed);
+        self.text
+            .data
+            .extend_from_slice(src.data.get(at as usize..end as usize).unwrap_or(&[]));
+        self.text.block_at.push(self.text.data.len() as u64);
+        let from = first_doc * self.nfields + 1;
+        let offs = src
+            .offs
+            .get(from..from + docs * self.nfields)
+            .unwrap_or(&[]);
+        for &o in offs {
+            self.text
+                .offs
+                .push(self.flushed + o.saturating_sub(base).min(len));
+        }
+        self.flushed += len;
+    }
+
+    /// Compresses the gathered text into a block.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        self.text.block_start.push(self.flushed);
+        let compressed = lz4_flex::block::compress(&self.pending);
+        self.text.data.extend_from_slice(&compressed);
+        self.text.block_at.push(self.text.data.len() as u64);
+        self.flushed += self.pending.len() as u64;
+        self.pending.clear();
+    }
+
+    /// The finished texts.
+    pub fn finish(mut self) -> StoredText {
+        self.flush();
+        let mut text = self.text;
+        text.offs.shrink_to_fit();
+        text.block_start.shrink_to_fit();
+        text.block_at.shrink_to_fit();
+        text.data.shrink_to_fit();
+        text
+    }
+}
+
+/// Copies the stored texts of the live documents of `src` (`live(local)`, in
+/// local order) to `out`: whole blocks when all their documents live, text by
+/// text otherwise.
+pub fn copy_live(
+    src: &StoredText,
+    nfields: usize,
+    live: impl Fn(u32) -> bool,
+    out: &mut StoredWriter,
+) {
+    let docs = src.offs.len().saturating_sub(1) / nfields.max(1);
+    let doc_start = |d: usize| src.offs.get(d * nfields).copied().unwrap_or(0);
+    let mut d = 0;
+    for b in 0..src.block_start.len() {
+        let end = src.block_start.get(b + 1).copied().unwrap_or(u64::MAX);
+        let first = d;
+        while d < docs && doc_start(d) < end {
+            d += 1;
+        }
+        if (first..d).all(|l| live(l as u32)) {
+            out.copy_block(src, b, first, d - first);
+            continue;
+        }
+        let block = src.block(b);
+        for l in (first..d).filter(|&l| live(l as u32)) {
+            let texts = match &block {
+                Some((base, text)) => src.slice_fields(text, *base, l as u32, nfields),
+                None => vec![String::new(); nfields],
+            };
+            out.push(texts.iter().map(String::as_str));
+        }
+    }
+    // Documents after the last block have no text.
+    for _ in (d..docs).filter(|&l| live(l as u32)) {
+        out.push(std::iter::empty());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(docs: &[[&str; 2]]) -> StoredText {
+        let mut w = StoredWriter::new(2);
+        for d in docs {
+            w.push(d.iter().copied());
+        }
+        w.finish()
+    }
+
+    fn long(i: usize) -> String {
+        format!("{i} ").repeat(3000)
+    }
+
+    #[test]
+    fn texts_round_trip_across_blocks() {
+        let texts: Vec<String> = (0..10).map(long).collect();
+        let docs: Vec<[&str; 2]> = texts.iter().map(|t| [t.as_str(), "b"]).collect();
+        let mut with_empty = docs.clone();
+        with_empty.insert(3, ["", ""]);
+        let s = build(&with_empty);
+        assert!(s.block_start.len() > 2);
+        assert!(s.validate(11, 2));
+        assert_eq!(s.fields(0, 2), [long(0), "b".into()]);
+        assert_eq!(s.fields(3, 2), ["", ""]);
+        assert_eq!(s.fields(10, 2), [long(9), "b".into()]);
+        assert_eq!(s.fields(11, 2), ["", ""]);
+    }
+
+    #[test]
+    fn copying_keeps_whole_blocks_and_drops_dead_documents() {
+        let texts: Vec<String> = (0..12).map(long).collect();
+        let docs: Vec<[&str; 2]> = texts.iter().map(|t| [t.as_str(), "x"]).collect();
+        let src = build(&docs);
+        let mut w = StoredWriter::new(2);
+        w.push(["first", ""].into_iter());
+        copy_live(&src, 2, |l| l != 5, &mut w);
+        copy_live(&src, 2, |_| true, &mut w);
+        let out = w.finish();
+        assert!(out.validate(1 + 11 + 12, 2));
+        assert_eq!(out.fields(0, 2), ["first", ""]);
+        assert_eq!(out.fields(5, 2), [long(4), "x".into()]);
+        assert_eq!(out.fields(6, 2), [long(6), "x".into()]);
+        assert_eq!(out.fields(23, 2), [long(11), "x".into()]);
+    }
+}
