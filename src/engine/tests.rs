@@ -321,6 +321,38 @@ fn snapshot_isolation_and_visibility() {
 }
 
 #[test]
+fn large_batches_indexed_in_halves_keep_every_rule() {
+    let t = corpus();
+    let doc = |id: u64, word: &str| Document {
+        id,
+        fields: vec![word.to_string(), "".into()],
+        attrs: vec![AttrValue::Int(id as i64)],
+    };
+    // 600 documents (split over two threads), auto ids, an existing id replaced
+    // (1) and an id given twice in the batch (the last one wins).
+    let mut batch: Vec<Document> = (0..598).map(|i| doc(0, &format!("bulk k{i}"))).collect();
+    batch.push(doc(1, "early"));
+    batch.push(doc(1, "late"));
+    let assigned = t.write(batch, WriteMode::Replace).unwrap();
+    assert_eq!(assigned[..3], [6, 7, 8]);
+    assert_eq!(assigned[597], 603);
+    let r = t.reader();
+    assert_eq!(r.docs().count(), 5 + 598);
+    assert_eq!(ids(&t, "bulk").len(), 598);
+    assert_eq!(ids(&t, "late"), vec![1]);
+    assert!(ids(&t, "early").is_empty() && ids(&t, "quick").len() == 1);
+    assert_eq!(ids(&t, "k597"), vec![603]);
+    assert_eq!(ids(&t, "k0"), vec![6]);
+    assert_eq!(r.get(300).unwrap().attrs, &[AttrValue::Int(0)]);
+    // An insert of an existing id fails as a whole: nothing of it is visible.
+    let mut batch: Vec<Document> = (1000..1400).map(|id| doc(id, "more")).collect();
+    batch.push(doc(500, "clash"));
+    let err = t.write(batch, WriteMode::Insert).unwrap_err().0;
+    assert_eq!(err, "duplicate id '500'");
+    assert!(ids(&t, "more").is_empty());
+}
+
+#[test]
 fn insert_replace_update() {
     let t = corpus();
     let dup = Document {

@@ -20,6 +20,9 @@ use snapshot::{AttrStore, SegView, Snapshot};
 use std::collections::HashSet;
 use std::sync::{Arc, MutexGuard};
 
+/// Documents in a write from which its indexing is split over two threads.
+const PARALLEL_BATCH: usize = 256;
+
 /// Most full-text fields a table may have (hits keep the field in 8 bits).
 pub const MAX_FIELDS: usize = 256;
 
@@ -104,16 +107,18 @@ impl Table {
         // concurrent writers use every core. Ids are assigned under the lock.
         let fields = self.snapshot().schema.fields.clone();
         let guess = kept_docs(docs.iter().map(|d| d.id));
-        let mut seg = self.build_segment(&fields, &docs, &guess);
+        let mut parts = self.build_segments(&fields, &docs, &guess);
         let mut w = self.lock_writer();
         let mut snap = (*self.snapshot()).clone();
         let ids = assign_ids(&docs, mode, &snap, &mut w)?;
         let kept = kept_docs(ids.iter().copied());
         if kept != guess {
             // Assigned ids collided with given ones in a REPLACE batch.
-            seg = self.build_segment(&fields, &docs, &kept);
+            parts = self.build_segments(&fields, &docs, &kept);
         }
-        seg.set_ids(kept.iter().map(|&i| ids[i]).collect());
+        for (seg, part) in &mut parts {
+            seg.set_ids(part.iter().map(|&i| ids[i]).collect());
+        }
         let mut docs = docs;
         for (doc, &id) in docs.iter_mut().zip(&ids) {
             doc.id = id;
@@ -124,23 +129,55 @@ impl Table {
             LogOp::Write { docs, .. } => docs,
             _ => Vec::new(),
         };
-        let schema = snap.schema.clone();
-        let mut docs: Vec<Option<Document>> = docs.into_iter().map(Some).collect();
-        let mut rows = Vec::with_capacity(kept.len());
-        for &i in &kept {
-            if mode == WriteMode::Replace {
+        if mode == WriteMode::Replace {
+            for &i in &kept {
                 snap.kill(ids[i]);
             }
-            let attrs = docs[i].take().map(|d| d.attrs).unwrap_or_default();
-            rows.push(fit_row(attrs, &schema.attrs));
         }
-        let merge_due = snap.push(SegView::new(seg, AttrStore::from_rows(rows)));
+        let schema = snap.schema.clone();
+        let mut docs: Vec<Option<Document>> = docs.into_iter().map(Some).collect();
+        let mut merge_due = false;
+        for (seg, part) in parts {
+            let rows = part
+                .iter()
+                .map(|&i| {
+                    let attrs = docs[i].take().map(|d| d.attrs).unwrap_or_default();
+                    fit_row(attrs, &schema.attrs)
+                })
+                .collect();
+            merge_due |= snap.push(SegView::new(seg, AttrStore::from_rows(rows)));
+        }
         self.publish(snap);
         drop(w);
         if merge_due {
             merger::spawn(&self.shared);
         }
         Ok(ids)
+    }
+
+    /// Segments of the documents `kept` (indexes into `docs`), each with the
+    /// documents it holds, ids left to set. A large batch is split in two halves
+    /// indexed on two threads, so that one bulk loader uses two cores.
+    fn build_segments(
+        &self,
+        fields: &[Field],
+        docs: &[Document],
+        kept: &[usize],
+    ) -> Vec<(Segment, Vec<usize>)> {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        if kept.len() < PARALLEL_BATCH || cores < 2 {
+            return vec![(self.build_segment(fields, docs, kept), kept.to_vec())];
+        }
+        let (a, b) = kept.split_at(kept.len() / 2);
+        let (seg_a, seg_b) = std::thread::scope(|s| {
+            let other = s.spawn(|| self.build_segment(fields, docs, b));
+            let seg_a = self.build_segment(fields, docs, a);
+            let seg_b = other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (seg_a, seg_b)
+        });
+        vec![(seg_a, a.to_vec()), (seg_b, b.to_vec())]
     }
 
     /// A segment of the documents `kept` (indexes into `docs`), ids left to set.
