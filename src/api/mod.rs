@@ -5,7 +5,7 @@
 //! [`Session`], and its results are turned back into the binary reply:
 //! - `codec`: big-endian framing, a bounds-checked body reader, version checks;
 //! - `search_req` / `search_sql` / `search_reply` / `search`: SEARCH v1.25-1.40 (client
-//!   mode), each query block as `SELECT ...; SHOW META; DESCRIBE table`;
+//!   mode), each query block as `SELECT ...; DESCRIBE table` with the totals from the session;
 //! - `commands`: UPDATE, KEYWORDS (`CALL KEYWORDS`), STATUS, UVAR, FLUSHATTRS;
 //! - `excerpt`: EXCERPT, highlighting through the table's tokenizer (`CALL KEYWORDS`);
 //! - `sphinxql`: SPHINXQL, answered with raw MySQL packets;
@@ -55,6 +55,11 @@ impl Runner<'_> {
     pub fn query(&mut self, sql: &str) -> Vec<Result<Outcome, QueryError>> {
         self.guard.update(|t| t.info = sql.to_string());
         self.service.query(self.session, sql)
+    }
+
+    /// What `SHOW META` would list now: the last search's totals and keyword stats.
+    pub fn meta(&self) -> &[(String, String)] {
+        &self.session.meta
     }
 }
 

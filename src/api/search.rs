@@ -1,4 +1,5 @@
-//! SEARCH: each query block runs as SphinxQL (`SELECT ...; SHOW META; DESCRIBE`).
+//! SEARCH: each query block runs as SphinxQL (`SELECT ...; DESCRIBE`), its totals and
+//! keyword statistics taken from the session (what `SHOW META` lists).
 
 use super::codec::{check_version, reply, Status};
 use super::search_reply::{error_part, result_part, QueryResult};
@@ -50,10 +51,7 @@ fn run_query(run: &mut Runner<'_>, q: &SearchQuery) -> Vec<u8> {
     let Some(first) = tables.first() else {
         return error_part("no enabled local indexes to search");
     };
-    let sql = format!(
-        "{}; SHOW META; DESCRIBE {first}",
-        search_sql(q, &tables.join(", "))
-    );
+    let sql = format!("{}; DESCRIBE {first}", search_sql(q, &tables.join(", ")));
     let results = run.query(&sql);
     let mut it = results.iter();
     let (columns, rows) = match it.next() {
@@ -61,7 +59,7 @@ fn run_query(run: &mut Runner<'_>, q: &SearchQuery) -> Vec<u8> {
         Some(Err(e)) => return error_part(&e.message),
         _ => return error_part("internal error: no result"),
     };
-    let mut meta = pairs(it.next(), 0, 1);
+    let mut meta = run.meta().to_vec();
     if let Some(w) = ranker_warning(q) {
         meta.retain(|(k, v)| k != "warning" || v.is_empty());
         meta.push(("warning".into(), w));

@@ -21,14 +21,20 @@ struct Scripted {
 }
 
 impl Service for Scripted {
-    fn query(&self, _: &mut Session, sql: &str) -> Answer {
+    /// A scripted search answer is `[rows, meta pairs, schema pairs]`: the meta goes
+    /// to the session, where the real executor leaves it.
+    fn query(&self, session: &mut Session, sql: &str) -> Answer {
         self.seen.lock().unwrap().push(sql.to_string());
         let mut answers = self.answers.lock().unwrap();
         if answers.is_empty() {
-            vec![Err(QueryError::new("unscripted"))]
-        } else {
-            answers.remove(0)
+            return vec![Err(QueryError::new("unscripted"))];
         }
+        let mut answer = answers.remove(0);
+        if sql.contains("; DESCRIBE ") && answer.len() == 3 {
+            let meta = answer.remove(1);
+            session.meta = super::search::pairs(Some(&meta), 0, 1);
+        }
+        answer
     }
     fn statistics(&self) -> String {
         String::new()
@@ -220,7 +226,7 @@ fn search_reply_golden() {
     let mut body = vec![0, 0, 0, 0, 0, 0, 0, 1];
     body.extend(encode_query(&sample_query(), 0x120));
     let (out, sql) = run(&svc, 0, 0x120, &body);
-    assert!(sql[0].ends_with("; SHOW META; DESCRIBE t"), "{sql:?}");
+    assert!(sql[0].ends_with("; DESCRIBE t"), "{sql:?}");
     assert!(sql[0].contains("gid='x'"), "{sql:?}");
     let mut want = vec![
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 3, b'g', b'i', b'd', 0, 0, 0, 1,
