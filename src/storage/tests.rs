@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::engine::{
-    Attr, AttrType, AttrValue, Document, Field, LogOp, Schema, TableSettings, WriteMode,
+    Attr, AttrType, AttrValue, Document, Field, LogOp, Schema, Table, TableSettings, WriteMode,
 };
 
 fn opts(dir: &Path, flush: FlushMode) -> Options {
@@ -41,6 +41,14 @@ fn doc(id: u64, title: &str, price: i64) -> Document {
         fields: vec![title.into()],
         attrs: vec![AttrValue::Int(price), AttrValue::Mva(vec![-5, id as i64])],
     }
+}
+
+/// Creates table `name` with `schema` in an opened data_dir and returns it.
+fn create(db: &Opened, name: &str, schema: Schema) -> Arc<Table> {
+    db.catalog
+        .create(name, schema, TableSettings::default(), false)
+        .unwrap();
+    db.catalog.get(name).unwrap()
 }
 
 /// `id:title:price` of every document, by id.
@@ -98,16 +106,10 @@ fn drop_and_recreate_does_not_resurrect_old_rows() {
     let o = opts(dir.path(), FlushMode::FlushOnly);
     {
         let db = open(&o).unwrap();
-        db.catalog
-            .create("t", schema(), TableSettings::default(), false)
-            .unwrap();
-        let t = db.catalog.get("t").unwrap();
+        let t = create(&db, "t", schema());
         t.write(vec![doc(1, "old", 1)], WriteMode::Insert).unwrap();
         db.catalog.drop_table("t", false).unwrap();
-        db.catalog
-            .create("t", schema(), TableSettings::default(), false)
-            .unwrap();
-        let t = db.catalog.get("t").unwrap();
+        let t = create(&db, "t", schema());
         t.write(vec![doc(2, "new", 2)], WriteMode::Insert).unwrap();
         db.durable.sync().unwrap();
     }
@@ -123,10 +125,7 @@ fn torn_tail_is_cut_with_a_warning() {
     let o = opts(dir.path(), FlushMode::Strict);
     {
         let db = open(&o).unwrap();
-        db.catalog
-            .create("t", schema(), TableSettings::default(), false)
-            .unwrap();
-        let t = db.catalog.get("t").unwrap();
+        let t = create(&db, "t", schema());
         t.write(vec![doc(1, "kept", 1)], WriteMode::Insert).unwrap();
     }
     // A record whose write was cut short by a crash.
@@ -175,10 +174,7 @@ fn attribute_changes_replay() {
     let o = opts(dir.path(), FlushMode::EverySecond);
     {
         let db = open(&o).unwrap();
-        db.catalog
-            .create("t", schema(), TableSettings::default(), false)
-            .unwrap();
-        let t = db.catalog.get("t").unwrap();
+        let t = create(&db, "t", schema());
         t.write(vec![doc(1, "a", 1)], WriteMode::Insert).unwrap();
         t.add_attr(Attr {
             name: "extra".into(),
@@ -222,10 +218,7 @@ fn flush_writes_disk_chunks_and_shortens_the_log() {
     let o = opts(dir.path(), FlushMode::Strict);
     {
         let db = open(&o).unwrap();
-        db.catalog
-            .create("t", indexed_only_schema(), TableSettings::default(), false)
-            .unwrap();
-        let t = db.catalog.get("t").unwrap();
+        let t = create(&db, "t", indexed_only_schema());
         t.write(
             vec![doc2(1, "one", "hidden"), doc2(2, "two", "x")],
             WriteMode::Insert,
@@ -280,10 +273,7 @@ fn truncated_chunk_is_reported_and_other_tables_served() {
     {
         let db = open(&o).unwrap();
         for name in ["a", "b"] {
-            db.catalog
-                .create(name, schema(), TableSettings::default(), false)
-                .unwrap();
-            let t = db.catalog.get(name).unwrap();
+            let t = create(&db, name, schema());
             t.write(vec![doc(1, name, 1)], WriteMode::Insert).unwrap();
         }
         db.durable.flush_all(&db.catalog).unwrap();
@@ -310,10 +300,7 @@ fn optimize_merges_and_keeps_documents() {
     let dir = tempfile::tempdir().unwrap();
     let o = opts(dir.path(), FlushMode::Strict);
     let db = open(&o).unwrap();
-    db.catalog
-        .create("t", schema(), TableSettings::default(), false)
-        .unwrap();
-    let t = db.catalog.get("t").unwrap();
+    let t = create(&db, "t", schema());
     for i in 1..=5 {
         t.write(vec![doc(i, "word", i as i64)], WriteMode::Insert)
             .unwrap();
@@ -335,10 +322,7 @@ fn log_growth_past_the_limit_flushes_in_the_background() {
     {
         let db = open(&o).unwrap();
         Durable::set_auto_flush(&db.durable, &db.catalog, 2000);
-        db.catalog
-            .create("t", schema(), TableSettings::default(), false)
-            .unwrap();
-        let t = db.catalog.get("t").unwrap();
+        let t = create(&db, "t", schema());
         for i in 1..=100 {
             t.write(vec![doc(i, "some words here", i as i64)], WriteMode::Insert)
                 .unwrap();
@@ -382,10 +366,7 @@ fn without_binlog_a_flush_still_keeps_the_tables() {
     };
     {
         let db = open(&o).unwrap();
-        db.catalog
-            .create("t", schema(), TableSettings::default(), false)
-            .unwrap();
-        let t = db.catalog.get("t").unwrap();
+        let t = create(&db, "t", schema());
         t.write(vec![doc(1, "a", 1)], WriteMode::Insert).unwrap();
         db.durable.flush_all(&db.catalog).unwrap();
         t.write(vec![doc(2, "b", 2)], WriteMode::Insert).unwrap();
@@ -401,10 +382,7 @@ fn orphan_chunks_are_removed_at_start() {
     let o = opts(dir.path(), FlushMode::Strict);
     {
         let db = open(&o).unwrap();
-        db.catalog
-            .create("t", schema(), TableSettings::default(), false)
-            .unwrap();
-        let t = db.catalog.get("t").unwrap();
+        let t = create(&db, "t", schema());
         t.write(vec![doc(1, "a", 1)], WriteMode::Insert).unwrap();
         db.durable.flush_all(&db.catalog).unwrap();
     }
