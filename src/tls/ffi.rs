@@ -270,9 +270,9 @@ fn lookup<T: Copy>(lib: &Library, names: &[&str]) -> Result<T, String> {
     for name in names {
         let mut bytes = name.as_bytes().to_vec();
         bytes.push(0);
-        // SAFETY: `T` is the exact `unsafe extern "C" fn` type declared for this symbol in
-        // the `api!` table above (checked against the OpenSSL 1.1.1/3.x headers), and the
-        // pointer is only used while the library stays loaded, which is forever.
+        // `T` is the exact `unsafe extern "C" fn` type declared for this symbol in the
+        // `api!` table above (checked against the OpenSSL 1.1.1/3.x headers).
+        // SAFETY: the type matches, and the library stays loaded forever.
         if let Ok(sym) = unsafe { lib.get::<T>(&bytes) } {
             return Ok(*sym);
         }
@@ -342,13 +342,9 @@ pub fn c_text(ptr: *const c_char) -> Option<String> {
         return None;
     }
     // SAFETY: callers pass pointers OpenSSL documents as NUL-terminated strings that
-    // stay valid at least until the next call on the same object; the text is copied
-    // out at once.
-    Some(
-        unsafe { CStr::from_ptr(ptr) }
-            .to_string_lossy()
-            .into_owned(),
-    )
+    // stay valid until the next call on the same object; the text is copied at once.
+    let text = unsafe { CStr::from_ptr(ptr) };
+    Some(text.to_string_lossy().into_owned())
 }
 
 /// The system pair: `libcrypto.so.3` + `libssl.so.3`, else the 1.1 pair.
@@ -407,9 +403,9 @@ fn sibling_crypto(ssl: &Path) -> Option<PathBuf> {
 /// `dlopen` with the loader's real reason on failure (libloading's Display says only
 /// "dlopen failed"; the reason is in its source).
 fn dlopen(path: &Path) -> Result<Library, String> {
-    // SAFETY: loading libcrypto/libssl runs their initialisers, which only set up
-    // OpenSSL's own state; callers pass only paths meant to be those libraries, and a
-    // file that is not a shared object is rejected by the loader before any code runs.
+    // Callers pass only paths meant to be libcrypto/libssl; a file that is not a shared
+    // object is rejected by the loader before any code runs.
+    // SAFETY: loading them runs initialisers that only set up OpenSSL's own state.
     unsafe { Library::new(path) }.map_err(|e| {
         let detail = std::error::Error::source(&e)
             .map(|s| s.to_string())

@@ -115,9 +115,9 @@ fn verify_client(ctx: &SslCtx, s: &TlsSettings) -> Result<(), String> {
             drain_errors(api)
         ));
     }
-    // SAFETY: `ctx` is live; the context takes ownership of `names`. The callback has
-    // the `SSL_verify_cb` signature and keeps the library's verdict (chain, purpose
-    // `sslclient`, CRLs), only logging refusals.
+    // The callback has the `SSL_verify_cb` signature and keeps the library's verdict
+    // (chain, purpose `sslclient`, CRLs), only logging refusals.
+    // SAFETY: `ctx` is live; the context takes ownership of `names`.
     unsafe {
         (api.SSL_CTX_set_client_CA_list)(ctx.as_ptr(), names);
         (api.SSL_CTX_set_verify)(ctx.as_ptr(), mode, Some(super::extras::verify_callback));
