@@ -282,37 +282,13 @@ pub fn strip_html(doc: &str) -> String {
                 }
             }
         } else {
-            let (ch, used) = entity(rest);
+            let (ch, used) = crate::engine::html_entity(rest);
             out.push(ch);
             rest = &rest[used..];
         }
     }
     out.push_str(rest);
     out
-}
-
-/// The character an `&...;` entity at the start of `s` stands for, and its length
-/// (`&` alone when it is not a known entity).
-fn entity(s: &str) -> (char, usize) {
-    let Some(end) = s.find(';').filter(|&e| e <= 10) else {
-        return ('&', 1);
-    };
-    let name = &s[1..end];
-    let ch = match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "nbsp" => Some(' '),
-        _ => name
-            .strip_prefix("#x")
-            .or_else(|| name.strip_prefix("#X"))
-            .and_then(|h| u32::from_str_radix(h, 16).ok())
-            .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-            .and_then(char::from_u32),
-    };
-    ch.map_or(('&', 1), |c| (c, end + 1))
 }
 
 /// (tokenized, normalized) pairs of `text` as `table` sees them (None: no table).

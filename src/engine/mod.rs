@@ -39,6 +39,7 @@ mod tests;
 
 pub use storage::{LogOp, MemoryStorage, NoStorage, Storage};
 pub use table::{Reader, Table, TableImage, MAX_FIELDS};
+pub use tokenizer::entity as html_entity;
 pub use types::*;
 
 use std::collections::BTreeMap;

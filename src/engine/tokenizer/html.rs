@@ -58,14 +58,21 @@ fn skip_tag(s: &str) -> Option<&str> {
 
 /// Decodes one entity starting at `&`, appending it to `out`.
 fn decode_entity<'a>(s: &'a str, out: &mut String) -> &'a str {
+    let (ch, used) = entity(s);
+    out.push(ch);
+    &s[used..]
+}
+
+/// The character an entity starting at `&` in `s` stands for and the bytes it
+/// takes (`('&', 1)` when it is not a known entity).
+pub fn entity(s: &str) -> (char, usize) {
     let end = s[1..]
         .char_indices()
         .take(10)
         .find(|(_, c)| *c == ';')
         .map(|(i, _)| i + 1);
     let Some(end) = end else {
-        out.push('&');
-        return &s[1..];
+        return ('&', 1);
     };
     let name = &s[1..end];
     let decoded = match name {
@@ -77,16 +84,7 @@ fn decode_entity<'a>(s: &'a str, out: &mut String) -> &'a str {
         "nbsp" => Some(' '),
         _ => numeric_entity(name),
     };
-    match decoded {
-        Some(c) => {
-            out.push(c);
-            &s[end + 1..]
-        }
-        None => {
-            out.push('&');
-            &s[1..]
-        }
-    }
+    decoded.map_or(('&', 1), |c| (c, end + 1))
 }
 
 fn numeric_entity(name: &str) -> Option<char> {

@@ -8,7 +8,7 @@ mod html;
 mod morph;
 
 pub use charset::CharsetTable;
-pub use html::strip_html;
+pub use html::{entity, strip_html};
 pub use morph::Morphology;
 
 use super::types::{EngineError, TableSettings};
