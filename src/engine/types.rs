@@ -26,6 +26,23 @@ pub enum AttrType {
     Multi64,
 }
 
+impl AttrType {
+    /// The type word `DESCRIBE` shows (and the HTTP API reports) for this type.
+    pub fn describe_name(self) -> &'static str {
+        match self {
+            AttrType::Uint => "uint",
+            AttrType::Bigint => "bigint",
+            AttrType::Float => "float",
+            AttrType::Bool => "bool",
+            AttrType::Timestamp => "timestamp",
+            AttrType::String => "string",
+            AttrType::Json => "json",
+            AttrType::Multi => "mva",
+            AttrType::Multi64 => "mva64",
+        }
+    }
+}
+
 /// A full-text field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Field {

@@ -3,7 +3,7 @@
 
 use serde_json::Value as Json;
 
-use crate::engine::{AttrType, Schema};
+use crate::engine::Schema;
 use crate::service::Value;
 
 /// The type `DESCRIBE` gives column `name` of a table with `schema` (`id`, then the
@@ -23,21 +23,7 @@ pub fn type_of(schema: &Schema, name: &str) -> Option<&'static str> {
         .attrs
         .iter()
         .find(|a| a.name.eq_ignore_ascii_case(name))
-        .map(|a| attr_type(a.ty))
-}
-
-fn attr_type(ty: AttrType) -> &'static str {
-    match ty {
-        AttrType::Uint => "uint",
-        AttrType::Bigint => "bigint",
-        AttrType::Float => "float",
-        AttrType::Bool => "bool",
-        AttrType::Timestamp => "timestamp",
-        AttrType::String => "string",
-        AttrType::Json => "json",
-        AttrType::Multi => "mva",
-        AttrType::Multi64 => "mva64",
-    }
+        .map(|a| a.ty.describe_name())
 }
 
 /// A cell as JSON without schema knowledge.
@@ -54,7 +40,7 @@ pub fn plain(v: Value) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Attr, Field};
+    use crate::engine::{Attr, AttrType, Field};
 
     #[test]
     fn types_columns_as_describe_does() {

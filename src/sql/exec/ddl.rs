@@ -206,21 +206,6 @@ pub fn alter(ctx: &Ctx<'_>, a: &Alter) -> Result<Outcome, QueryError> {
     Ok(Outcome::ok())
 }
 
-/// The type word `DESCRIBE` shows for an attribute.
-fn describe_type(ty: AttrType) -> &'static str {
-    match ty {
-        AttrType::Uint => "uint",
-        AttrType::Bigint => "bigint",
-        AttrType::Float => "float",
-        AttrType::Bool => "bool",
-        AttrType::Timestamp => "timestamp",
-        AttrType::String => "string",
-        AttrType::Json => "json",
-        AttrType::Multi => "mva",
-        AttrType::Multi64 => "mva64",
-    }
-}
-
 fn field_props(f: &Field) -> &'static str {
     match (f.indexed, f.stored) {
         (true, true) => "indexed stored",
@@ -244,7 +229,7 @@ pub fn describe(ctx: &Ctx<'_>, name: &str, like: Option<&str>) -> Result<Outcome
         rows.push(vec![text(&f.name), text("text"), text(field_props(f))]);
     }
     for a in &schema.attrs {
-        rows.push(vec![text(&a.name), text(describe_type(a.ty)), text("")]);
+        rows.push(vec![text(&a.name), text(a.ty.describe_name()), text("")]);
     }
     rows.retain(|r| match (like, r.first()) {
         (Some(p), Some(Value::Str(field))) => like_match(p, field),
@@ -259,7 +244,7 @@ fn create_type(ty: AttrType) -> &'static str {
         AttrType::Uint => "integer",
         AttrType::Multi => "multi",
         AttrType::Multi64 => "multi64",
-        other => describe_type(other),
+        other => other.describe_name(),
     }
 }
 
