@@ -322,3 +322,38 @@ fn unix_socket_listeners_serve_http_and_mysql() {
     let status = d.stop();
     assert!(status.success());
 }
+
+/// A folder nobody may create files in: a read-only temp folder for an ordinary user;
+/// for root (who may write anyway) a sysfs folder, which refuses new files to root too.
+fn unwritable_dir(sb: &Sandbox) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = sb.path("readonly");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(dir.join("probe"), b"").is_err() {
+        return dir;
+    }
+    let sys = std::path::PathBuf::from("/sys/kernel");
+    assert!(
+        std::fs::write(sys.join("probe"), b"").is_err(),
+        "no folder refuses writes here"
+    );
+    sys
+}
+
+#[test]
+fn an_unwritable_data_dir_is_fatal() {
+    let sb = Sandbox::new();
+    let dir = unwritable_dir(&sb);
+    basic_config(
+        &sb,
+        free_port(),
+        free_port(),
+        &format!("    data_dir = {}\n", dir.display()),
+    );
+    let out = sb.run(&["--config", "searchd.conf", "--nodetach"]);
+    let text = String::from_utf8_lossy(&out.stderr).to_string() + &sb.log();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let want = format!("FATAL: data_dir '{}' is not writable", dir.display());
+    assert!(text.contains(&want), "{text}");
+}
