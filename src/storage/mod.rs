@@ -23,10 +23,12 @@ mod binlog;
 mod catalog_file;
 mod chunk;
 mod durable;
+mod flush;
 mod fsutil;
 mod plain;
 mod record;
 mod replay;
+mod side;
 
 pub use binlog::FlushMode;
 pub use durable::Durable;

@@ -20,6 +20,26 @@ pub struct Shared {
     current: RwLock<Arc<Snapshot>>,
     writer: Mutex<WriterState>,
     merging: AtomicBool,
+    /// An `OPTIMIZE` of the disk chunks runs.
+    optimizing: AtomicBool,
+}
+
+/// Keeps background merges of RAM segments from running (while a flush moves
+/// them to a disk chunk) until dropped.
+pub struct MergeHold<'a>(&'a AtomicBool);
+
+impl Drop for MergeHold<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// Waits until `flag` is clear and sets it; clear again when the hold drops.
+fn hold(flag: &AtomicBool) -> MergeHold<'_> {
+    while flag.swap(true, Ordering::AcqRel) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    MergeHold(flag)
 }
 
 impl Shared {
@@ -29,6 +49,7 @@ impl Shared {
             current: RwLock::new(Arc::new(snap)),
             writer: Mutex::new(WriterState { next_id: 1 }),
             merging: AtomicBool::new(false),
+            optimizing: AtomicBool::new(false),
         }
     }
 
@@ -54,9 +75,21 @@ impl Shared {
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// True while a background merge runs.
+    /// True while a background merge or an `OPTIMIZE` runs.
     pub fn is_merging(&self) -> bool {
-        self.merging.load(Ordering::Acquire)
+        self.merging.load(Ordering::Acquire) || self.optimizing.load(Ordering::Acquire)
+    }
+
+    /// Waits for a running background merge of RAM segments and keeps new ones
+    /// from starting until the hold drops.
+    pub fn hold_merges(&self) -> MergeHold<'_> {
+        hold(&self.merging)
+    }
+
+    /// Waits for a running `OPTIMIZE` and keeps others from starting until the
+    /// hold drops.
+    pub fn hold_optimize(&self) -> MergeHold<'_> {
+        hold(&self.optimizing)
     }
 }
 
@@ -78,19 +111,16 @@ pub fn spawn(shared: &Arc<Shared>) {
 /// Merges every segment of the current snapshot into one (`OPTIMIZE`), carrying
 /// over changes made meanwhile; waits for a running background merge first.
 pub fn merge_all(shared: &Shared) {
-    while shared.merging.swap(true, Ordering::AcqRel) {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let _hold = shared.hold_merges();
     let planned = shared.snapshot().segs.clone();
     if planned.len() > 1 || planned.iter().any(|v| v.live < v.seg.len()) {
         let (seg, remaps) = merge_views(&planned);
         let _w = shared.lock_writer();
         let mut next = (*shared.snapshot()).clone();
-        if next.apply_merge(&planned, seg, &remaps) {
+        if next.apply_merge(&planned, seg, &remaps, None) {
             shared.publish(next);
         }
     }
-    shared.merging.store(false, Ordering::Release);
 }
 
 /// Merges until the policy is satisfied.
@@ -105,7 +135,7 @@ fn run(shared: &Shared) {
         let (seg, remaps) = merge_views(&planned);
         let _w = shared.lock_writer();
         let mut next = (*shared.snapshot()).clone();
-        if next.apply_merge(&planned, seg, &remaps) {
+        if next.apply_merge(&planned, seg, &remaps, None) {
             shared.publish(next);
         }
     }
