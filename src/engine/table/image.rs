@@ -338,14 +338,11 @@ impl Table {
     /// on meanwhile. Returns at once.
     pub fn optimize(self: &Arc<Self>) {
         let table = self.clone();
-        let _ = std::thread::Builder::new()
-            .name("rt-optimize".into())
-            .spawn(move || {
-                let _hold = table.shared.hold_optimize();
-                if !table.storage.optimize(&table) {
-                    super::merger::merge_all(&table.shared);
-                }
-            });
+        self.shared.spawn_optimize(move || {
+            if !table.storage.optimize(&table) {
+                super::merger::merge_all(&table.shared);
+            }
+        });
     }
 
     /// Saves the table's documents to disk and lets the log be shortened

@@ -6,7 +6,7 @@
 //! carrying over deletions and updates made meanwhile.
 
 use super::snapshot::{merge_views, Snapshot};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 /// What only the writer touches.
@@ -22,6 +22,8 @@ pub struct Shared {
     merging: AtomicBool,
     /// An `OPTIMIZE` of the disk chunks runs.
     optimizing: AtomicBool,
+    /// `OPTIMIZE` requests not finished yet (waiting or running).
+    optimize_queued: AtomicUsize,
 }
 
 /// Keeps background merges of RAM segments from running (while a flush moves
@@ -50,6 +52,7 @@ impl Shared {
             writer: Mutex::new(WriterState { next_id: 1 }),
             merging: AtomicBool::new(false),
             optimizing: AtomicBool::new(false),
+            optimize_queued: AtomicUsize::new(0),
         }
     }
 
@@ -77,19 +80,32 @@ impl Shared {
 
     /// True while a background merge or an `OPTIMIZE` runs.
     pub fn is_merging(&self) -> bool {
-        self.merging.load(Ordering::Acquire) || self.optimizing.load(Ordering::Acquire)
+        self.merging.load(Ordering::Acquire) || self.optimize_queued.load(Ordering::Acquire) > 0
+    }
+
+    /// Runs `f` (an `OPTIMIZE`) on a background thread, one at a time;
+    /// [`Shared::is_merging`] holds from now until it is done.
+    pub fn spawn_optimize(self: &Arc<Self>, f: impl FnOnce() + Send + 'static) {
+        self.optimize_queued.fetch_add(1, Ordering::AcqRel);
+        let shared = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("rt-optimize".into())
+            .spawn(move || {
+                {
+                    let _hold = hold(&shared.optimizing);
+                    f();
+                }
+                shared.optimize_queued.fetch_sub(1, Ordering::AcqRel);
+            });
+        if spawned.is_err() {
+            self.optimize_queued.fetch_sub(1, Ordering::AcqRel);
+        }
     }
 
     /// Waits for a running background merge of RAM segments and keeps new ones
     /// from starting until the hold drops.
     pub fn hold_merges(&self) -> MergeHold<'_> {
         hold(&self.merging)
-    }
-
-    /// Waits for a running `OPTIMIZE` and keeps others from starting until the
-    /// hold drops.
-    pub fn hold_optimize(&self) -> MergeHold<'_> {
-        hold(&self.optimizing)
     }
 }
 
