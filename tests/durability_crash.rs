@@ -131,6 +131,9 @@ async fn sigkill_during_flushes_loses_nothing_acknowledged() {
     let mut node = Node::with_config(dir, "    binlog_flush = 1\n", &table);
     node.start();
     let node = trials(node).await;
+    // On a loaded machine a trial may end before 4 KiB were logged: flush once
+    // more, so that the chunk files are there whatever the timing.
+    exec(&mut node.conn().await, "flush ramchunk t").await;
     let files = support::files(node.dir.path());
     assert!(files.iter().any(|f| f.ends_with(".chunk")), "{files:?}");
 }

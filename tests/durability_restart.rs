@@ -1,6 +1,7 @@
 //! Restart round trips through the real daemon over MySQL: every column type and
-//! table option, replaced and deleted documents, dropped tables, after a clean stop
-//! and after SIGKILL.
+//! table option, replaced and deleted documents (some in earlier disk chunks, so
+//! their kill-lists and attribute side files are saved), dropped tables, after a
+//! clean stop and after SIGKILL.
 
 #[path = "durability_support/mod.rs"]
 mod support;
@@ -25,6 +26,8 @@ async fn fill(node: &Node) {
          (3, 'third', 'three', 'n3', 'z', 9, 3, -2.5, 1, 2, '[]', (5), ())",
     )
     .await;
+    // A first disk chunk; the changes below hit its documents.
+    exec(&mut c, "flush ramchunk t").await;
     exec(
         &mut c,
         "replace into t (id, title, tag, n) values (2, 'replaced text', 'r', 80)",
@@ -32,6 +35,15 @@ async fn fill(node: &Node) {
     .await;
     exec(&mut c, "delete from t where id = 3").await;
     exec(&mut c, "update t set n = 70, f = 3.25 where id = 1").await;
+    // A second chunk (the replaced document), and side files for the first.
+    exec(&mut c, "flush ramchunk t").await;
+    exec(
+        &mut c,
+        "insert into t (id, title, tag, n) values (4, 'fourth running', 'w', 4)",
+    )
+    .await;
+    exec(&mut c, "update t set n = 71 where id = 1").await;
+    exec(&mut c, "update t set n = 81 where id = 2").await;
     exec(
         &mut c,
         "insert into other (id, title, n) values (10, 'ten', 10)",
@@ -83,6 +95,13 @@ async fn round_trip(kill: bool) {
     assert!(
         !flat.contains("gone") && flat.contains("eleven") && !flat.contains("ten'"),
         "{flat}"
+    );
+    let files = support::files(&node.path("data").join("t"));
+    let count = |ext: &str| files.iter().filter(|f| f.ends_with(ext)).count();
+    assert_eq!(
+        (count(".chunk"), count(".kill"), count(".attrs")),
+        (2, 1, 1),
+        "{files:?}"
     );
     if kill {
         node.kill9();

@@ -37,8 +37,9 @@ mod bench;
 #[cfg(test)]
 mod tests;
 
+pub use index::{Bits, Blob, Segment, SegmentHead};
 pub use storage::{LogOp, MemoryStorage, NoStorage, Storage};
-pub use table::{Reader, Table, TableImage, MAX_FIELDS};
+pub use table::{ChunkFiles, ChunkState, DiskChunk, FlushImage, Merged, Reader, Table, MAX_FIELDS};
 pub use tokenizer::entity as html_entity;
 pub use types::*;
 

@@ -48,6 +48,13 @@ pub trait Storage: Send + Sync {
     fn flush(&self, _table: &super::Table) -> Result<(), EngineError> {
         Ok(())
     }
+
+    /// Merges a table's disk chunks into one (`OPTIMIZE`, on a background
+    /// thread); false when the storage keeps no disk chunks (the table then
+    /// merges its segments in memory).
+    fn optimize(&self, _table: &super::Table) -> bool {
+        false
+    }
 }
 
 /// Keeps nothing: tables live in memory only.

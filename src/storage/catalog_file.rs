@@ -3,7 +3,7 @@
 //! reflects (`since`: records of that table up to it are already in).
 
 use super::fsutil;
-use crate::engine::{Schema, TableSettings};
+use crate::engine::{ChunkFiles, Schema, TableSettings};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,9 +18,42 @@ pub struct TableMeta {
     pub settings: TableSettings,
     /// Binary log records of this table numbered up to this are reflected already.
     pub since: u64,
-    /// The disk chunk file (in the table's folder) holding the table as of `since`.
+    /// The disk chunks (files in the table's folder), in order, holding the
+    /// table as of `since`.
     #[serde(default)]
+    pub chunks: Vec<ChunkFiles>,
+    /// The next id to assign as of `since`.
+    #[serde(default)]
+    pub next_id: u64,
+    /// A whole-table chunk of an older version (not read; kept on disk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk: Option<String>,
+}
+
+impl TableMeta {
+    /// A table with no disk chunk yet.
+    pub fn new(schema: Schema, settings: TableSettings, since: u64) -> TableMeta {
+        TableMeta {
+            schema,
+            settings,
+            since,
+            chunks: Vec::new(),
+            next_id: 0,
+            chunk: None,
+        }
+    }
+
+    /// Every file of the table's disk chunks (chunk and side files).
+    pub fn files(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for c in &self.chunks {
+            out.push(c.file.as_str());
+            out.extend(c.kill.as_deref());
+            out.extend(c.attrs.as_deref());
+        }
+        out.extend(self.chunk.as_deref());
+        out
+    }
 }
 
 /// The whole catalog file.
@@ -56,5 +89,16 @@ impl CatalogFile {
     pub fn save(&self, data_dir: &Path) -> std::io::Result<()> {
         let bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
         fsutil::write_atomic(&Self::path(data_dir), &bytes)
+    }
+
+    /// The number after the highest one in the names of the chunk files (new
+    /// files are numbered from it, so names are never reused).
+    pub fn next_file_number(&self) -> u64 {
+        let numbers = self.tables.values().flat_map(|t| t.files()).flat_map(|f| {
+            f.split('.')
+                .filter_map(|p| p.parse::<u64>().ok())
+                .collect::<Vec<_>>()
+        });
+        numbers.max().map_or(1, |n| n + 1)
     }
 }

@@ -40,6 +40,8 @@ pub struct Durable {
     flushing: Arc<AtomicBool>,
     /// Set while start-up replays the log into the tables (nothing is logged then).
     replaying: AtomicBool,
+    /// The next number for a chunk or side file name.
+    file_number: AtomicU64,
 }
 
 impl Durable {
@@ -56,6 +58,7 @@ impl Durable {
             last_op: Mutex::new(BTreeMap::new()),
             binlog,
             seq: AtomicU64::new(meta.seq + 1),
+            file_number: AtomicU64::new(meta.next_file_number()),
             meta: Mutex::new(meta),
             replaying: AtomicBool::new(replaying),
             catalog: OnceLock::new(),
@@ -198,7 +201,7 @@ impl Durable {
         }
     }
 
-    fn last_seq(&self) -> u64 {
+    pub(super) fn last_seq(&self) -> u64 {
         match &self.binlog {
             Some(b) => b.last_seq(),
             None => self.seq.load(Ordering::SeqCst).saturating_sub(1),
@@ -211,48 +214,9 @@ impl Durable {
         last.insert(table.to_string(), seq);
     }
 
-    fn unchanged_since(&self, table: &str, since: u64) -> bool {
+    pub(super) fn unchanged_since(&self, table: &str, since: u64) -> bool {
         let last = self.last_op.lock().unwrap_or_else(|p| p.into_inner());
         last.get(table).is_none_or(|&s| s <= since)
-    }
-
-    /// Saves one table as a disk chunk and records that the log before it is no
-    /// longer needed for it.
-    pub fn flush_table(&self, table: &Table) -> Result<(), EngineError> {
-        let (image, seq) = table.image(|| self.last_seq());
-        let mut meta = self.meta.lock().unwrap_or_else(|p| p.into_inner());
-        let name = table.name();
-        let Some(entry) = meta.tables.get(name) else {
-            return Ok(());
-        };
-        if self.unchanged_since(name, entry.since) {
-            return Ok(());
-        }
-        let home = self.table_home(name);
-        let file = format!(
-            "{}.{seq}.chunk",
-            home.file_name().unwrap_or_default().to_string_lossy()
-        );
-        let path = home.with_file_name(&file);
-        super::chunk::write(&path, &image).map_err(|e| {
-            EngineError(format!(
-                "failed to write disk chunk '{}': {e}",
-                path.display()
-            ))
-        })?;
-        meta.seq = meta.seq.max(seq);
-        let old = match meta.tables.get_mut(name) {
-            Some(entry) => {
-                entry.since = seq;
-                entry.chunk.replace(file.clone())
-            }
-            None => None,
-        };
-        self.save(&meta)?;
-        if let Some(old) = old.filter(|o| *o != file) {
-            let _ = std::fs::remove_file(home.with_file_name(old));
-        }
-        Ok(())
     }
 
     /// Saves every table as a disk chunk, then removes the binary log files they
@@ -290,7 +254,18 @@ impl Durable {
         }
     }
 
-    fn save(&self, meta: &CatalogFile) -> Result<(), EngineError> {
+    /// The catalog kept in memory, locked (flushes and `OPTIMIZE` switch chunks
+    /// under it; take it before a table's writer lock).
+    pub(super) fn lock_meta(&self) -> std::sync::MutexGuard<'_, CatalogFile> {
+        self.meta.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A number for a new chunk or side file name, never used before.
+    pub(super) fn next_file_number(&self) -> u64 {
+        self.file_number.fetch_add(1, Ordering::SeqCst)
+    }
+
+    pub(super) fn save(&self, meta: &CatalogFile) -> Result<(), EngineError> {
         let Some(dir) = &self.data_dir else {
             return super::plain::save_all(&self.plain_paths, meta).map_err(EngineError);
         };
@@ -302,6 +277,11 @@ impl Durable {
 impl Storage for Durable {
     fn flush(&self, table: &Table) -> Result<(), EngineError> {
         self.flush_table(table)
+    }
+
+    fn optimize(&self, table: &Table) -> bool {
+        super::flush::optimize(self, table);
+        true
     }
 
     fn append(&self, table: &str, op: &LogOp) -> Result<(), EngineError> {
@@ -341,12 +321,7 @@ impl Storage for Durable {
             schema: schema.clone(),
             settings: settings.clone(),
         })?;
-        let entry = TableMeta {
-            schema: schema.clone(),
-            settings: settings.clone(),
-            since: seq,
-            chunk: None,
-        };
+        let entry = TableMeta::new(schema.clone(), settings.clone(), seq);
         meta.tables.insert(table.to_string(), entry);
         meta.seq = seq;
         self.save(&meta)

@@ -7,14 +7,23 @@ use std::path::Path;
 
 /// Replaces `path` with `data` so that a crash leaves either the old or the new file.
 pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    write_atomic_parts(path, &[data])
+}
+
+/// Like [`write_atomic`], the file being `parts` one after the other.
+pub fn write_atomic_parts(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
     tmp_name.push(".tmp");
     let tmp = dir.join(tmp_name);
     {
-        let mut f = File::create(&tmp)?;
-        f.write_all(data)?;
-        f.sync_all()?;
+        let mut f = io::BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        for part in parts {
+            f.write_all(part)?;
+        }
+        f.into_inner()
+            .map_err(io::IntoInnerError::into_error)?
+            .sync_all()?;
     }
     std::fs::rename(&tmp, path)?;
     sync_dir(dir)

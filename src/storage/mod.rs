@@ -1,32 +1,46 @@
 //! Durability: the binary log of every acknowledged change, the catalog of tables
-//! in `data_dir` (one folder per table), and the recovery that rebuilds the tables
-//! at start-up.
+//! in `data_dir` (one folder per table), each table's disk chunks, and the
+//! recovery that rebuilds the tables at start-up.
 //!
-//! Files, all written crash-safely (synced, and renamed into place when replaced):
+//! Files, all written crash-safely (synced, and renamed into place; a file is
+//! never rewritten in place):
 //! - `data_dir/searchd.json` (RT mode): the tables, their schema and settings, and
-//!   for each the binary log sequence number it already reflects (`since`) and its
-//!   disk chunk; in plain mode the same per table in `<path>.meta`;
-//! - `data_dir/<table>/<table>.<seq>.chunk` (plain mode `<path>.<seq>.chunk`): the
-//!   table as of record `seq` (segments, attributes, kill-lists), checksummed;
+//!   for each the binary log sequence number it already reflects (`since`), the
+//!   next id, and its disk chunks in order, each with its current side files; in
+//!   plain mode the same per table in `<path>.meta`;
+//! - `data_dir/<table>/<table>.<N>.chunk` (plain mode `<path>.<N>.chunk`): one
+//!   immutable segment with its attribute rows as written (see `chunk.rs`: a
+//!   header, the part kept in memory, then postings and stored texts that stay
+//!   in the file and are read on demand);
+//! - `<table>.<N>.<K>.kill` and `<table>.<N>.<K>.attrs`: a chunk's deleted
+//!   documents and, after `UPDATE`/`ALTER`, its attribute rows, each saved under a
+//!   new name at a flush when it changed (see `side.rs`);
 //! - `binlog_path/binlog.NNNN` (default `data_dir/binlog`, plain mode the folder of
 //!   the first table): checksummed records of `CREATE`, `DROP` and every write,
 //!   numbered daemon-wide. Each start opens a new file; a torn last record is cut
 //!   off with a warning and never replayed.
 //!
-//! Recovery: each table is loaded from its chunk, then every record newer than its
-//! `since` is replayed. A flush (clean shutdown, `rt_flush_period`, the log growing
-//! by `rt_mem_limit`, [`crate::engine::Table::flush`]) starts a new log file,
-//! writes a chunk for each changed table, saves the catalog, and only then removes
-//! the older log files, so a crash at any point leaves a recoverable state.
+//! Recovery: each table is loaded from its chunks (only their in-memory parts are
+//! read; a damaged chunk or side file is skipped with a warning naming it), then
+//! every record newer than its `since` is replayed. A flush (clean shutdown,
+//! `rt_flush_period`, the log growing by `rt_mem_limit`,
+//! [`crate::engine::Table::flush`]) starts a new log file, writes for each changed
+//! table its RAM segments as one new chunk and the side files that changed, saves
+//! the catalog, and only then removes the older log files and the files the
+//! catalog no longer names, so a crash at any point leaves a recoverable state.
+//! `OPTIMIZE TABLE` merges the chunks in the background and switches the catalog
+//! to the result (`flush.rs`); files a crash left unnamed are removed at start.
 
 mod binlog;
 mod catalog_file;
 mod chunk;
 mod durable;
+mod flush;
 mod fsutil;
 mod plain;
 mod record;
 mod replay;
+mod side;
 
 pub use binlog::FlushMode;
 pub use durable::Durable;

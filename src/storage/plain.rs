@@ -180,12 +180,7 @@ pub fn save_all(
 /// A stored schema that differs from the config wins, with a warning.
 pub fn materialize(t: &Declared, warnings: &mut Vec<String>) -> Result<TableMeta, String> {
     let file = meta_path(&t.path);
-    let wanted = TableMeta {
-        schema: t.schema.clone(),
-        settings: t.settings.clone(),
-        since: 0,
-        chunk: None,
-    };
+    let wanted = TableMeta::new(t.schema.clone(), t.settings.clone(), 0);
     match std::fs::read(&file) {
         Ok(bytes) => {
             let stored: TableMeta = serde_json::from_slice(&bytes)

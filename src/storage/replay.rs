@@ -6,7 +6,7 @@ use super::catalog_file::{CatalogFile, TableMeta};
 use super::durable::Durable;
 use super::record::{Change, Record};
 use super::{Opened, Options};
-use crate::engine::Catalog;
+use crate::engine::{Catalog, ChunkFiles, DiskChunk};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -66,15 +66,31 @@ pub(super) fn recover(
         catalog
             .create(name, t.schema.clone(), t.settings.clone(), false)
             .map_err(|e| format!("table '{name}': {e}"))?;
-        remove_orphan_chunks(&durable.table_home(name), t.chunk.as_deref());
-        if let (Some(file), Some(table)) = (&t.chunk, catalog.get(name)) {
-            let path = durable.table_home(name).with_file_name(file);
-            match super::chunk::read(&path) {
-                Ok(image) => table.restore(image),
-                Err(e) => warnings.push(format!(
-                    "table '{name}': {e}; the table is served without it"
-                )),
-            }
+        let home = durable.table_home(name);
+        remove_orphan_files(&home, &t.files());
+        if let Some(file) = &t.chunk {
+            warnings.push(format!(
+                "table '{name}': disk chunk '{}' is written in an older format that this version does not read; the table is served without it",
+                home.with_file_name(file).display()
+            ));
+        }
+        if let Some(table) = catalog.get(name) {
+            let chunks = t
+                .chunks
+                .iter()
+                .filter_map(
+                    |files| match load_chunk(&home, files, t.schema.attrs.len()) {
+                        Ok(c) => Some(c),
+                        Err(e) => {
+                            warnings.push(format!(
+                                "table '{name}': {e}; the table is served without it"
+                            ));
+                            None
+                        }
+                    },
+                )
+                .collect();
+            table.restore_chunks(chunks, t.next_id);
         }
     }
     let mut last = meta.seq;
@@ -106,12 +122,7 @@ fn apply(catalog: &Catalog, durable: &Durable, rec: Record, warnings: &mut Vec<S
             let _ = catalog.drop_table(&table, true);
             match catalog.create(&table, schema.clone(), settings.clone(), false) {
                 Ok(_) => durable.with_meta(|m| {
-                    let entry = TableMeta {
-                        schema,
-                        settings,
-                        since: seq,
-                        chunk: None,
-                    };
+                    let entry = TableMeta::new(schema, settings, seq);
                     m.tables.insert(table, entry);
                 }),
                 Err(e) => warnings.push(format!("binlog replay: create table '{table}': {e}")),
@@ -138,9 +149,29 @@ fn apply(catalog: &Catalog, durable: &Durable, rec: Record, warnings: &mut Vec<S
     }
 }
 
-/// Removes chunk files of a table that the catalog does not name (left by a crash
-/// between writing a chunk and saving the catalog).
-fn remove_orphan_chunks(home: &Path, keep: Option<&str>) {
+/// Reads a disk chunk and its side files back.
+fn load_chunk(home: &Path, files: &ChunkFiles, nattrs: usize) -> Result<DiskChunk, String> {
+    let opened = super::chunk::open(&home.with_file_name(&files.file))?;
+    let rows = match &files.attrs {
+        Some(f) => super::side::read_attrs(&home.with_file_name(f))?,
+        None => opened.rows,
+    };
+    let dead = match &files.kill {
+        Some(f) => Some(super::side::read_kill(&home.with_file_name(f))?),
+        None => None,
+    };
+    DiskChunk::new(files.clone(), opened.seg, rows, dead, nattrs).map_err(|e| {
+        format!(
+            "disk chunk '{}': {}",
+            home.with_file_name(&files.file).display(),
+            e.0
+        )
+    })
+}
+
+/// Removes chunk and side files of a table that the catalog does not name (left
+/// by a crash between writing them and saving the catalog).
+fn remove_orphan_files(home: &Path, keep: &[&str]) {
     let (Some(dir), Some(stem)) = (home.parent(), home.file_name()) else {
         return;
     };
@@ -155,11 +186,17 @@ fn remove_orphan_chunks(home: &Path, keep: Option<&str>) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let seq = name
-            .strip_prefix(&prefix)
-            .and_then(|r| r.strip_suffix(".chunk"));
-        let ours = seq.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-        if ours && Some(name.as_str()) != keep {
+        let numbers = name.strip_prefix(&prefix).and_then(|r| {
+            [".chunk", ".kill", ".attrs"]
+                .iter()
+                .find_map(|ext| r.strip_suffix(ext))
+        });
+        let ours = numbers.is_some_and(|d| {
+            !d.is_empty()
+                && d.split('.')
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if ours && !keep.contains(&name.as_str()) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -295,24 +295,119 @@ fn truncated_chunk_is_reported_and_other_tables_served() {
     assert_eq!(rows(&db.catalog, "b"), vec!["1:b:Int(1)"]);
 }
 
+/// The chunk and side files in a table's folder, by extension.
+fn chunk_files(dir: &Path, ext: &str) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(ext)
+        })
+        .count()
+}
+
 #[test]
-fn optimize_merges_and_keeps_documents() {
+fn optimize_merges_the_disk_chunks_into_one() {
     let dir = tempfile::tempdir().unwrap();
     let o = opts(dir.path(), FlushMode::Strict);
     let db = open(&o).unwrap();
     let t = create(&db, "t", schema());
-    for i in 1..=5 {
+    for i in 1..=6 {
         t.write(vec![doc(i, "word", i as i64)], WriteMode::Insert)
             .unwrap();
+        if i % 2 == 0 {
+            t.flush().unwrap();
+        }
     }
     t.delete(&[2]);
+    t.update(5, &[(0, AttrValue::Int(50))]).unwrap();
+    t.write(vec![doc(7, "in ram", 7)], WriteMode::Insert)
+        .unwrap();
+    assert_eq!(t.chunk_counts(), (3, 1));
+    let before = rows(&db.catalog, "t");
     t.optimize();
     t.wait_merges();
-    t.flush().unwrap();
-    drop(db);
+    assert_eq!(t.chunk_counts(), (1, 1), "RAM segments are not merged in");
+    assert_eq!(chunk_files(&dir.path().join("t"), ".chunk"), 1);
+    assert_eq!(rows(&db.catalog, "t"), before);
+    drop((t, db));
     let db = open(&o).unwrap();
-    let got = rows(&db.catalog, "t");
-    assert_eq!(got.len(), 4, "{got:?}");
+    assert!(db.warnings.is_empty(), "{:?}", db.warnings);
+    assert_eq!(rows(&db.catalog, "t"), before);
+    assert!(!before.iter().any(|r| r.starts_with("2:")));
+    assert!(before.contains(&"5:word:Int(50)".to_string()), "{before:?}");
+}
+
+#[test]
+fn a_flushed_table_keeps_no_posting_bytes_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(&opts(dir.path(), FlushMode::Strict)).unwrap();
+    let t = create(&db, "t", schema());
+    let docs = (1..=300)
+        .map(|i| doc(i, &format!("some words number{i} here"), i as i64))
+        .collect();
+    t.write(docs, WriteMode::Insert).unwrap();
+    let part = |name: &str| {
+        t.memory_report()
+            .into_iter()
+            .filter(|(p, _)| *p == name)
+            .map(|(_, b)| b)
+            .sum::<usize>()
+    };
+    let (post, stored) = (part("post"), part("stored"));
+    assert!(post > 1000, "{post}");
+    t.flush().unwrap();
+    assert_eq!(t.chunk_counts(), (1, 0));
+    assert_eq!(part("post"), 0);
+    assert!(part("stored") < stored, "only the stored-text index stays");
+    // Still searchable and readable from the file.
+    let r = t.reader();
+    let found = r.search("number77", &Default::default()).unwrap();
+    assert_eq!(found.hits.len(), 1);
+    assert_eq!(
+        found.hits[0].doc.fields.to_vec(),
+        ["some words number77 here"]
+    );
+}
+
+#[test]
+fn a_damaged_side_file_is_reported_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::Strict);
+    {
+        let db = open(&o).unwrap();
+        for name in ["a", "b"] {
+            let t = create(&db, name, schema());
+            t.write(vec![doc(1, name, 1), doc(2, name, 2)], WriteMode::Insert)
+                .unwrap();
+            t.flush().unwrap();
+            t.delete(&[1]);
+            t.flush().unwrap();
+        }
+    }
+    let folder = dir.path().join("a");
+    assert_eq!(chunk_files(&folder, ".kill"), 1);
+    let kill = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".kill"))
+        .unwrap();
+    let mut bytes = std::fs::read(&kill).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x40;
+    std::fs::write(&kill, bytes).unwrap();
+    let db = open(&o).unwrap();
+    assert_eq!(db.warnings.len(), 1, "{:?}", db.warnings);
+    let shown = kill.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        db.warnings[0].contains(&shown) && db.warnings[0].contains("damaged"),
+        "{}",
+        db.warnings[0]
+    );
+    assert_eq!(rows(&db.catalog, "b"), vec!["2:b:Int(2)"]);
 }
 
 #[test]

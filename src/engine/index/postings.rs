@@ -11,6 +11,7 @@
 //! segment read from disk refuses them first).
 
 use super::segment::POS_BITS;
+use std::sync::Arc;
 
 const POS_MASK: u32 = (1 << POS_BITS) - 1;
 
@@ -97,10 +98,28 @@ impl PostingsWriter {
     }
 }
 
+/// Encoded postings: borrowed from a segment in memory, or read from a disk
+/// chunk into a buffer that the postings and their cursors share.
+#[derive(Debug, Clone)]
+enum Bytes<'a> {
+    Borrowed(&'a [u8]),
+    Shared(Arc<[u8]>),
+}
+
+impl Bytes<'_> {
+    #[inline]
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Borrowed(b) => b,
+            Bytes::Shared(b) => b,
+        }
+    }
+}
+
 /// The postings of one term in one segment.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Postings<'a> {
-    bytes: &'a [u8],
+    bytes: Bytes<'a>,
     docs: u32,
     hits: u32,
     body: usize,
@@ -109,9 +128,20 @@ pub struct Postings<'a> {
 impl<'a> Postings<'a> {
     /// Postings over the encoded bytes of one term.
     pub fn new(bytes: &'a [u8]) -> Postings<'a> {
+        Postings::parse(Bytes::Borrowed(bytes))
+    }
+
+    /// Postings over bytes read from a file (owned by the postings).
+    pub fn shared(bytes: Arc<[u8]>) -> Postings<'static> {
+        Postings::parse(Bytes::Shared(bytes))
+    }
+
+    fn parse(bytes: Bytes<'a>) -> Postings<'a> {
         let mut pos = 0;
-        let docs = get_varint(bytes, &mut pos);
-        let hits = get_varint(bytes, &mut pos);
+        let (docs, hits) = {
+            let b = bytes.as_slice();
+            (get_varint(b, &mut pos), get_varint(b, &mut pos))
+        };
         match (docs, hits) {
             (Some(docs), Some(hits)) => Postings {
                 bytes,
@@ -148,7 +178,7 @@ impl<'a> Postings<'a> {
     /// A cursor at the first document.
     pub fn cursor(&self) -> DocCursor<'a> {
         DocCursor {
-            bytes: self.bytes,
+            bytes: self.bytes.clone(),
             pos: self.body,
             doc: 0,
             left: self.docs,
@@ -169,14 +199,14 @@ impl<'a> Postings<'a> {
             docs += 1;
             hits = hits.saturating_add(n);
         }
-        docs == self.docs && hits == self.hits && cur.pos == self.bytes.len()
+        docs == self.docs && hits == self.hits && cur.pos == self.bytes.as_slice().len()
     }
 }
 
 /// Walks the documents of a term's postings; the hits of each document can be
 /// read or skipped.
 pub struct DocCursor<'a> {
-    bytes: &'a [u8],
+    bytes: Bytes<'a>,
     pos: usize,
     doc: u32,
     left: u32,
@@ -195,10 +225,10 @@ impl DocCursor<'_> {
             return None;
         }
         self.left -= 1;
-        let step = get_varint(self.bytes, &mut self.pos);
+        let step = get_varint(self.bytes.as_slice(), &mut self.pos);
         let n = match step {
             Some(s) if s & 1 == 1 => Some(1),
-            Some(_) => get_varint(self.bytes, &mut self.pos),
+            Some(_) => get_varint(self.bytes.as_slice(), &mut self.pos),
             None => None,
         };
         let (Some(step), Some(n)) = (step, n) else {
@@ -217,13 +247,13 @@ impl DocCursor<'_> {
         let (mut field, mut pos) = (0u32, 0u32);
         while self.pending > 0 {
             self.pending -= 1;
-            let Some(v) = get_varint(self.bytes, &mut self.pos) else {
+            let Some(v) = get_varint(self.bytes.as_slice(), &mut self.pos) else {
                 return self.damaged();
             };
             if v & 1 == 0 {
                 pos = pos.wrapping_add(v >> 1);
             } else {
-                let Some(d) = get_varint(self.bytes, &mut self.pos) else {
+                let Some(d) = get_varint(self.bytes.as_slice(), &mut self.pos) else {
                     return self.damaged();
                 };
                 field = field.wrapping_add(d);
@@ -244,9 +274,9 @@ impl DocCursor<'_> {
     fn skip_hits(&mut self) -> bool {
         while self.pending > 0 {
             self.pending -= 1;
-            match get_varint(self.bytes, &mut self.pos) {
+            match get_varint(self.bytes.as_slice(), &mut self.pos) {
                 Some(v) if v & 1 == 0 => {}
-                Some(_) if get_varint(self.bytes, &mut self.pos).is_some() => {}
+                Some(_) if get_varint(self.bytes.as_slice(), &mut self.pos).is_some() => {}
                 _ => {
                     self.pending = 0;
                     return false;

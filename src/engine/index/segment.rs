@@ -10,8 +10,9 @@
 //! position) order.
 
 use super::super::tokenizer::{FieldStats, Tokenizer};
+use super::blob::Blob;
 use super::postings::{Postings, PostingsWriter};
-use super::stored::{copy_live, StoredText, StoredWriter};
+use super::stored::{copy_live, StoredIndex, StoredText, StoredWriter};
 use crate::engine::types::StoredFields;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -62,7 +63,7 @@ impl Bits {
 }
 
 /// An immutable segment.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default)]
 pub struct Segment {
     nfields: usize,
     ids: Vec<u64>,
@@ -74,10 +75,70 @@ pub struct Segment {
     term_text: String,
     term_off: Vec<u32>,
     term_post: Vec<u64>,
-    post: Vec<u8>,
+    /// The postings of all terms (in memory, or in a disk chunk file).
+    post: Blob,
+}
+
+/// What a segment keeps in memory whatever the backing of its postings and
+/// stored texts: the dictionary, ids, field lengths and the stored-text index
+/// (a disk chunk's header part).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct SegmentHead {
+    nfields: usize,
+    ids: Vec<u64>,
+    field_stats: Vec<FieldStats>,
+    stored: StoredIndex,
+    term_text: String,
+    term_off: Vec<u32>,
+    term_post: Vec<u64>,
 }
 
 impl Segment {
+    /// The in-memory part of the segment (copied), its postings bytes and its
+    /// compressed stored texts, for writing a disk chunk.
+    pub fn parts(&self) -> (SegmentHead, &Blob, &Blob) {
+        let (index, data) = self.stored.parts();
+        let head = SegmentHead {
+            nfields: self.nfields,
+            ids: self.ids.clone(),
+            field_stats: self.field_stats.clone(),
+            stored: index.clone(),
+            term_text: self.term_text.clone(),
+            term_off: self.term_off.clone(),
+            term_post: self.term_post.clone(),
+        };
+        (head, &self.post, data)
+    }
+
+    /// A segment from its parts (a disk chunk read back); inconsistent offsets
+    /// are an error. Postings in a file are checked when read (cursors stop at
+    /// damaged bytes), in memory now.
+    pub fn from_parts(head: SegmentHead, post: Blob, stored: Blob) -> Result<Segment, String> {
+        let mut seg = Segment {
+            nfields: head.nfields,
+            ids: head.ids,
+            by_id: Vec::new(),
+            ids_ascending: false,
+            stored: StoredText::from_parts(head.stored, stored),
+            field_stats: head.field_stats,
+            term_text: head.term_text,
+            term_off: head.term_off,
+            term_post: head.term_post,
+            post,
+        };
+        seg.index_ids();
+        if seg.field_stats.len() != seg.ids.len() * seg.nfields {
+            return Err("field lengths do not match the documents".into());
+        }
+        seg.validate()?;
+        Ok(seg)
+    }
+
+    /// True when the postings stay in a file (a disk chunk).
+    pub fn on_disk(&self) -> bool {
+        self.post.is_file()
+    }
+
     /// Checks the offsets of a segment read back from disk, so that a damaged file
     /// is an error rather than a panic later.
     pub fn validate(&self) -> Result<(), String> {
@@ -100,7 +161,8 @@ impl Segment {
                 .term_post
                 .last()
                 .is_none_or(|&e| e as usize <= self.post.len())
-            && (0..self.term_count()).all(|t| self.postings(t).validate(n))
+            && (self.post.is_file()
+                || (0..self.term_count()).all(|t| self.postings(t).validate(n)))
             && self.stored.validate(n, self.nfields);
         if ok {
             Ok(())
@@ -205,7 +267,13 @@ impl Segment {
             (Some(&a), Some(&b)) => a as usize..b as usize,
             _ => 0..0,
         };
-        Postings::new(self.post.get(range).unwrap_or_default())
+        match &self.post {
+            Blob::Mem(bytes) => Postings::new(bytes.get(range).unwrap_or_default()),
+            file => match file.get(range) {
+                Some(bytes) => Postings::shared(bytes.into_owned().into()),
+                None => Postings::new(&[]),
+            },
+        }
     }
     /// Heap bytes held by each part of the segment (for memory reports).
     pub fn heap_bytes(&self) -> Vec<(&'static str, usize)> {
@@ -218,7 +286,7 @@ impl Segment {
             ("term_text", self.term_text.len()),
             ("term_off", size_of_val(self.term_off.as_slice())),
             ("term_post", size_of_val(self.term_post.as_slice())),
-            ("post", self.post.len()),
+            ("post", self.post.heap_bytes()),
         ]
     }
     /// Gives the documents their ids (in local order); for a segment built
@@ -256,6 +324,7 @@ fn ascending(ids: &[u64]) -> bool {
 /// Collects documents into a new segment.
 pub struct SegmentBuilder {
     seg: Segment,
+    post: Vec<u8>,
     stored: StoredWriter,
     terms: HashMap<String, Vec<(u32, u32)>, BuildHasherDefault<WordHasher>>,
 }
@@ -297,6 +366,7 @@ impl SegmentBuilder {
                 ..Segment::default()
             },
             stored: StoredWriter::new(nfields),
+            post: Vec::new(),
             terms: HashMap::default(),
         }
     }
@@ -353,7 +423,7 @@ impl SegmentBuilder {
         seg.term_text.reserve(sum(|s| s.term_text.len()));
         seg.term_off.reserve(sum(|s| s.term_off.len()));
         seg.term_post.reserve(sum(|s| s.term_post.len()));
-        seg.post.reserve(sum(|s| s.post.len()));
+        self.post.reserve(sum(|s| s.post.heap_bytes()));
         let stored: Vec<&StoredText> = inputs.iter().map(|s| &s.stored).collect();
         self.stored.reserve_like(&stored);
     }
@@ -370,8 +440,8 @@ impl SegmentBuilder {
         let seg = &mut self.seg;
         seg.term_text.push_str(term);
         seg.term_off.push(seg.term_text.len() as u32);
-        postings.finish(&mut seg.post);
-        seg.term_post.push(seg.post.len() as u64);
+        postings.finish(&mut self.post);
+        seg.term_post.push(self.post.len() as u64);
     }
 
     /// Finishes the segment.
@@ -403,7 +473,9 @@ impl SegmentBuilder {
         seg.term_text.shrink_to_fit();
         seg.term_off.shrink_to_fit();
         seg.term_post.shrink_to_fit();
-        seg.post.shrink_to_fit();
+        let mut post = self.post;
+        post.shrink_to_fit();
+        seg.post = Blob::Mem(post);
         seg
     }
 }

@@ -6,9 +6,20 @@
 /// Text gathered before a block is compressed.
 const BLOCK_BYTES: usize = 16 * 1024;
 
+use super::blob::Blob;
+
 /// The stored texts of a segment's documents.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default)]
 pub struct StoredText {
+    index: StoredIndex,
+    /// The compressed blocks (in memory, or in a disk chunk file).
+    data: Blob,
+}
+
+/// Where the texts are: what a segment keeps in memory even when its
+/// compressed blocks stay on disk.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+pub struct StoredIndex {
     /// Offsets of every field of every document in the uncompressed text
     /// (`documents * fields + 1`).
     offs: Vec<u64>,
@@ -16,10 +27,26 @@ pub struct StoredText {
     block_start: Vec<u64>,
     /// Where each block starts in `data`, and the end of `data`.
     block_at: Vec<u64>,
-    data: Vec<u8>,
+}
+
+impl std::ops::Deref for StoredText {
+    type Target = StoredIndex;
+    fn deref(&self) -> &StoredIndex {
+        &self.index
+    }
 }
 
 impl StoredText {
+    /// Texts from their index and compressed blocks (a disk chunk read back).
+    pub fn from_parts(index: StoredIndex, data: Blob) -> StoredText {
+        StoredText { index, data }
+    }
+
+    /// The index and the compressed blocks.
+    pub fn parts(&self) -> (&StoredIndex, &Blob) {
+        (&self.index, &self.data)
+    }
+
     /// Checks offsets read back from disk (`docs` documents of `nfields`).
     pub fn validate(&self, docs: usize, nfields: usize) -> bool {
         let total = self.offs.last().copied().unwrap_or(0);
@@ -83,19 +110,21 @@ impl StoredText {
         let (at, end) = (*self.block_at.get(b)?, *self.block_at.get(b + 1)?);
         let len = usize::try_from(self.block_len(b)?).ok()?;
         let bytes = self.data.get(at as usize..end as usize)?;
-        let out = lz4_flex::block::decompress(bytes, len).ok()?;
+        let out = lz4_flex::block::decompress(&bytes, len).ok()?;
         (out.len() == len).then_some((self.block_start[b], out))
     }
 
     /// Heap bytes (offsets, block tables, compressed data).
     pub fn heap_bytes(&self) -> usize {
-        8 * (self.offs.len() + self.block_start.len() + self.block_at.len()) + self.data.len()
+        8 * (self.offs.len() + self.block_start.len() + self.block_at.len())
+            + self.data.heap_bytes()
     }
 }
 
 /// Builds a [`StoredText`] document by document.
 pub struct StoredWriter {
-    text: StoredText,
+    text: StoredIndex,
+    data: Vec<u8>,
     nfields: usize,
     pending: Vec<u8>,
     /// Uncompressed length of the flushed blocks.
@@ -106,11 +135,12 @@ impl StoredWriter {
     /// A writer for documents of `nfields` fields.
     pub fn new(nfields: usize) -> StoredWriter {
         StoredWriter {
-            text: StoredText {
+            text: StoredIndex {
                 offs: vec![0],
                 block_at: vec![0],
-                ..StoredText::default()
+                ..StoredIndex::default()
             },
+            data: Vec::new(),
             nfields,
             pending: Vec::new(),
             flushed: 0,
@@ -124,7 +154,7 @@ impl StoredWriter {
         self.text.offs.reserve(sum(|t| t.offs.len()));
         self.text.block_start.reserve(sum(|t| t.block_start.len()));
         self.text.block_at.reserve(sum(|t| t.block_at.len()));
-        self.text.data.reserve(sum(|t| t.data.len()));
+        self.data.reserve(sum(|t| t.data.heap_bytes()));
     }
 
     /// Adds a document's texts, one per field (missing ones empty).
@@ -152,10 +182,10 @@ impl StoredWriter {
         let base = src.block_start.get(b).copied().unwrap_or(0);
         let len = src.block_len(b).unwrap_or(0);
         self.text.block_start.push(self.flushed);
-        self.text
-            .data
-            .extend_from_slice(src.data.get(at as usize..end as usize).unwrap_or(&[]));
-        self.text.block_at.push(self.text.data.len() as u64);
+        if let Some(bytes) = src.data.get(at as usize..end as usize) {
+            self.data.extend_from_slice(&bytes);
+        }
+        self.text.block_at.push(self.data.len() as u64);
         let from = first_doc * self.nfields + 1;
         let offs = src
             .offs
@@ -176,8 +206,8 @@ impl StoredWriter {
         }
         self.text.block_start.push(self.flushed);
         let compressed = lz4_flex::block::compress(&self.pending);
-        self.text.data.extend_from_slice(&compressed);
-        self.text.block_at.push(self.text.data.len() as u64);
+        self.data.extend_from_slice(&compressed);
+        self.text.block_at.push(self.data.len() as u64);
         self.flushed += self.pending.len() as u64;
         self.pending.clear();
     }
@@ -185,12 +215,16 @@ impl StoredWriter {
     /// The finished texts.
     pub fn finish(mut self) -> StoredText {
         self.flush();
-        let mut text = self.text;
-        text.offs.shrink_to_fit();
-        text.block_start.shrink_to_fit();
-        text.block_at.shrink_to_fit();
-        text.data.shrink_to_fit();
-        text
+        let mut index = self.text;
+        index.offs.shrink_to_fit();
+        index.block_start.shrink_to_fit();
+        index.block_at.shrink_to_fit();
+        let mut data = self.data;
+        data.shrink_to_fit();
+        StoredText {
+            index,
+            data: Blob::Mem(data),
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! carrying over deletions and updates made meanwhile.
 
 use super::snapshot::{merge_views, Snapshot};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 /// What only the writer touches.
@@ -20,6 +20,28 @@ pub struct Shared {
     current: RwLock<Arc<Snapshot>>,
     writer: Mutex<WriterState>,
     merging: AtomicBool,
+    /// An `OPTIMIZE` of the disk chunks runs.
+    optimizing: AtomicBool,
+    /// `OPTIMIZE` requests not finished yet (waiting or running).
+    optimize_queued: AtomicUsize,
+}
+
+/// Keeps background merges of RAM segments from running (while a flush moves
+/// them to a disk chunk) until dropped.
+pub struct MergeHold<'a>(&'a AtomicBool);
+
+impl Drop for MergeHold<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// Waits until `flag` is clear and sets it; clear again when the hold drops.
+fn hold(flag: &AtomicBool) -> MergeHold<'_> {
+    while flag.swap(true, Ordering::AcqRel) {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    MergeHold(flag)
 }
 
 impl Shared {
@@ -29,6 +51,8 @@ impl Shared {
             current: RwLock::new(Arc::new(snap)),
             writer: Mutex::new(WriterState { next_id: 1 }),
             merging: AtomicBool::new(false),
+            optimizing: AtomicBool::new(false),
+            optimize_queued: AtomicUsize::new(0),
         }
     }
 
@@ -54,9 +78,34 @@ impl Shared {
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// True while a background merge runs.
+    /// True while a background merge or an `OPTIMIZE` runs.
     pub fn is_merging(&self) -> bool {
-        self.merging.load(Ordering::Acquire)
+        self.merging.load(Ordering::Acquire) || self.optimize_queued.load(Ordering::Acquire) > 0
+    }
+
+    /// Runs `f` (an `OPTIMIZE`) on a background thread, one at a time;
+    /// [`Shared::is_merging`] holds from now until it is done.
+    pub fn spawn_optimize(self: &Arc<Self>, f: impl FnOnce() + Send + 'static) {
+        self.optimize_queued.fetch_add(1, Ordering::AcqRel);
+        let shared = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("rt-optimize".into())
+            .spawn(move || {
+                {
+                    let _hold = hold(&shared.optimizing);
+                    f();
+                }
+                shared.optimize_queued.fetch_sub(1, Ordering::AcqRel);
+            });
+        if spawned.is_err() {
+            self.optimize_queued.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    /// Waits for a running background merge of RAM segments and keeps new ones
+    /// from starting until the hold drops.
+    pub fn hold_merges(&self) -> MergeHold<'_> {
+        hold(&self.merging)
     }
 }
 
@@ -78,19 +127,16 @@ pub fn spawn(shared: &Arc<Shared>) {
 /// Merges every segment of the current snapshot into one (`OPTIMIZE`), carrying
 /// over changes made meanwhile; waits for a running background merge first.
 pub fn merge_all(shared: &Shared) {
-    while shared.merging.swap(true, Ordering::AcqRel) {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let _hold = shared.hold_merges();
     let planned = shared.snapshot().segs.clone();
     if planned.len() > 1 || planned.iter().any(|v| v.live < v.seg.len()) {
         let (seg, remaps) = merge_views(&planned);
         let _w = shared.lock_writer();
         let mut next = (*shared.snapshot()).clone();
-        if next.apply_merge(&planned, seg, &remaps) {
+        if next.apply_merge(&planned, seg, &remaps, None) {
             shared.publish(next);
         }
     }
-    shared.merging.store(false, Ordering::Release);
 }
 
 /// Merges until the policy is satisfied.
@@ -105,7 +151,7 @@ fn run(shared: &Shared) {
         let (seg, remaps) = merge_views(&planned);
         let _w = shared.lock_writer();
         let mut next = (*shared.snapshot()).clone();
-        if next.apply_merge(&planned, seg, &remaps) {
+        if next.apply_merge(&planned, seg, &remaps, None) {
             shared.publish(next);
         }
     }

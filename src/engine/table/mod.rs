@@ -6,7 +6,7 @@ mod merger;
 mod reader;
 mod snapshot;
 
-pub use image::TableImage;
+pub use image::{ChunkFiles, ChunkState, DiskChunk, FlushImage, Merged};
 pub use reader::Reader;
 
 use super::index::{Segment, SegmentBuilder};

@@ -8,6 +8,7 @@
 //! the write, larger ones in the background merger. This keeps the segment count
 //! logarithmic and copies each document a logarithmic number of times.
 
+use super::image::ChunkTag;
 use crate::engine::index::{merge, Bits, MergeInput, Segment};
 use crate::engine::types::{AttrValue, Schema};
 use std::ops::Range;
@@ -112,6 +113,8 @@ pub struct SegView {
     pub attrs: Arc<AttrStore>,
     pub dead: Arc<Bits>,
     pub live: usize,
+    /// The disk chunk holding the segment (`None` for segments in RAM).
+    pub chunk: Option<Arc<ChunkTag>>,
 }
 
 impl SegView {
@@ -123,7 +126,13 @@ impl SegView {
             seg: Arc::new(seg),
             attrs: Arc::new(attrs),
             live,
+            chunk: None,
         }
+    }
+
+    /// True for a segment in RAM (not yet in a disk chunk).
+    pub fn in_ram(&self) -> bool {
+        self.chunk.is_none()
     }
 }
 
@@ -195,11 +204,13 @@ impl Snapshot {
         }
     }
 
+    /// True when the segments of `window` are all in RAM and of one size class
+    /// (background merges never mix RAM segments and disk chunks).
     fn same_class(&self, window: Range<usize>) -> bool {
         let class = size_class(self.segs[window.start].live);
         self.segs[window]
             .iter()
-            .all(|v| size_class(v.live) == class)
+            .all(|v| v.in_ram() && size_class(v.live) == class)
     }
 
     fn window_live(&self, window: Range<usize>) -> usize {
@@ -217,9 +228,13 @@ impl Snapshot {
         let found = (0..=n - MERGE_FACTOR)
             .map(|start| start..start + MERGE_FACTOR)
             .find(|w| self.same_class(w.clone()) && self.window_live(w.clone()) > SYNC_MERGE_DOCS);
+        let ram = self.segs.iter().filter(|v| v.in_ram()).count();
+        let tail = n - MERGE_FACTOR..n;
         match found {
             Some(w) => Some(w),
-            None if n > MAX_SEGMENTS => Some(n - MERGE_FACTOR..n),
+            None if ram > MAX_SEGMENTS && self.segs[tail.clone()].iter().all(SegView::in_ram) => {
+                Some(tail)
+            }
             None => None,
         }
     }
@@ -227,7 +242,14 @@ impl Snapshot {
     /// Puts the result of a background merge of `planned` in place. Deletions and
     /// attribute updates made since the merge started are carried over. False
     /// when a planned segment is gone (truncated, or emptied), the merge is dropped.
-    pub fn apply_merge(&mut self, planned: &[SegView], seg: Segment, remaps: &[Vec<u32>]) -> bool {
+    /// `chunk` names the disk chunk of the result (`None`: it stays in RAM).
+    pub fn apply_merge(
+        &mut self,
+        planned: &[SegView],
+        seg: Segment,
+        remaps: &[Vec<u32>],
+        chunk: Option<Arc<ChunkTag>>,
+    ) -> bool {
         let mut at = Vec::with_capacity(planned.len());
         for p in planned {
             match self.segs.iter().position(|v| Arc::ptr_eq(&v.seg, &p.seg)) {
@@ -253,6 +275,7 @@ impl Snapshot {
             attrs: Arc::new(attrs),
             dead: Arc::new(dead),
             live,
+            chunk,
         };
         let mut next = Vec::with_capacity(self.segs.len() + 1 - at.len());
         for (i, v) in self.segs.drain(..).enumerate() {
@@ -282,7 +305,7 @@ pub fn merge_views(views: &[SegView]) -> (Segment, Vec<Vec<u32>>) {
 
 /// The attribute rows of a merged segment, taken from the views it was made of
 /// (the merge numbers the kept documents in view order, then local order).
-fn gather_attrs(views: &[SegView], remaps: &[Vec<u32>], len: usize) -> AttrStore {
+pub(super) fn gather_attrs(views: &[SegView], remaps: &[Vec<u32>], len: usize) -> AttrStore {
     let width = views.first().map_or(0, |v| v.attrs.width);
     let mut flat = Vec::with_capacity(len * width);
     for (v, remap) in views.iter().zip(remaps) {
@@ -339,7 +362,7 @@ mod tests {
         Arc::make_mut(&mut snap.segs[s].attrs).set(l, 0, AttrValue::Int(50));
         snap.segs.push(view(&[6]));
         snap.live += 1;
-        assert!(snap.apply_merge(&planned, seg, &remaps));
+        assert!(snap.apply_merge(&planned, seg, &remaps, None));
         assert_eq!(snap.segs.len(), 2);
         assert_eq!(snap.live, 4);
         let live: Vec<u64> = [1, 2, 3, 4, 5, 6]
@@ -352,6 +375,6 @@ mod tests {
         assert_eq!(snap.segs[s].live, 3);
         let mut truncated = Snapshot::empty(Arc::new(Schema::default()));
         let (seg, remaps) = merge_views(&planned);
-        assert!(!truncated.apply_merge(&planned, seg, &remaps));
+        assert!(!truncated.apply_merge(&planned, seg, &remaps, None));
     }
 }

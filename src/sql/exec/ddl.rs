@@ -171,7 +171,7 @@ fn maintain(
     ctx: &Ctx<'_>,
     name: &str,
     what: &str,
-    run: impl FnOnce(&crate::engine::Table) -> Result<(), QueryError>,
+    run: impl FnOnce(&std::sync::Arc<crate::engine::Table>) -> Result<(), QueryError>,
 ) -> Result<Outcome, QueryError> {
     let t = table(ctx, name, |_| {
         format!("{what} requires an existing RT table")
