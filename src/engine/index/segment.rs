@@ -257,7 +257,12 @@ fn ascending(ids: &[u64]) -> bool {
 pub struct SegmentBuilder {
     seg: Segment,
     stored: StoredWriter,
-    terms: HashMap<String, Vec<(u32, u32)>, BuildHasherDefault<WordHasher>>,
+    /// The number of each distinct term of the documents added, in order of
+    /// first appearance.
+    terms: HashMap<String, u32, BuildHasherDefault<WordHasher>>,
+    /// Every `(term number, local document, hit)` in the order added (one flat
+    /// list rather than one per term: fewer allocations and no growth copies).
+    hits: Vec<(u32, u32, u32)>,
 }
 
 /// A fast hasher for the words of a batch being indexed (FNV-1a over 8-byte
@@ -298,6 +303,7 @@ impl SegmentBuilder {
             },
             stored: StoredWriter::new(nfields),
             terms: HashMap::default(),
+            hits: Vec::new(),
         }
     }
 
@@ -317,15 +323,17 @@ impl SegmentBuilder {
         for f in 0..self.seg.nfields {
             let text = texts.get(f).map(String::as_str).unwrap_or("");
             let stats = if indexed.get(f).copied().unwrap_or(true) {
-                let terms = &mut self.terms;
+                let (terms, hits) = (&mut self.terms, &mut self.hits);
                 tok.index_field(text, |term, pos| {
-                    let hit = (local, pack_hit(f, pos));
-                    match terms.get_mut(term) {
-                        Some(list) => list.push(hit),
+                    let next = terms.len() as u32;
+                    let t = match terms.get(term) {
+                        Some(&t) => t,
                         None => {
-                            terms.insert(term.to_string(), vec![hit]);
+                            terms.insert(term.to_string(), next);
+                            next
                         }
-                    }
+                    };
+                    hits.push((t, local, pack_hit(f, pos)));
                 })
             } else {
                 FieldStats::default()
@@ -376,11 +384,13 @@ impl SegmentBuilder {
 
     /// Finishes the segment.
     pub fn build(mut self) -> Segment {
-        let mut terms: Vec<(String, Vec<(u32, u32)>)> = self.terms.drain().collect();
+        let lists = group_hits(self.terms.len(), &std::mem::take(&mut self.hits));
+        let mut terms: Vec<(String, u32)> = self.terms.drain().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut writer = PostingsWriter::default();
         let mut hits: Vec<u32> = Vec::new();
-        for (term, list) in &terms {
+        for (term, t) in &terms {
+            let list = lists.of(*t as usize);
             for (k, &(doc, hit)) in list.iter().enumerate() {
                 hits.push(hit);
                 if list.get(k + 1).is_none_or(|n| n.0 != doc) {
@@ -406,6 +416,38 @@ impl SegmentBuilder {
         seg.post.shrink_to_fit();
         seg
     }
+}
+
+/// The `(local document, hit)` pairs of every term, grouped by term number.
+struct HitLists {
+    start: Vec<usize>,
+    pairs: Vec<(u32, u32)>,
+}
+
+impl HitLists {
+    fn of(&self, t: usize) -> &[(u32, u32)] {
+        &self.pairs[self.start[t]..self.start[t + 1]]
+    }
+}
+
+/// Groups `(term, local, hit)` triples by term (a counting sort, so each term's
+/// pairs keep the order they were added in: documents, then positions).
+fn group_hits(nterms: usize, hits: &[(u32, u32, u32)]) -> HitLists {
+    let mut start = vec![0usize; nterms + 1];
+    for &(t, _, _) in hits {
+        start[t as usize + 1] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut next = start.clone();
+    let mut pairs = vec![(0u32, 0u32); hits.len()];
+    for &(t, doc, hit) in hits {
+        let slot = &mut next[t as usize];
+        pairs[*slot] = (doc, hit);
+        *slot += 1;
+    }
+    HitLists { start, pairs }
 }
 
 #[cfg(test)]

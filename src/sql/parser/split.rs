@@ -65,5 +65,5 @@ fn skip_block(text: &str, from: usize) -> usize {
 
 /// Whether a piece holds anything but whitespace and comments.
 fn has_content(piece: &str) -> bool {
-    !matches!(crate::sql::lexer::tokenize(piece), Ok(tokens) if tokens.is_empty())
+    !crate::sql::lexer::is_blank(piece)
 }
