@@ -214,7 +214,10 @@ impl<'a> Lexer<'a> {
                 self.pos += 1 + next.len_utf8();
                 seg = self.pos;
             } else {
-                self.pos += 1;
+                // Plain text: jump to the next quote or backslash.
+                let rest = &self.bytes[self.pos + 1..];
+                let skip = rest.iter().position(|&b| b == quote || b == b'\\');
+                self.pos += 1 + skip.unwrap_or(rest.len());
             }
         }
         Err(self.error(start, "unterminated string"))

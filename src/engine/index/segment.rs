@@ -385,11 +385,16 @@ impl SegmentBuilder {
     /// Finishes the segment.
     pub fn build(mut self) -> Segment {
         let lists = group_hits(self.terms.len(), &std::mem::take(&mut self.hits));
-        let mut terms: Vec<(String, u32)> = self.terms.drain().collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut terms: Vec<(u64, String, u32)> = self
+            .terms
+            .drain()
+            .map(|(term, t)| (sort_prefix(&term), term, t))
+            .collect();
+        // Most comparisons end on the first eight bytes, compared as one number.
+        terms.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         let mut writer = PostingsWriter::default();
         let mut hits: Vec<u32> = Vec::new();
-        for (term, t) in &terms {
+        for (_, term, t) in &terms {
             let list = lists.of(*t as usize);
             for (k, &(doc, hit)) in list.iter().enumerate() {
                 hits.push(hit);
@@ -416,6 +421,15 @@ impl SegmentBuilder {
         seg.post.shrink_to_fit();
         seg
     }
+}
+
+/// The first eight bytes of `term` as a big-endian number (zero-padded): ordering
+/// two terms by it agrees with their byte order whenever the numbers differ.
+fn sort_prefix(term: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = term.len().min(8);
+    b[..n].copy_from_slice(&term.as_bytes()[..n]);
+    u64::from_be_bytes(b)
 }
 
 /// The `(local document, hit)` pairs of every term, grouped by term number.
@@ -483,6 +497,22 @@ pub(crate) mod tests {
         assert_eq!(seg.field_stats(0, 0), FieldStats { len: 3, end: 3 });
         assert_eq!(seg.stored(1).to_vec(), ["b c"]);
         assert!(seg.validate().is_ok());
+    }
+
+    #[test]
+    fn dictionary_is_in_byte_order_past_eight_bytes() {
+        let text = "abcdefghij abcdefgh zz abcdefghi abcdefgha a abcdefgh\u{e9} abcdefg b";
+        let seg = build(&[(1, text), (2, "abcdefghi a")]);
+        let terms: Vec<&str> = (0..seg.term_count()).map(|t| seg.term(t)).collect();
+        let mut sorted = terms.clone();
+        sorted.sort_unstable();
+        assert_eq!(terms, sorted);
+        assert_eq!(terms.len(), 9);
+        let t = seg.find("abcdefghi").unwrap();
+        assert_eq!(
+            docs_and_hits(&seg, t),
+            [(0, vec![pack_hit(0, 4)]), (1, vec![pack_hit(0, 1)])]
+        );
     }
 
     /// The documents of a term with their hits.
