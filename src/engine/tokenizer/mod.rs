@@ -77,7 +77,18 @@ impl Tokenizer {
     pub fn split(&self, text: &str, mut f: impl FnMut(&str, u32)) {
         let mut word = String::new();
         let mut pos = 0u32;
-        for c in text.chars() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII bytes are characters of their own; others are decoded.
+            let c = match bytes[i] {
+                b if b < 0x80 => char::from(b),
+                _ => text[i..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER),
+            };
+            i += c.len_utf8();
             match self.charset.fold(c) {
                 Some(folded) => word.push(folded),
                 None if !word.is_empty() => {
