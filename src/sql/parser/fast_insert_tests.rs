@@ -113,3 +113,94 @@ fn malformed_inserts_get_the_general_parsers_errors() {
         assert_eq!(parse_general(text).expect_err(text).message, message);
     }
 }
+
+/// A tiny deterministic generator (the tests need no real randomness).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.next(items.len())]
+    }
+}
+
+/// Random statements of the shapes bulk loaders send, many of them broken or
+/// with expressions and comments: whatever the fast path accepts, the general
+/// parser reads into the same statement (the rest goes to the general parser).
+#[test]
+fn agrees_with_the_general_parser_on_generated_statements() {
+    let pieces = [
+        "a", "Z", " ", "'", "''", "\\'", "\\\\", "\\n", "\"", "é", "ж", ",", ")", "(", ";", "--",
+        "#", "/*", "*/", "\t", "0", "\\%",
+    ];
+    let scalars = [
+        "0",
+        "42",
+        "-7",
+        "1.25",
+        "-0.5",
+        "NULL",
+        "null",
+        "18446744073709551615",
+        "1e3",
+        "1abc",
+        "- 3",
+        "+1",
+        "TRUE",
+        "@v",
+        "x",
+        "1 + 2",
+        "()",
+        "(1, -2)",
+        "('a', 3)",
+    ];
+    let mut rng = Lcg(7);
+    let (mut fast, mut slow) = (0, 0);
+    for _ in 0..3000 {
+        let mut sql = String::from(rng.pick(&[
+            "INSERT INTO t",
+            "REPLACE INTO `t`",
+            "insert into t (id, f, g)",
+        ]));
+        sql.push_str(rng.pick(&[" VALUES ", " VALUES", "  values\n"]));
+        for r in 0..1 + rng.next(3) {
+            if r > 0 {
+                sql.push_str(rng.pick(&[",", " , ", ""]));
+            }
+            sql.push('(');
+            for v in 0..1 + rng.next(3) {
+                if v > 0 {
+                    sql.push_str(rng.pick(&[",", " ,", ", "]));
+                }
+                if rng.next(2) == 0 {
+                    let quote = rng.pick(&["'", "\""]);
+                    sql.push_str(quote);
+                    for _ in 0..rng.next(6) {
+                        sql.push_str(rng.pick(&pieces));
+                    }
+                    sql.push_str(quote);
+                } else {
+                    sql.push_str(rng.pick(&scalars));
+                }
+            }
+            sql.push_str(rng.pick(&[")", " )", ")", ""]));
+        }
+        sql.push_str(rng.pick(&["", ";", " ; ", " -- c", ";;"]));
+        match parse(&sql) {
+            Some(ins) => {
+                fast += 1;
+                let general = parse_general(&sql);
+                assert_eq!(general, Ok(Statement::Insert(ins)), "{sql}");
+            }
+            None => slow += 1,
+        }
+    }
+    assert!(fast > 300 && slow > 300, "fast {fast}, slow {slow}");
+}
