@@ -49,6 +49,11 @@ pub fn scan(sql: &str) -> Scan {
 fn skip_quoted(b: &[u8], start: usize, q: u8) -> usize {
     let mut i = start + 1;
     while i < b.len() {
+        // Jump over plain text to the next quote or backslash.
+        match b[i..].iter().position(|&c| c == q || c == b'\\') {
+            Some(off) => i += off,
+            None => return b.len(),
+        }
         if b[i] == b'\\' && q != b'`' {
             i += 2;
         } else if b[i] == q {

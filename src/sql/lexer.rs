@@ -61,17 +61,33 @@ const OPERATORS: &[&str] = &[
 
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Result<Vec<Token>, LexError> {
-    let mut lexer = Lexer {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        in_versioned: false,
-    };
+    let mut lexer = Lexer::new(text, 0);
     let mut out = Vec::new();
     while let Some(tok) = lexer.next_token()? {
         out.push(tok);
     }
     Ok(out)
+}
+
+/// True when `text` holds nothing but blanks and comments (what [`tokenize`] would
+/// return no token and no error for), reading no further than its first token.
+pub fn is_blank(text: &str) -> bool {
+    matches!(Lexer::new(text, 0).next_token(), Ok(None))
+}
+
+/// The quoted string that opens at byte `pos` of `text` (`'` or `"`), escapes
+/// resolved as [`tokenize`] resolves them, and the offset just past it; `None`
+/// when no quote is there or the string is unterminated.
+pub fn string_at(text: &str, pos: usize) -> Option<(String, usize)> {
+    let quote = *text.as_bytes().get(pos)?;
+    if quote != b'\'' && quote != b'"' {
+        return None;
+    }
+    let mut lexer = Lexer::new(text, pos);
+    match lexer.string(quote) {
+        Ok(TokenKind::Str(s)) => Some((s, lexer.pos)),
+        _ => None,
+    }
 }
 
 struct Lexer<'a> {
@@ -81,7 +97,16 @@ struct Lexer<'a> {
     in_versioned: bool,
 }
 
-impl Lexer<'_> {
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str, pos: usize) -> Lexer<'a> {
+        Lexer {
+            text,
+            bytes: text.as_bytes(),
+            pos,
+            in_versioned: false,
+        }
+    }
+
     fn peek(&self, off: usize) -> Option<u8> {
         self.bytes.get(self.pos + off).copied()
     }
@@ -189,7 +214,10 @@ impl Lexer<'_> {
                 self.pos += 1 + next.len_utf8();
                 seg = self.pos;
             } else {
-                self.pos += 1;
+                // Plain text: jump to the next quote or backslash.
+                let rest = &self.bytes[self.pos + 1..];
+                let skip = rest.iter().position(|&b| b == quote || b == b'\\');
+                self.pos += 1 + skip.unwrap_or(rest.len());
             }
         }
         Err(self.error(start, "unterminated string"))
@@ -291,11 +319,11 @@ impl Lexer<'_> {
     }
 }
 
-fn is_word_start(c: u8) -> bool {
+pub(crate) fn is_word_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
 }
 
-fn is_word_char(c: u8) -> bool {
+pub(crate) fn is_word_char(c: u8) -> bool {
     is_word_start(c) || c.is_ascii_digit() || c == b'$'
 }
 

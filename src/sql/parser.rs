@@ -5,6 +5,7 @@
 //! Manticore's: `P01: syntax error, unexpected identifier near 'foo bar'`.
 
 mod expr;
+mod fast_insert;
 mod select;
 mod set;
 mod show;
@@ -105,6 +106,14 @@ pub fn parse(text: &str) -> Result<Vec<Statement>, ParseError> {
 
 /// Parses exactly one statement (no top-level `;` except a trailing one).
 pub fn parse_statement(text: &str) -> Result<Statement, ParseError> {
+    match fast_insert::parse(text) {
+        Some(insert) => Ok(Statement::Insert(insert)),
+        None => parse_general(text),
+    }
+}
+
+/// [`parse_statement`] without the bulk-insert fast path.
+fn parse_general(text: &str) -> Result<Statement, ParseError> {
     let tokens = tokenize(text).map_err(|e| ParseError {
         pos: e.pos,
         message: format!("P01: {} near '{}'", e.message, tail(text, e.pos)),

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 /// A parsed charset table.
 #[derive(Debug, Clone)]
 pub struct CharsetTable {
-    ascii: [u32; 128],
+    ascii: [Option<char>; 128],
     other: HashMap<char, char>,
 }
 
@@ -24,7 +24,7 @@ impl CharsetTable {
 
     fn empty() -> CharsetTable {
         CharsetTable {
-            ascii: [0; 128],
+            ascii: [None; 128],
             other: HashMap::new(),
         }
     }
@@ -49,8 +49,7 @@ impl CharsetTable {
     pub fn fold(&self, c: char) -> Option<char> {
         let code = c as u32;
         if code < 128 {
-            let v = self.ascii[code as usize];
-            return if v == 0 { None } else { char::from_u32(v) };
+            return self.ascii[code as usize];
         }
         self.other.get(&c).copied()
     }
@@ -58,7 +57,8 @@ impl CharsetTable {
     fn set(&mut self, from: char, to: char) {
         let code = from as u32;
         if code < 128 {
-            self.ascii[code as usize] = to as u32;
+            // Folding to U+0000 makes a separator, as it always has.
+            self.ascii[code as usize] = (to != '\0').then_some(to);
         } else {
             self.other.insert(from, to);
         }

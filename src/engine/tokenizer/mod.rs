@@ -12,6 +12,7 @@ pub use html::{entity, strip_html};
 pub use morph::Morphology;
 
 use super::types::{EngineError, TableSettings};
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Prefix of the indexed original word forms (`=exact` search with morphology).
@@ -76,7 +77,18 @@ impl Tokenizer {
     pub fn split(&self, text: &str, mut f: impl FnMut(&str, u32)) {
         let mut word = String::new();
         let mut pos = 0u32;
-        for c in text.chars() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII bytes are characters of their own; others are decoded.
+            let c = match bytes[i] {
+                b if b < 0x80 => char::from(b),
+                _ => text[i..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER),
+            };
+            i += c.len_utf8();
             match self.charset.fold(c) {
                 Some(folded) => word.push(folded),
                 None if !word.is_empty() => {
@@ -95,14 +107,29 @@ impl Tokenizer {
     /// The term a (folded) word is indexed and searched as; `None` for stopwords
     /// and words shorter than `min_word_len`.
     pub fn normalize(&self, word: &str) -> Option<String> {
-        if word.chars().count() < self.min_word_len {
+        self.term(word).map(Cow::into_owned)
+    }
+
+    /// [`Tokenizer::normalize`], borrowing the word when it is its own term.
+    fn term<'w>(&self, word: &'w str) -> Option<Cow<'w, str>> {
+        if self.too_short(word) {
             return None;
         }
-        let stem = self.morph.stem(word);
-        if self.stopwords.contains(&stem) {
+        let stem = self.morph.stem_cow(word);
+        if !self.stopwords.is_empty() && self.stopwords.contains(stem.as_ref()) {
             return None;
         }
         Some(stem)
+    }
+
+    /// Whether a word has fewer characters than `min_word_len` (a character is
+    /// one to four bytes, so most words need no counting).
+    fn too_short(&self, word: &str) -> bool {
+        let min = self.min_word_len;
+        if word.len() < min {
+            return true;
+        }
+        word.len() < 4 * min && word.chars().count() < min
     }
 
     /// The term of an exact (`=word`) search for a folded word.
@@ -128,7 +155,7 @@ impl Tokenizer {
         let exact = self.has_morphology();
         let mut exact_buf = String::new();
         self.split(text, |word, pos| {
-            let Some(term) = self.normalize(word) else {
+            let Some(term) = self.term(word) else {
                 return;
             };
             f(&term, pos);

@@ -8,6 +8,7 @@
 //! mixed text correctly.
 
 use rust_stemmers::{Algorithm, Stemmer};
+use std::borrow::Cow;
 
 /// Which words a stemmer applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,12 +64,17 @@ impl Morphology {
 
     /// The stem of a (case-folded) word.
     pub fn stem(&self, word: &str) -> String {
+        self.stem_cow(word).into_owned()
+    }
+
+    /// The stem of a (case-folded) word, borrowed when it is the word itself.
+    pub fn stem_cow<'w>(&self, word: &'w str) -> Cow<'w, str> {
         for (script, stemmer) in &self.stemmers {
             if fits(*script, word) {
-                return stemmer.stem(word).into_owned();
+                return stemmer.stem(word);
             }
         }
-        word.to_string()
+        Cow::Borrowed(word)
     }
 }
 

@@ -131,7 +131,7 @@ fn document(
         let v = literal(ctx, expr)?;
         match *target {
             Target::Id => doc.id = id_value(&v)?,
-            Target::Field(i) => doc.fields[i] = v.text(),
+            Target::Field(i) => doc.fields[i] = into_text(v),
             Target::Attr(i) => {
                 let a = &schema.attrs[i];
                 doc.attrs[i] = attr_value(&a.name, a.ty, v)?;
@@ -166,8 +166,20 @@ fn join_ids(ids: &[u64]) -> String {
     ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// A value as text, moved out when it is a string already.
+fn into_text(v: Val) -> String {
+    match v {
+        Val::Str(s) => s,
+        other => other.text(),
+    }
+}
+
 /// A constant value (tuples become MVA sets).
 fn literal(ctx: &Ctx<'_>, e: &Expr) -> Result<Val, QueryError> {
+    if let Expr::Str(s) = e {
+        // What evaluating the literal gives, with one copy of the text.
+        return Ok(Val::Str(s.clone()));
+    }
     if let Expr::Tuple(items) = e {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
@@ -197,7 +209,7 @@ pub fn attr_value(name: &str, ty: AttrType, v: Val) -> Result<AttrValue, QueryEr
         AttrType::Bigint => AttrValue::Int(int(&v)),
         AttrType::Bool => AttrValue::Int(i64::from(v.truthy())),
         AttrType::Float => AttrValue::Float(v.as_f64().unwrap_or(0.0) as f32),
-        AttrType::String => AttrValue::Str(v.text()),
+        AttrType::String => AttrValue::Str(into_text(v)),
         AttrType::Json => match v {
             Val::Mva(m) => AttrValue::Json(m.into_iter().map(serde_json::Value::from).collect()),
             Val::Str(s) if s.trim().is_empty() => AttrValue::Json(serde_json::Value::Null),

@@ -36,6 +36,11 @@ fn is_dash_comment(bytes: &[u8], i: usize) -> bool {
 fn skip_quoted(bytes: &[u8], open: usize, quote: u8) -> usize {
     let mut i = open + 1;
     while i < bytes.len() {
+        // Jump over plain text to the next quote or backslash.
+        match bytes[i..].iter().position(|&c| c == quote || c == b'\\') {
+            Some(off) => i += off,
+            None => return bytes.len(),
+        }
         let c = bytes[i];
         let escaped = c == b'\\' && quote != b'`';
         let doubled = c == quote && bytes.get(i + 1) == Some(&quote);
@@ -65,5 +70,5 @@ fn skip_block(text: &str, from: usize) -> usize {
 
 /// Whether a piece holds anything but whitespace and comments.
 fn has_content(piece: &str) -> bool {
-    !matches!(crate::sql::lexer::tokenize(piece), Ok(tokens) if tokens.is_empty())
+    !crate::sql::lexer::is_blank(piece)
 }
