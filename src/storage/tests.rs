@@ -444,6 +444,28 @@ fn log_growth_past_the_limit_flushes_in_the_background() {
 }
 
 #[test]
+fn without_a_binlog_ram_growth_past_the_limit_flushes_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Options {
+        binlog_dir: None,
+        ..opts(dir.path(), FlushMode::FlushOnly)
+    };
+    let db = open(&o).unwrap();
+    Durable::set_auto_flush(&db.durable, &db.catalog, 2000);
+    let t = create(&db, "t", schema());
+    for i in 1..=100 {
+        t.write(vec![doc(i, "some words here", i as i64)], WriteMode::Insert)
+            .unwrap();
+    }
+    let start = std::time::Instant::now();
+    while t.chunk_counts().0 == 0 && start.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(t.chunk_counts().0 > 0, "a flush moved RAM segments to disk");
+    assert_eq!(rows(&db.catalog, "t").len(), 100);
+}
+
+#[test]
 fn sizes_parse() {
     assert_eq!(plain::size("128M"), Ok(128 << 20));
     assert_eq!(plain::size("64k"), Ok(64 << 10));

@@ -252,7 +252,7 @@ impl Table {
     /// Keeps background merges of RAM segments from running while `f` runs (a
     /// flush moving them to disk).
     pub fn without_merges<R>(&self, f: impl FnOnce() -> R) -> R {
-        let _hold = self.shared.hold_merges();
+        let _hold = self.shared.hold_for_flush();
         f()
     }
 
