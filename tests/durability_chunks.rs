@@ -1,6 +1,7 @@
 //! Disk chunks through the real daemon: `OPTIMIZE TABLE` merges several chunk
 //! files into one while another client keeps querying, deletions stay deleted,
-//! and the result survives a restart; a damaged kill-list is reported by name.
+//! and the result survives a restart (`SHOW TABLE t STATUS` counts the chunks);
+//! a damaged kill-list is reported by name.
 
 #[path = "durability_support/mod.rs"]
 mod support;
@@ -41,6 +42,14 @@ async fn three_chunks(node: &Node) {
     exec(&mut c, "update t set n = 1000 where id = 110").await;
 }
 
+/// `disk_chunks` of `SHOW TABLE t STATUS`.
+async fn disk_chunks(node: &Node) -> String {
+    let mut c = node.conn().await;
+    let got = rows(&mut c, "show table t status like 'disk_chunks'").await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    got[0][1].clone()
+}
+
 async fn matching(node: &Node) -> Vec<Vec<String>> {
     let mut c = node.conn().await;
     rows(
@@ -76,6 +85,7 @@ async fn optimize_merges_chunks_while_queries_run() {
     node.start();
     three_chunks(&node).await;
     assert_eq!(chunk_files(&node, ".chunk").len(), 3);
+    assert_eq!(disk_chunks(&node).await, "3");
     let before = matching(&node).await;
     assert_eq!(before.len(), 148);
     assert!(before.contains(&vec!["110".to_string(), "1000".to_string()]));
@@ -92,6 +102,7 @@ async fn optimize_merges_chunks_while_queries_run() {
     let queries = task.await.expect("querier");
     assert!(queries > 0);
     assert_eq!(chunk_files(&node, ".chunk").len(), 1);
+    assert_eq!(disk_chunks(&node).await, "1");
     let expected: Vec<Vec<String>> = before.into_iter().filter(|r| r[0] != "20").collect();
     assert_eq!(matching(&node).await, expected);
     drop(c);

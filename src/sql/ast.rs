@@ -417,6 +417,13 @@ pub enum Show {
     Collation,
     /// `SHOW CHARACTER SET`.
     CharacterSet,
+    /// `SHOW TABLE name STATUS [LIKE 'p']` (also `SHOW INDEX name STATUS`).
+    TableStatus {
+        /// The table.
+        table: String,
+        /// The `LIKE` pattern, if any.
+        like: Option<String>,
+    },
     /// `SHOW CREATE TABLE name`.
     CreateTable(String),
 }
