@@ -42,6 +42,14 @@ async fn three_chunks(node: &Node) {
     exec(&mut c, "update t set n = 1000 where id = 110").await;
 }
 
+/// Waits (a while at most) until the table has `n` chunk files.
+async fn wait_for_chunks(node: &Node, n: usize) {
+    let start = std::time::Instant::now();
+    while chunk_files(node, ".chunk").len() != n && start.elapsed() < support::PATIENCE {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// `disk_chunks` of `SHOW TABLE t STATUS`.
 async fn disk_chunks(node: &Node) -> String {
     let mut c = node.conn().await;
@@ -92,12 +100,12 @@ async fn optimize_merges_chunks_while_queries_run() {
     let stop = Arc::new(AtomicBool::new(false));
     let task = querier(&node, stop.clone());
     let mut c = node.conn().await;
+    exec(&mut c, "optimize table t option cutoff=2").await;
+    wait_for_chunks(&node, 2).await;
+    assert_eq!(disk_chunks(&node).await, "2");
     exec(&mut c, "optimize table t").await;
     exec(&mut c, "delete from t where id = 20").await;
-    let start = std::time::Instant::now();
-    while chunk_files(&node, ".chunk").len() != 1 && start.elapsed() < support::PATIENCE {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    wait_for_chunks(&node, 1).await;
     stop.store(true, Ordering::Release);
     let queries = task.await.expect("querier");
     assert!(queries > 0);

@@ -291,8 +291,8 @@ impl Storage for Durable {
         self.flush_table(table)
     }
 
-    fn optimize(&self, table: &Table) -> bool {
-        super::flush::optimize(self, table);
+    fn optimize(&self, table: &Table, cutoff: usize) -> bool {
+        super::flush::optimize(self, table, cutoff);
         true
     }
 

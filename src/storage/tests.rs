@@ -328,7 +328,12 @@ fn optimize_merges_the_disk_chunks_into_one() {
         .unwrap();
     assert_eq!(t.chunk_counts(), (3, 1));
     let before = rows(&db.catalog, "t");
-    t.optimize();
+    t.optimize(2);
+    t.wait_merges();
+    assert_eq!(t.chunk_counts(), (2, 1), "cutoff=2");
+    assert_eq!(chunk_files(&dir.path().join("t"), ".chunk"), 2);
+    assert_eq!(rows(&db.catalog, "t"), before);
+    t.optimize(1);
     t.wait_merges();
     assert_eq!(t.chunk_counts(), (1, 1), "RAM segments are not merged in");
     assert_eq!(chunk_files(&dir.path().join("t"), ".chunk"), 1);
