@@ -1,6 +1,7 @@
 //! Disk chunks through the real daemon: `OPTIMIZE TABLE` merges several chunk
 //! files into one while another client keeps querying, deletions stay deleted,
-//! and the result survives a restart; a damaged kill-list is reported by name.
+//! and the result survives a restart (`SHOW TABLE t STATUS` counts the chunks);
+//! a damaged kill-list is reported by name.
 
 #[path = "durability_support/mod.rs"]
 mod support;
@@ -41,6 +42,22 @@ async fn three_chunks(node: &Node) {
     exec(&mut c, "update t set n = 1000 where id = 110").await;
 }
 
+/// Waits (a while at most) until the table has `n` chunk files.
+async fn wait_for_chunks(node: &Node, n: usize) {
+    let start = std::time::Instant::now();
+    while chunk_files(node, ".chunk").len() != n && start.elapsed() < support::PATIENCE {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// `disk_chunks` of `SHOW TABLE t STATUS`.
+async fn disk_chunks(node: &Node) -> String {
+    let mut c = node.conn().await;
+    let got = rows(&mut c, "show table t status like 'disk_chunks'").await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    got[0][1].clone()
+}
+
 async fn matching(node: &Node) -> Vec<Vec<String>> {
     let mut c = node.conn().await;
     rows(
@@ -76,22 +93,24 @@ async fn optimize_merges_chunks_while_queries_run() {
     node.start();
     three_chunks(&node).await;
     assert_eq!(chunk_files(&node, ".chunk").len(), 3);
+    assert_eq!(disk_chunks(&node).await, "3");
     let before = matching(&node).await;
     assert_eq!(before.len(), 148);
     assert!(before.contains(&vec!["110".to_string(), "1000".to_string()]));
     let stop = Arc::new(AtomicBool::new(false));
     let task = querier(&node, stop.clone());
     let mut c = node.conn().await;
+    exec(&mut c, "optimize table t option cutoff=2").await;
+    wait_for_chunks(&node, 2).await;
+    assert_eq!(disk_chunks(&node).await, "2");
     exec(&mut c, "optimize table t").await;
     exec(&mut c, "delete from t where id = 20").await;
-    let start = std::time::Instant::now();
-    while chunk_files(&node, ".chunk").len() != 1 && start.elapsed() < support::PATIENCE {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    wait_for_chunks(&node, 1).await;
     stop.store(true, Ordering::Release);
     let queries = task.await.expect("querier");
     assert!(queries > 0);
     assert_eq!(chunk_files(&node, ".chunk").len(), 1);
+    assert_eq!(disk_chunks(&node).await, "1");
     let expected: Vec<Vec<String>> = before.into_iter().filter(|r| r[0] != "20").collect();
     assert_eq!(matching(&node).await, expected);
     drop(c);

@@ -52,7 +52,8 @@ pub trait Storage: Send + Sync {
     /// Merges a table's disk chunks into one (`OPTIMIZE`, on a background
     /// thread); false when the storage keeps no disk chunks (the table then
     /// merges its segments in memory).
-    fn optimize(&self, _table: &super::Table) -> bool {
+    /// `cutoff` is the most chunks to keep.
+    fn optimize(&self, _table: &super::Table, _cutoff: usize) -> bool {
         false
     }
 }

@@ -48,8 +48,14 @@ pub enum Statement {
     ReloadTls,
     /// `FLUSH RAMCHUNK name`: write the table's in-memory data to its disk chunk.
     FlushRamchunk(String),
-    /// `OPTIMIZE TABLE name`: merge the table's segments in the background.
-    Optimize(String),
+    /// `OPTIMIZE TABLE name [OPTION cutoff=N]`: merge the table's disk chunks in
+    /// the background, down to `cutoff` chunks (1 by default).
+    Optimize {
+        /// The table.
+        table: String,
+        /// `OPTION cutoff=N`, if given.
+        cutoff: Option<u64>,
+    },
     /// `CALL name(args)` (`CALL KEYWORDS`).
     Call(Call),
 }
@@ -417,6 +423,13 @@ pub enum Show {
     Collation,
     /// `SHOW CHARACTER SET`.
     CharacterSet,
+    /// `SHOW TABLE name STATUS [LIKE 'p']` (also `SHOW INDEX name STATUS`).
+    TableStatus {
+        /// The table.
+        table: String,
+        /// The `LIKE` pattern, if any.
+        like: Option<String>,
+    },
     /// `SHOW CREATE TABLE name`.
     CreateTable(String),
 }

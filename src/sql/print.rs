@@ -138,6 +138,10 @@ impl Display for Show {
             Show::Collation => f.write_str("SHOW COLLATION"),
             Show::CharacterSet => f.write_str("SHOW CHARACTER SET"),
             Show::CreateTable(t) => write!(f, "SHOW CREATE TABLE {}", Ident(t)),
+            Show::TableStatus { table, like } => {
+                write!(f, "SHOW TABLE {} STATUS", Ident(table))?;
+                write_like(f, like)
+            }
         }
     }
 }

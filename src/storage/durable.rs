@@ -42,6 +42,8 @@ pub struct Durable {
     replaying: AtomicBool,
     /// The next number for a chunk or side file name.
     file_number: AtomicU64,
+    /// Without a binary log: the estimated bytes of the changes since start-up.
+    estimated: AtomicU64,
 }
 
 impl Durable {
@@ -59,6 +61,7 @@ impl Durable {
             binlog,
             seq: AtomicU64::new(meta.seq + 1),
             file_number: AtomicU64::new(meta.next_file_number()),
+            estimated: AtomicU64::new(0),
             meta: Mutex::new(meta),
             replaying: AtomicBool::new(replaying),
             catalog: OnceLock::new(),
@@ -120,9 +123,18 @@ impl Durable {
         self.flushing.load(Ordering::Acquire)
     }
 
+    /// Bytes logged since start-up: the binary log's, or without one an estimate
+    /// of the changes' size (so that RAM stays bounded by the limit either way).
+    fn logged_total(&self) -> u64 {
+        match &self.binlog {
+            Some(b) => b.total(),
+            None => self.estimated.load(Ordering::Relaxed),
+        }
+    }
+
     /// Starts a background flush when the log grew past the limit since the last.
-    fn maybe_auto_flush(&self, binlog: &Binlog) {
-        let total = binlog.total();
+    fn maybe_auto_flush(&self) {
+        let total = self.logged_total();
         let grown = total.saturating_sub(self.flushed_mark.load(Ordering::Relaxed));
         if grown < self.flush_limit.load(Ordering::Relaxed)
             || self.flushing.swap(true, Ordering::AcqRel)
@@ -279,8 +291,8 @@ impl Storage for Durable {
         self.flush_table(table)
     }
 
-    fn optimize(&self, table: &Table) -> bool {
-        super::flush::optimize(self, table);
+    fn optimize(&self, table: &Table, cutoff: usize) -> bool {
+        super::flush::optimize(self, table, cutoff);
         true
     }
 
@@ -293,9 +305,10 @@ impl Storage for Durable {
             op: op.clone(),
         })?;
         self.touched(table, seq);
-        if let Some(b) = &self.binlog {
-            self.maybe_auto_flush(b);
+        if self.binlog.is_none() {
+            self.estimated.fetch_add(estimate(op), Ordering::Relaxed);
         }
+        self.maybe_auto_flush();
         Ok(())
     }
 
@@ -341,5 +354,19 @@ impl Storage for Durable {
         self.save(&meta)?;
         let _ = std::fs::remove_dir_all(dir);
         Ok(())
+    }
+}
+
+/// About the bytes a change adds to a table in RAM (its texts and values).
+fn estimate(op: &LogOp) -> u64 {
+    match op {
+        LogOp::Write { docs, .. } => docs
+            .iter()
+            .map(|d| {
+                let text: usize = d.fields.iter().map(String::len).sum();
+                (text + 16 * d.attrs.len() + 32) as u64
+            })
+            .sum(),
+        _ => 64,
     }
 }

@@ -127,10 +127,10 @@ impl Durable {
     }
 }
 
-/// `OPTIMIZE TABLE`: merges the table's disk chunks into one (runs on the
-/// caller's thread; queries and writes go on).
-pub fn optimize(d: &Durable, table: &Table) {
-    let Some(merged) = table.plan_optimize() else {
+/// `OPTIMIZE TABLE`: merges the table's disk chunks down to `cutoff` (runs on
+/// the caller's thread; queries and writes go on).
+pub fn optimize(d: &Durable, table: &Table, cutoff: usize) {
+    let Some(merged) = table.plan_optimize(cutoff) else {
         return;
     };
     let name = table.name().to_string();

@@ -328,7 +328,12 @@ fn optimize_merges_the_disk_chunks_into_one() {
         .unwrap();
     assert_eq!(t.chunk_counts(), (3, 1));
     let before = rows(&db.catalog, "t");
-    t.optimize();
+    t.optimize(2);
+    t.wait_merges();
+    assert_eq!(t.chunk_counts(), (2, 1), "cutoff=2");
+    assert_eq!(chunk_files(&dir.path().join("t"), ".chunk"), 2);
+    assert_eq!(rows(&db.catalog, "t"), before);
+    t.optimize(1);
     t.wait_merges();
     assert_eq!(t.chunk_counts(), (1, 1), "RAM segments are not merged in");
     assert_eq!(chunk_files(&dir.path().join("t"), ".chunk"), 1);
@@ -440,6 +445,28 @@ fn log_growth_past_the_limit_flushes_in_the_background() {
         db.durable.sync().unwrap();
     }
     let db = open(&o).unwrap();
+    assert_eq!(rows(&db.catalog, "t").len(), 100);
+}
+
+#[test]
+fn without_a_binlog_ram_growth_past_the_limit_flushes_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Options {
+        binlog_dir: None,
+        ..opts(dir.path(), FlushMode::FlushOnly)
+    };
+    let db = open(&o).unwrap();
+    Durable::set_auto_flush(&db.durable, &db.catalog, 2000);
+    let t = create(&db, "t", schema());
+    for i in 1..=100 {
+        t.write(vec![doc(i, "some words here", i as i64)], WriteMode::Insert)
+            .unwrap();
+    }
+    let start = std::time::Instant::now();
+    while t.chunk_counts().0 == 0 && start.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(t.chunk_counts().0 > 0, "a flush moved RAM segments to disk");
     assert_eq!(rows(&db.catalog, "t").len(), 100);
 }
 

@@ -252,17 +252,29 @@ impl Table {
     /// Keeps background merges of RAM segments from running while `f` runs (a
     /// flush moving them to disk).
     pub fn without_merges<R>(&self, f: impl FnOnce() -> R) -> R {
-        let _hold = self.shared.hold_merges();
+        let _hold = self.shared.hold_for_flush();
         f()
     }
 
-    /// The disk chunks to merge for `OPTIMIZE` (all of them, down to one); `None`
-    /// when there is nothing to merge.
-    pub fn plan_optimize(&self) -> Option<Merged> {
+    /// The disk chunks to merge for `OPTIMIZE` so that at most `cutoff` remain
+    /// (at least 1): the smallest neighbours, as many as needed; with `cutoff` 1
+    /// and a single chunk holding deleted documents, that chunk (to drop them).
+    /// `None` when there is nothing to merge.
+    pub fn plan_optimize(&self, cutoff: usize) -> Option<Merged> {
         let snap = self.snapshot();
         let disk: Vec<SegView> = snap.segs.iter().filter(|v| !v.in_ram()).cloned().collect();
-        let worth = disk.len() > 1 || disk.iter().any(|v| v.live < v.seg.len());
-        worth.then(|| Merged::of(disk, snap.schema.clone()))
+        let cutoff = cutoff.max(1);
+        if disk.len() <= cutoff {
+            let purge = cutoff == 1 && disk.len() == 1 && disk[0].live < disk[0].seg.len();
+            return purge.then(|| Merged::of(disk, snap.schema.clone()));
+        }
+        // Merging `k` neighbours leaves `len - k + 1` chunks.
+        let k = disk.len() - cutoff + 1;
+        let start = (0..=disk.len() - k)
+            .min_by_key(|&s| disk[s..s + k].iter().map(|v| v.live).sum::<usize>())
+            .unwrap_or(0);
+        let window = disk[start..start + k].to_vec();
+        Some(Merged::of(window, snap.schema.clone()))
     }
 
     /// Puts a written chunk (`seg`, read back from `files`) in place of the
@@ -333,13 +345,13 @@ impl Table {
         (disk, snap.segs.len() - disk)
     }
 
-    /// Merges the table's disk chunks into one (`OPTIMIZE TABLE`; every segment
-    /// for a table kept in memory) on a background thread; reads and writes go
-    /// on meanwhile. Returns at once.
-    pub fn optimize(self: &Arc<Self>) {
+    /// Merges the table's disk chunks down to `cutoff` (`OPTIMIZE TABLE`; every
+    /// segment into one for a table kept in memory) on a background thread;
+    /// reads and writes go on meanwhile. Returns at once.
+    pub fn optimize(self: &Arc<Self>, cutoff: usize) {
         let table = self.clone();
         self.shared.spawn_optimize(move || {
-            if !table.storage.optimize(&table) {
+            if !table.storage.optimize(&table, cutoff) {
                 super::merger::merge_all(&table.shared);
             }
         });

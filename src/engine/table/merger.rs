@@ -24,6 +24,9 @@ pub struct Shared {
     optimizing: AtomicBool,
     /// `OPTIMIZE` requests not finished yet (waiting or running).
     optimize_queued: AtomicUsize,
+    /// A flush is moving the RAM segments to a disk chunk: writes do not merge
+    /// them meanwhile (the flush puts the chunk in their place).
+    flushing: AtomicBool,
 }
 
 /// Keeps background merges of RAM segments from running (while a flush moves
@@ -53,6 +56,7 @@ impl Shared {
             merging: AtomicBool::new(false),
             optimizing: AtomicBool::new(false),
             optimize_queued: AtomicUsize::new(0),
+            flushing: AtomicBool::new(false),
         }
     }
 
@@ -106,6 +110,18 @@ impl Shared {
     /// from starting until the hold drops.
     pub fn hold_merges(&self) -> MergeHold<'_> {
         hold(&self.merging)
+    }
+
+    /// Like [`Shared::hold_merges`], and writes do not merge segments either
+    /// (a flush).
+    pub fn hold_for_flush(&self) -> (MergeHold<'_>, MergeHold<'_>) {
+        let merges = hold(&self.merging);
+        (merges, hold(&self.flushing))
+    }
+
+    /// True while a flush holds the RAM segments.
+    pub fn is_flushing(&self) -> bool {
+        self.flushing.load(Ordering::Acquire)
     }
 }
 

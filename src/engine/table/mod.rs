@@ -145,7 +145,8 @@ impl Table {
                     fit_row(attrs, &schema.attrs)
                 })
                 .collect();
-            merge_due |= snap.push(SegView::new(seg, AttrStore::from_rows(rows)));
+            let view = SegView::new(seg, AttrStore::from_rows(rows));
+            merge_due |= snap.push(view, !self.shared.is_flushing());
         }
         self.publish(snap);
         drop(w);

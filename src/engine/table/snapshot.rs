@@ -177,12 +177,16 @@ impl Snapshot {
         true
     }
 
-    /// Adds a new segment and runs the small merges the policy calls for. Returns
-    /// true when a larger merge is due (for the background merger).
-    pub fn push(&mut self, view: SegView) -> bool {
+    /// Adds a new segment and, when `merge`, runs the small merges the policy
+    /// calls for (not while a flush moves the RAM segments to disk). Returns true
+    /// when a larger merge is due (for the background merger).
+    pub fn push(&mut self, view: SegView, merge: bool) -> bool {
         self.live += view.live;
         self.segs.push(view);
         self.segs.retain(|v| v.live > 0);
+        if !merge {
+            return false;
+        }
         loop {
             let n = self.segs.len();
             if n < MERGE_FACTOR {

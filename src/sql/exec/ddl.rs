@@ -157,11 +157,12 @@ pub fn flush_ramchunk(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> 
     })
 }
 
-/// `OPTIMIZE TABLE t`: merges the table's segments on a background thread; queries
-/// keep running meanwhile.
-pub fn optimize(ctx: &Ctx<'_>, name: &str) -> Result<Outcome, QueryError> {
+/// `OPTIMIZE TABLE t [OPTION cutoff=N]`: merges the table's disk chunks (down to
+/// `cutoff`, 1 by default) on a background thread; queries keep running meanwhile.
+pub fn optimize(ctx: &Ctx<'_>, name: &str, cutoff: Option<u64>) -> Result<Outcome, QueryError> {
+    let cutoff = usize::try_from(cutoff.unwrap_or(1)).unwrap_or(usize::MAX);
     maintain(ctx, name, "OPTIMIZE TABLE", |t| {
-        t.optimize();
+        t.optimize(cutoff);
         Ok(())
     })
 }

@@ -94,7 +94,7 @@ impl SqlService {
             Statement::Delete(d) => one(write::delete(&ctx, session, d)),
             Statement::ReloadTls => one(self.reload_tls()),
             Statement::FlushRamchunk(name) => one(ddl::flush_ramchunk(&ctx, name)),
-            Statement::Optimize(name) => one(ddl::optimize(&ctx, name)),
+            Statement::Optimize { table, cutoff } => one(ddl::optimize(&ctx, table, *cutoff)),
             Statement::Call(c) => one(call::run(&ctx, c)),
         }
     }
@@ -180,7 +180,7 @@ fn is_write(stmt: &Statement) -> bool {
             | Statement::Update(_)
             | Statement::Delete(_)
             | Statement::FlushRamchunk(_)
-            | Statement::Optimize(_)
+            | Statement::Optimize { .. }
     )
 }
 

@@ -21,12 +21,39 @@ pub fn run(ctx: &Ctx<'_>, show: &Show) -> Result<Outcome, QueryError> {
             &["Variable_name", "Value"],
             pairs_like(ctx.session.meta.clone(), like.as_deref()),
         )),
+        Show::TableStatus { table, like } => table_status(ctx, table, like.as_deref()),
         Show::Collation => Ok(collation()),
         Show::CharacterSet => Ok(string_table(
             &["Charset", "Description", "Default collation", "Maxlen"],
             vec![texts(&["utf8", "UTF-8 Unicode", "utf8_general_ci", "3"])],
         )),
     }
+}
+
+/// `SHOW TABLE t STATUS`: the table's documents, disk chunks and RAM segments.
+fn table_status(ctx: &Ctx<'_>, name: &str, like: Option<&str>) -> Result<Outcome, QueryError> {
+    let t = super::ddl::table(ctx, name, |n| {
+        format!("SHOW TABLE STATUS requires an existing table ('{n}')")
+    })?;
+    let (disk, ram) = t.chunk_counts();
+    let ram_bytes: usize = t
+        .memory_report()
+        .into_iter()
+        .filter(|(part, _)| *part != "segments")
+        .map(|(_, bytes)| bytes)
+        .sum();
+    let pairs = [
+        ("index_type", "rt".to_string()),
+        ("indexed_documents", t.reader().len().to_string()),
+        ("ram_bytes", ram_bytes.to_string()),
+        ("disk_chunks", disk.to_string()),
+        ("ram_chunk_segments_count", ram.to_string()),
+    ];
+    let pairs = pairs.into_iter().map(|(n, v)| (n.to_string(), v)).collect();
+    Ok(string_table(
+        &["Variable_name", "Value"],
+        pairs_like(pairs, like),
+    ))
 }
 
 fn texts(cells: &[&str]) -> Row {

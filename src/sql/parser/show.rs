@@ -37,6 +37,12 @@ impl Parser<'_> {
                 like: self.opt_like()?,
             });
         }
+        if self.eat_kw("TABLE") || self.eat_kw("INDEX") {
+            let table = self.name()?;
+            self.expect_kw("STATUS")?;
+            let like = self.opt_like()?;
+            return Ok(Show::TableStatus { table, like });
+        }
         if self.eat_kw("DATABASES") {
             return Ok(Show::Databases {
                 like: self.opt_like()?,

@@ -34,7 +34,14 @@ impl Parser<'_> {
             "OPTIMIZE" => {
                 self.pos += 1;
                 self.expect_kw("TABLE")?;
-                Ok(Statement::Optimize(self.name()?))
+                let table = self.name()?;
+                let mut cutoff = None;
+                if self.eat_kw("OPTION") {
+                    self.expect_kw("CUTOFF")?;
+                    self.expect_op("=")?;
+                    cutoff = Some(self.uint()?);
+                }
+                Ok(Statement::Optimize { table, cutoff })
             }
             "RELOAD" => {
                 self.pos += 1;

@@ -61,7 +61,13 @@ pub(super) fn statement(f: &mut Formatter<'_>, stmt: &Statement) -> fmt::Result 
         }
         Statement::ReloadTls => f.write_str("RELOAD TLS"),
         Statement::FlushRamchunk(name) => write!(f, "FLUSH RAMCHUNK {name}"),
-        Statement::Optimize(name) => write!(f, "OPTIMIZE TABLE {name}"),
+        Statement::Optimize { table, cutoff } => {
+            write!(f, "OPTIMIZE TABLE {table}")?;
+            match cutoff {
+                Some(n) => write!(f, " OPTION cutoff={n}"),
+                None => Ok(()),
+            }
+        }
         Statement::Call(c) => {
             write!(f, "CALL {}(", c.name)?;
             for (i, a) in c.args.iter().enumerate() {
