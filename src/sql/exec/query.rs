@@ -564,8 +564,13 @@ impl Query<'_> {
             }
         }
         let rows: Vec<OutRow> = values
-            .iter()
-            .map(|r| r.iter().zip(&columns).map(|(v, c)| v.cell(c.ty)).collect())
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .zip(&columns)
+                    .map(|(v, c)| v.into_cell(c.ty))
+                    .collect()
+            })
             .collect();
         Ok(Outcome::Rows { columns, rows })
     }
