@@ -58,6 +58,22 @@ impl Runner<'_> {
         self.service.query(self.session, sql)
     }
 
+    /// Runs one `SELECT` statement (text the caller built): parsed once and run as
+    /// a tree, without splitting the text into statements first. Anything else
+    /// (or text that does not parse) goes through [`Runner::query`], which gives
+    /// the same results and errors.
+    pub fn select(&mut self, sql: &str) -> Vec<Result<Outcome, QueryError>> {
+        let Ok(crate::sql::ast::Statement::Select(select)) = crate::sql::parse_statement(sql)
+        else {
+            return self.query(sql);
+        };
+        self.guard.update(|t| set_text(&mut t.info, sql));
+        match crate::sql::run_select(self.service, self.session, select, sql) {
+            Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
+        }
+    }
+
     /// What `SHOW META` would list now: the last search's totals and keyword stats.
     pub fn meta(&self) -> &[(String, String)] {
         &self.session.meta

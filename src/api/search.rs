@@ -53,7 +53,7 @@ fn run_query(run: &mut Runner<'_>, q: &SearchQuery) -> Vec<u8> {
         return error_part("no enabled local indexes to search");
     };
     let sql = search_sql(q, &tables.join(", "));
-    let results = run.query(&sql);
+    let results = run.select(&sql);
     let (columns, rows) = match results.first() {
         Some(Ok(Outcome::Rows { columns, rows })) => (columns, rows),
         Some(Err(e)) => return error_part(&e.message),
