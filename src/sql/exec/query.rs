@@ -33,11 +33,11 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
     let Some(first) = readers.first() else {
         return Err(unknown_table(&select.from));
     };
-    let schema = first.schema().clone();
-    let opts = QueryOptions::parse(&select.options, &schema)?;
+    let schema = first.schema();
+    let opts = QueryOptions::parse(&select.options, schema)?;
     let env = Env {
         ctx,
-        schema: &schema,
+        schema,
         aliases: aliases(&select.items),
     };
     let keep = shown_rows(select, &opts);
