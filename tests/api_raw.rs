@@ -316,6 +316,22 @@ fn search_batches_filters_and_keyword_stats() {
 }
 
 #[test]
+fn search_replies_list_the_tables_fields_and_typed_attributes() {
+    let (_d, p) = start();
+    let (status, body) = call(p.sphinx, &search(&[query_block("hello", "t", None)]));
+    assert_eq!(status, 0);
+    let mut c = Cur(&body, 0);
+    assert_eq!(c.dword(), 0, "status OK");
+    let fields: Vec<String> = (0..c.dword()).map(|_| c.string()).collect();
+    assert_eq!(fields, ["title"]);
+    let attrs: Vec<(String, u32)> = (0..c.dword()).map(|_| (c.string(), c.dword())).collect();
+    // `*`: the stored text as a string (7), uint (1), float (5), string (7).
+    let want = [("title", 7), ("gid", 1), ("price", 5), ("name", 7)];
+    let want: Vec<(String, u32)> = want.iter().map(|(n, t)| (n.to_string(), *t)).collect();
+    assert_eq!(attrs, want);
+}
+
+#[test]
 fn persist_keeps_the_connection_for_several_commands() {
     let (_d, p) = start();
     let mut s = connect(p.sphinx);

@@ -5,7 +5,8 @@
 //! [`Session`], and its results are turned back into the binary reply:
 //! - `codec`: big-endian framing, a bounds-checked body reader, version checks;
 //! - `search_req` / `search_sql` / `search_reply` / `search`: SEARCH v1.25-1.40 (client
-//!   mode), each query block as `SELECT ...; DESCRIBE table` with the totals from the session;
+//!   mode), each query block as a `SELECT` with the totals from the session and the
+//!   column types from the table's schema;
 //! - `commands`: UPDATE, KEYWORDS (`CALL KEYWORDS`), STATUS, UVAR, FLUSHATTRS;
 //! - `excerpt`: EXCERPT, highlighting through the table's tokenizer (`CALL KEYWORDS`);
 //! - `sphinxql`: SPHINXQL, answered with raw MySQL packets;
@@ -53,14 +54,60 @@ pub struct Runner<'a> {
 impl Runner<'_> {
     /// Runs `sql` (one or more statements) in the connection's session.
     pub fn query(&mut self, sql: &str) -> Vec<Result<Outcome, QueryError>> {
-        self.guard.update(|t| t.info = sql.to_string());
+        self.guard.update(|t| set_text(&mut t.info, sql));
         self.service.query(self.session, sql)
+    }
+
+    /// Runs one `SELECT` statement (text the caller built): parsed once and run as
+    /// a tree, without splitting the text into statements first. Anything else
+    /// (or text that does not parse) goes through [`Runner::query`], which gives
+    /// the same results and errors.
+    pub fn select(&mut self, sql: &str) -> Vec<Result<Outcome, QueryError>> {
+        let Ok(crate::sql::ast::Statement::Select(select)) = crate::sql::parse_statement(sql)
+        else {
+            return self.query(sql);
+        };
+        self.guard.update(|t| set_text(&mut t.info, sql));
+        match crate::sql::run_select(self.service, self.session, select, sql) {
+            Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
+        }
     }
 
     /// What `SHOW META` would list now: the last search's totals and keyword stats.
     pub fn meta(&self) -> &[(String, String)] {
         &self.session.meta
     }
+
+    /// The (name, type) pairs `DESCRIBE table` lists (none for an unknown table),
+    /// read from the catalog without running a statement.
+    pub fn describe(&self, table: &str) -> Vec<(String, String)> {
+        let Some(t) = self.service.state().catalog.get(table) else {
+            return Vec::new();
+        };
+        let schema = t.schema();
+        let mut out = Vec::with_capacity(1 + schema.fields.len() + schema.attrs.len());
+        out.push(("id".to_string(), "bigint".to_string()));
+        out.extend(
+            schema
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), "text".to_string())),
+        );
+        out.extend(
+            schema
+                .attrs
+                .iter()
+                .map(|a| (a.name.clone(), a.ty.describe_name().to_string())),
+        );
+        out
+    }
+}
+
+/// Replaces `to`'s text, reusing its buffer.
+fn set_text(to: &mut String, text: &str) {
+    to.clear();
+    to.push_str(text);
 }
 
 /// Answers one command (PERSIST never gets here: the loop handles it).
@@ -100,11 +147,13 @@ pub async fn serve(mut stream: BoxStream, conn: ApiConn, server_first: bool) {
     if !server_first && stream.write_all(&HELLO).await.is_err() {
         return;
     }
+    // Buffered: a request's header and body usually arrive together, one read.
+    let mut stream = tokio::io::BufReader::new(stream);
     let mut persist = false;
     let mut session = Session::new(conn.guard.id(), "sphinx");
     session.readonly = conn.readonly;
     loop {
-        conn.guard.update(|t| t.state = "idle".into());
+        conn.guard.update(|t| set_text(&mut t.state, "idle"));
         let idle_limit = if persist {
             settings.client_timeout
         } else {
@@ -126,8 +175,8 @@ pub async fn serve(mut stream: BoxStream, conn: ApiConn, server_first: bool) {
                 "invalid {what} (code={}, len={})",
                 header.command, header.length
             );
-            crate::net::dispatch::lingering_reply(stream, &message_reply(Status::Error, &msg))
-                .await;
+            let reply = message_reply(Status::Error, &msg);
+            crate::net::dispatch::lingering_reply(stream.into_inner(), &reply).await;
             return;
         }
         let mut body = vec![0u8; header.length as usize];
@@ -135,7 +184,7 @@ pub async fn serve(mut stream: BoxStream, conn: ApiConn, server_first: bool) {
             Ok(Ok(_)) => {}
             _ => return,
         }
-        conn.guard.update(|t| t.state = "query".into());
+        conn.guard.update(|t| set_text(&mut t.state, "query"));
         if header.command == command::PERSIST {
             persist = body.get(..4).is_some_and(|b| b != [0, 0, 0, 0]);
             if !persist {

@@ -1,5 +1,6 @@
-//! SEARCH: each query block runs as SphinxQL (`SELECT ...; DESCRIBE`), its totals and
-//! keyword statistics taken from the session (what `SHOW META` lists).
+//! SEARCH: each query block runs as a SphinxQL `SELECT`, its totals and keyword
+//! statistics taken from the session (what `SHOW META` lists), the column types
+//! from the first table's schema (what `DESCRIBE` lists).
 
 use super::codec::{check_version, reply, Status};
 use super::search_reply::{error_part, result_part, QueryResult};
@@ -51,24 +52,29 @@ fn run_query(run: &mut Runner<'_>, q: &SearchQuery) -> Vec<u8> {
     let Some(first) = tables.first() else {
         return error_part("no enabled local indexes to search");
     };
-    let sql = format!("{}; DESCRIBE {first}", search_sql(q, &tables.join(", ")));
-    let results = run.query(&sql);
-    let mut it = results.iter();
-    let (columns, rows) = match it.next() {
+    let sql = search_sql(q, &tables.join(", "));
+    let results = run.select(&sql);
+    let (columns, rows) = match results.first() {
         Some(Ok(Outcome::Rows { columns, rows })) => (columns, rows),
         Some(Err(e)) => return error_part(&e.message),
         _ => return error_part("internal error: no result"),
     };
-    let mut meta = run.meta().to_vec();
-    if let Some(w) = ranker_warning(q) {
-        meta.retain(|(k, v)| k != "warning" || v.is_empty());
-        meta.push(("warning".into(), w));
-    }
-    let schema = pairs(it.next(), 0, 1);
+    let schema = run.describe(first);
+    let warned;
+    let meta = match ranker_warning(q) {
+        Some(w) => {
+            let mut meta = run.meta().to_vec();
+            meta.retain(|(k, v)| k != "warning" || v.is_empty());
+            meta.push(("warning".into(), w));
+            warned = meta;
+            &warned[..]
+        }
+        None => run.meta(),
+    };
     result_part(&QueryResult {
         columns,
         rows,
-        meta: &meta,
+        meta,
         schema: &schema,
         max_matches: q.max_matches,
     })

@@ -1,7 +1,5 @@
 //! One query's part of a SEARCH reply, built from SphinxQL results (pure).
 
-use std::collections::HashMap;
-
 use super::codec::{put_string, put_u32, put_u64};
 use super::search_sql::{ID_ALIAS, SORT_EXPR_ALIAS, TIME_SEGMENT_ALIAS, WEIGHT_ALIAS};
 use crate::service::{Column, ColumnType, Row, Value};
@@ -48,11 +46,7 @@ pub fn error_part(message: &str) -> Vec<u8> {
 /// The bytes of a successful query's part (status OK, or WARNING if meta has one).
 pub fn result_part(r: &QueryResult<'_>) -> Vec<u8> {
     let mut out = Vec::new();
-    let meta: HashMap<&str, &str> = r
-        .meta
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let meta = Meta(r.meta);
     match meta.get("warning").filter(|w| !w.is_empty()) {
         Some(w) => {
             put_u32(&mut out, 3);
@@ -80,11 +74,7 @@ pub fn result_part(r: &QueryResult<'_>) -> Vec<u8> {
 }
 
 fn output_attrs(r: &QueryResult<'_>) -> Vec<Attr> {
-    let types: HashMap<&str, &str> = r
-        .schema
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
+    let types = Meta(r.schema);
     r.columns
         .iter()
         .enumerate()
@@ -105,7 +95,7 @@ fn output_attrs(r: &QueryResult<'_>) -> Vec<Attr> {
                 "api_distinct__" => "@distinct".to_string(),
                 other => other.to_string(),
             };
-            let ty = attr_type(types.get(c.name.as_str()).copied(), c.ty);
+            let ty = attr_type(types.get(&c.name), c.ty);
             Attr { name, col: i, ty }
         })
         .collect()
@@ -149,7 +139,10 @@ fn put_value(out: &mut Vec<u8>, v: &Value, ty: u32) {
     match ty {
         ty::FLOAT => put_u32(out, (as_f64(v) as f32).to_bits()),
         ty::BIGINT => put_u64(out, as_i64(v) as u64),
-        ty::STRING => put_string(out, &v.to_text().unwrap_or_default()),
+        ty::STRING => match v {
+            Value::Str(text) => put_string(out, text),
+            other => put_string(out, &other.to_text().unwrap_or_default()),
+        },
         ty::MVA | ty::MVA64 => {
             let text = v.to_text().unwrap_or_default();
             let vals: Vec<u64> = text
@@ -188,7 +181,21 @@ fn as_f64(v: &Value) -> f64 {
     }
 }
 
-fn put_totals(out: &mut Vec<u8>, meta: &HashMap<&str, &str>, max_matches: u32) {
+/// Name/value pairs looked up by name, the last of a name winning (a handful:
+/// a scan beats building a map).
+struct Meta<'a>(&'a [(String, String)]);
+
+impl Meta<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn put_totals(out: &mut Vec<u8>, meta: &Meta<'_>, max_matches: u32) {
     let num = |k: &str| meta.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     let found = num("total_found");
     let kept = if max_matches > 0 {

@@ -7,6 +7,14 @@
 //! first), or `pos << 1 | 1` followed by the field's delta when the field
 //! changes. Readers walk them with a [`DocCursor`].
 //!
+//! A term in more than [`SKIP_BLOCK`] documents gets a skip table ahead of its
+//! documents, so that [`DocCursor::seek`] can jump over whole blocks: the header
+//! is then a zero (no list starts so: an empty one is `0 0`), the document and
+//! hit counts, the number of entries and the table's byte length. The entry of
+//! block `k` (counted from one) holds the document before the block (the
+//! `k * SKIP_BLOCK`-th) and where the block starts in the document bytes, both
+//! as deltas from the entry before.
+//!
 //! Decoding never panics: damaged bytes end the list early (and `validate` of a
 //! segment read from disk refuses them first).
 
@@ -14,6 +22,9 @@ use super::segment::POS_BITS;
 use std::sync::Arc;
 
 const POS_MASK: u32 = (1 << POS_BITS) - 1;
+
+/// Documents per skip block.
+pub const SKIP_BLOCK: u32 = 64;
 
 /// Appends `v` as a LEB128 varint (7 bits a byte, low bits first).
 #[inline]
@@ -52,11 +63,16 @@ pub struct PostingsWriter {
     docs: u32,
     hits: u32,
     prev: u32,
+    /// Per block after the first: (document before it, its offset in `body`).
+    skips: Vec<(u32, u32)>,
 }
 
 impl PostingsWriter {
     /// Adds a document (greater than the previous one) and its hits (ascending).
     pub fn push(&mut self, doc: u32, hits: &[u32]) {
+        if self.docs > 0 && self.docs.is_multiple_of(SKIP_BLOCK) {
+            self.skips.push((self.prev, self.body.len() as u32));
+        }
         let step = doc.wrapping_sub(self.prev) << 1;
         self.prev = doc;
         if hits.len() == 1 {
@@ -88,8 +104,25 @@ impl PostingsWriter {
 
     /// Appends the encoded postings to `out` and starts over.
     pub fn finish(&mut self, out: &mut Vec<u8>) {
-        put_varint(out, self.docs);
-        put_varint(out, self.hits);
+        if !self.skips.is_empty() {
+            let mut table = Vec::with_capacity(self.skips.len() * 4);
+            let (mut doc, mut off) = (0u32, 0u32);
+            for &(d, o) in &self.skips {
+                put_varint(&mut table, d.wrapping_sub(doc));
+                put_varint(&mut table, o.wrapping_sub(off));
+                (doc, off) = (d, o);
+            }
+            put_varint(out, 0);
+            put_varint(out, self.docs);
+            put_varint(out, self.hits);
+            put_varint(out, self.skips.len() as u32);
+            put_varint(out, table.len() as u32);
+            out.extend_from_slice(&table);
+            self.skips.clear();
+        } else {
+            put_varint(out, self.docs);
+            put_varint(out, self.hits);
+        }
         out.extend_from_slice(&self.body);
         self.body.clear();
         self.docs = 0;
@@ -123,41 +156,60 @@ pub struct Postings<'a> {
     docs: u32,
     hits: u32,
     body: usize,
+    /// Where the skip table's bytes are (empty without one) and its entry count.
+    skips: std::ops::Range<usize>,
+    nskips: u32,
 }
 
 impl<'a> Postings<'a> {
     /// Postings over the encoded bytes of one term.
     pub fn new(bytes: &'a [u8]) -> Postings<'a> {
-        Postings::parse(Bytes::Borrowed(bytes))
+        Postings::build(Bytes::Borrowed(bytes))
     }
 
     /// Postings over bytes read from a file (owned by the postings).
     pub fn shared(bytes: Arc<[u8]>) -> Postings<'static> {
-        Postings::parse(Bytes::Shared(bytes))
+        Postings::build(Bytes::Shared(bytes))
     }
 
-    fn parse(bytes: Bytes<'a>) -> Postings<'a> {
-        let mut pos = 0;
-        let (docs, hits) = {
-            let b = bytes.as_slice();
-            (get_varint(b, &mut pos), get_varint(b, &mut pos))
-        };
-        match (docs, hits) {
-            (Some(docs), Some(hits)) => Postings {
-                bytes,
-                docs,
-                hits,
-                body: pos,
-            },
-            // A damaged header: no documents (and `validate` fails, the bytes
-            // not being used up).
-            _ => Postings {
+    fn build(bytes: Bytes<'a>) -> Postings<'a> {
+        let parsed = Self::parse(bytes.as_slice());
+        let Some((docs, hits, body, skips, nskips)) = parsed else {
+            return Postings {
+                // A damaged header: no documents (and `validate` fails, the bytes
+                // not being used up).
                 bytes,
                 docs: 0,
                 hits: 0,
                 body: 0,
-            },
+                skips: 0..0,
+                nskips: 0,
+            };
+        };
+        Postings {
+            bytes,
+            docs,
+            hits,
+            body,
+            skips,
+            nskips,
         }
+    }
+
+    /// The header: documents, hits, where the documents start, the skip table's
+    /// range and entry count; `None` when damaged.
+    fn parse(bytes: &[u8]) -> Option<(u32, u32, usize, std::ops::Range<usize>, u32)> {
+        let mut pos = 0;
+        let first = get_varint(bytes, &mut pos)?;
+        let second = get_varint(bytes, &mut pos)?;
+        if first == 0 && second > 0 {
+            let hits = get_varint(bytes, &mut pos)?;
+            let nskips = get_varint(bytes, &mut pos)?;
+            let len = get_varint(bytes, &mut pos)? as usize;
+            let end = pos.checked_add(len).filter(|&e| e <= bytes.len())?;
+            return Some((second, hits, end, pos..end, nskips));
+        }
+        Some((first, second, pos, 0..0, 0))
     }
 
     /// Number of documents.
@@ -183,6 +235,17 @@ impl<'a> Postings<'a> {
             doc: 0,
             left: self.docs,
             pending: 0,
+            skip: SkipReader {
+                end: self.skips.end,
+                pos: self.skips.start,
+                left: self.nskips,
+                block: 0,
+                doc: 0,
+                off: 0,
+                ahead: None,
+            },
+            body: self.body,
+            docs: self.docs,
         }
     }
 
@@ -190,8 +253,24 @@ impl<'a> Postings<'a> {
     /// and below `ndocs`.
     pub fn validate(&self, ndocs: usize) -> bool {
         let mut cur = self.cursor();
+        let mut skip = cur.skip.clone();
         let (mut docs, mut hits, mut prev) = (0u32, 0u32, None);
-        while let Some((doc, n)) = cur.next_doc() {
+        // Lists written before skip tables existed have none.
+        if self.nskips != 0 && self.nskips != self.docs.saturating_sub(1) / SKIP_BLOCK {
+            return false;
+        }
+        loop {
+            if self.nskips > 0 && docs > 0 && docs < self.docs && docs % SKIP_BLOCK == 0 {
+                let here = (cur.pos - self.body) as u64;
+                if !skip.advance(cur.bytes.as_slice())
+                    || (skip.doc, u64::from(skip.off)) != (cur.doc, here)
+                {
+                    return false;
+                }
+            }
+            let Some((doc, n)) = cur.next_doc() else {
+                break;
+            };
             if doc as usize >= ndocs || prev.is_some_and(|p| p >= doc) || !cur.skip_hits() {
                 return false;
             }
@@ -199,7 +278,67 @@ impl<'a> Postings<'a> {
             docs += 1;
             hits = hits.saturating_add(n);
         }
-        docs == self.docs && hits == self.hits && cur.pos == self.bytes.as_slice().len()
+        docs == self.docs
+            && hits == self.hits
+            && cur.pos == self.bytes.as_slice().len()
+            && skip.left == 0
+            && skip.pos == self.skips.end
+    }
+}
+
+/// Reads a skip table entry by entry.
+#[derive(Clone)]
+struct SkipReader {
+    /// Where the table ends in the postings' bytes, and the next entry's place.
+    end: usize,
+    pos: usize,
+    /// Entries not read yet.
+    left: u32,
+    /// The last entry read: its block number (0 before any), the document
+    /// before the block and the block's offset in the document bytes.
+    block: u32,
+    doc: u32,
+    off: u32,
+    /// The next entry, once peeked: (document, offset, table position after it).
+    ahead: Option<(u32, u32, usize)>,
+}
+
+impl SkipReader {
+    /// Decodes the entry after the last one read.
+    fn decode_next(&self, bytes: &[u8]) -> Option<(u32, u32, usize)> {
+        if self.left == 0 {
+            return None;
+        }
+        let table = bytes.get(..self.end)?;
+        let mut pos = self.pos;
+        let d = get_varint(table, &mut pos)?;
+        let o = get_varint(table, &mut pos)?;
+        Some((self.doc.wrapping_add(d), self.off.wrapping_add(o), pos))
+    }
+
+    /// Reads the next entry; false at the end or on damaged bytes.
+    fn advance(&mut self, bytes: &[u8]) -> bool {
+        match self.ahead.take().or_else(|| self.decode_next(bytes)) {
+            Some((doc, off, pos)) => {
+                (self.doc, self.off, self.pos) = (doc, off, pos);
+                self.left -= 1;
+                self.block += 1;
+                true
+            }
+            None => {
+                self.left = 0;
+                false
+            }
+        }
+    }
+
+    /// The next entry without reading it: (block, document before it).
+    #[inline]
+    fn peek(&mut self, bytes: &[u8]) -> Option<(u32, u32)> {
+        if self.ahead.is_none() {
+            self.ahead = self.decode_next(bytes);
+        }
+        self.ahead.map(|(doc, _, _)| (self.block + 1, doc))
     }
 }
 
@@ -211,9 +350,46 @@ pub struct DocCursor<'a> {
     doc: u32,
     left: u32,
     pending: u32,
+    skip: SkipReader,
+    /// Where the documents start, and how many there are.
+    body: usize,
+    docs: u32,
 }
 
 impl DocCursor<'_> {
+    /// Moves past the current document to the first one at or after `target`
+    /// and returns it with its hit count, like [`DocCursor::next_doc`] (`None`
+    /// when the list ends first). Whole blocks below `target` are jumped over
+    /// with the skip table.
+    pub fn seek(&mut self, target: u32) -> Option<(u32, u32)> {
+        let read = self.docs - self.left;
+        // The last block that starts at or after the next document to read and
+        // whose preceding document is below `target`.
+        let mut jump = None;
+        while let Some((block, before)) = self.skip.peek(self.bytes.as_slice()) {
+            let first = u64::from(block) * u64::from(SKIP_BLOCK);
+            if first >= u64::from(read) && before >= target {
+                break;
+            }
+            self.skip.advance(self.bytes.as_slice());
+            if first >= u64::from(read) && first < u64::from(self.docs) {
+                jump = Some((first as u32, self.skip.doc, self.skip.off));
+            }
+        }
+        if let Some((first, doc, off)) = jump {
+            self.pos = self.body.saturating_add(off as usize);
+            self.doc = doc;
+            self.left = self.docs - first;
+            self.pending = 0;
+        }
+        loop {
+            let (doc, n) = self.next_doc()?;
+            if doc >= target {
+                return Some((doc, n));
+            }
+        }
+    }
+
     /// The next document and its hit count (skipping the unread hits of the
     /// previous one).
     #[inline]
@@ -348,5 +524,159 @@ mod tests {
         }
         assert!(n <= 2);
         assert!(!Postings::new(&[0xff; 8]).validate(10));
+    }
+
+    /// A small deterministic generator (xorshift), so failures reproduce.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u32 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 16) as u32
+        }
+        fn below(&mut self, n: u32) -> u32 {
+            self.next() % n.max(1)
+        }
+    }
+
+    /// Random postings: `n` documents with gaps up to `gap`, 1-4 hits each.
+    fn random_docs(rng: &mut Rng, n: usize, gap: u32) -> Vec<(u32, Vec<u32>)> {
+        let mut doc = rng.below(gap);
+        (0..n)
+            .map(|i| {
+                if i > 0 {
+                    doc += 1 + rng.below(gap);
+                }
+                let mut hits: Vec<u32> = (0..1 + rng.below(4))
+                    .map(|_| rng.below(2) << POS_BITS | rng.below(50))
+                    .collect();
+                hits.sort_unstable();
+                hits.dedup();
+                (doc, hits)
+            })
+            .collect()
+    }
+
+    fn encode_owned(docs: &[(u32, Vec<u32>)]) -> Vec<u8> {
+        let refs: Vec<(u32, &[u32])> = docs.iter().map(|(d, h)| (*d, h.as_slice())).collect();
+        encode(&refs)
+    }
+
+    /// The plain answer to `seek(target)` after position `i` (the next unread
+    /// document): its index.
+    fn plain_seek(docs: &[(u32, Vec<u32>)], i: usize, target: u32) -> Option<usize> {
+        (i..docs.len()).find(|&k| docs[k].0 >= target)
+    }
+
+    #[test]
+    fn seek_agrees_with_walking_on_random_postings() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..200 {
+            let n = [0, 1, 5, 63, 64, 65, 128, 129, 1000, 5000][round % 10];
+            let gap = [1, 3, 40][round % 3];
+            let docs = random_docs(&mut rng, n, gap);
+            let bytes = encode_owned(&docs);
+            let p = Postings::new(&bytes);
+            assert_eq!(p.len(), n);
+            let end = docs.last().map_or(1, |d| d.0 + 1);
+            assert!(p.validate(end as usize), "round {round} n {n} gap {gap}");
+            let mut cur = p.cursor();
+            let (mut next, mut hits) = (0usize, Vec::new());
+            let mut target = 0;
+            loop {
+                // Mix seeks (short and long) with plain steps and hit reads.
+                if rng.below(4) == 0 {
+                    let got = cur.next_doc();
+                    assert_eq!(got, docs.get(next).map(|d| (d.0, d.1.len() as u32)));
+                    if got.is_none() {
+                        break;
+                    }
+                    target = docs[next].0 + 1;
+                    next += 1;
+                } else {
+                    let span = if rng.below(2) == 0 {
+                        4 * gap
+                    } else {
+                        600 * gap
+                    };
+                    target += rng.below(span);
+                    let want = plain_seek(&docs, next, target);
+                    let got = cur.seek(target);
+                    assert_eq!(got, want.map(|k| (docs[k].0, docs[k].1.len() as u32)));
+                    let Some(k) = want else { break };
+                    next = k + 1;
+                    target = docs[k].0 + 1;
+                }
+                if rng.below(2) == 0 {
+                    cur.read_hits(&mut hits);
+                    assert_eq!(hits, docs[next - 1].1);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_lists_carry_a_skip_table_and_short_ones_do_not() {
+        let mut rng = Rng(7);
+        let short = encode_owned(&random_docs(&mut rng, SKIP_BLOCK as usize, 5));
+        assert_ne!(short[0], 0);
+        let docs = random_docs(&mut rng, 4 * SKIP_BLOCK as usize + 44, 5);
+        let long = encode_owned(&docs);
+        assert_eq!(long[0], 0, "the skip table marker");
+        let p = Postings::new(&long);
+        assert_eq!((p.len(), p.nskips), (docs.len(), 4));
+        // Lists without a table (as written before tables existed) still read,
+        // validate and seek.
+        let mut plain = Vec::new();
+        put_varint(&mut plain, p.docs);
+        put_varint(&mut plain, p.hits);
+        plain.extend_from_slice(&long[p.body..]);
+        let q = Postings::new(&plain);
+        assert!(q.validate(10_000));
+        assert_eq!(
+            q.cursor().seek(docs[250].0),
+            Some((docs[250].0, docs[250].1.len() as u32))
+        );
+        // A table whose entry disagrees with the documents is refused.
+        let mut bad = long.clone();
+        let first_entry = p.body - p.skips.len();
+        bad[first_entry] ^= 1;
+        assert!(!Postings::new(&bad).validate(10_000));
+        assert!(p.validate(10_000));
+    }
+
+    #[test]
+    fn damaged_bytes_never_panic_a_seek() {
+        let mut rng = Rng(42);
+        let docs = random_docs(&mut rng, 700, 6);
+        let bytes = encode_owned(&docs);
+        for round in 0..3000 {
+            let mut bad = bytes.clone();
+            if round % 3 == 0 {
+                bad.truncate(rng.below(bytes.len() as u32) as usize);
+            }
+            for _ in 0..1 + rng.below(4) {
+                let i = rng.below(bad.len() as u32) as usize;
+                if let Some(b) = bad.get_mut(i) {
+                    *b = rng.next() as u8;
+                }
+            }
+            let p = Postings::new(&bad);
+            let _ = p.validate(5000);
+            let mut cur = p.cursor();
+            let (mut target, mut hits, mut steps) = (0u32, Vec::new(), 0);
+            while steps < 2000 {
+                steps += 1;
+                target = target.saturating_add(rng.below(300));
+                match cur.seek(target) {
+                    Some((d, _)) => {
+                        cur.read_hits(&mut hits);
+                        target = d.saturating_add(1);
+                    }
+                    None => break,
+                }
+            }
+        }
     }
 }

@@ -40,9 +40,9 @@ pub fn resolve(seg: &Segment, lookup: &Lookup) -> Vec<usize> {
 /// Evaluates a node.
 pub fn eval(node: &Node, ctx: &SegCtx<'_>) -> DocList {
     match node {
-        Node::Term(kw) => leaf(kw, ctx),
+        Node::Term(kw) => leaf(kw, ctx, None),
         Node::Phrase(words, kind) => {
-            let lists: Vec<DocList> = words.iter().map(|w| leaf(w, ctx)).collect();
+            let lists: Vec<DocList> = words.iter().map(|w| leaf(w, ctx, None)).collect();
             match kind {
                 PhraseKind::Exact => phrase(words, &lists),
                 PhraseKind::Proximity(n) => proximity(&lists, *n),
@@ -81,22 +81,51 @@ pub fn eval(node: &Node, ctx: &SegCtx<'_>) -> DocList {
     }
 }
 
+/// The documents every operand matches, minus those of `NOT` operands. Lists
+/// are intersected from the shortest up; a plain keyword is read only at the
+/// documents still in the running (seeking over its postings), so a rare
+/// operand makes a frequent one cheap.
 fn and(items: &[Node], ctx: &SegCtx<'_>) -> DocList {
-    let mut pos: Vec<DocList> = items
-        .iter()
-        .filter(|n| !matches!(n, Node::Not(_)))
-        .map(|n| eval(n, ctx))
-        .collect();
-    pos.sort_by_key(DocList::len);
-    let mut iter = pos.into_iter();
-    let Some(mut acc) = iter.next() else {
+    let mut lists: Vec<DocList> = Vec::new();
+    // (postings length, keyword) of the single-term keywords.
+    let mut words: Vec<(usize, &Keyword)> = Vec::new();
+    for item in items {
+        match item {
+            Node::Not(_) => {}
+            Node::Term(kw) if ctx.terms[kw.id].len() == 1 => {
+                words.push((ctx.seg.postings(ctx.terms[kw.id][0]).len(), kw));
+            }
+            other => lists.push(eval(other, ctx)),
+        }
+    }
+    lists.sort_by_key(DocList::len);
+    words.sort_by_key(|w| w.0);
+    let mut lists = lists.into_iter();
+    let mut words = words.into_iter().peekable();
+    let word_first = match (lists.len(), words.peek()) {
+        (_, None) => false,
+        (0, Some(_)) => true,
+        (_, Some(&(n, _))) => lists.as_slice().first().is_some_and(|l| n < l.len()),
+    };
+    let first = if word_first {
+        words.next().map(|(_, kw)| leaf(kw, ctx, None))
+    } else {
+        lists.next()
+    };
+    let Some(mut acc) = first else {
         return DocList::default();
     };
-    for next in iter {
+    for next in lists {
         if acc.is_empty() {
             return acc;
         }
         acc = acc.intersect(&next);
+    }
+    for (_, kw) in words {
+        if acc.is_empty() {
+            return acc;
+        }
+        acc = acc.intersect(&leaf(kw, ctx, Some(&acc.docs)));
     }
     for item in items {
         if let Node::Not(inner) = item {
@@ -109,8 +138,9 @@ fn and(items: &[Node], ctx: &SegCtx<'_>) -> DocList {
     acc
 }
 
-/// Postings of a keyword, filtered.
-fn leaf(kw: &Keyword, ctx: &SegCtx<'_>) -> DocList {
+/// Postings of a keyword, filtered; only at the documents of `within` (ascending)
+/// when given.
+fn leaf(kw: &Keyword, ctx: &SegCtx<'_>, within: Option<&[u32]>) -> DocList {
     let terms = &ctx.terms[kw.id];
     let keep = |doc: u32, hit: u32| -> bool {
         let field = hit_field(hit);
@@ -132,20 +162,39 @@ fn leaf(kw: &Keyword, ctx: &SegCtx<'_>) -> DocList {
         if p.is_empty() {
             return DocList::default();
         }
-        let mut out = DocList::with_capacity(p.len(), p.hit_count());
         let mut cur = p.cursor();
-        while let Some((doc, _)) = cur.next_doc() {
-            if ctx.dead.get(doc) {
-                continue;
-            }
-            cur.read_hits(&mut hits);
-            for &hit in &hits {
+        let push = |doc: u32, hits: &[u32], out: &mut DocList| {
+            for &hit in hits {
                 if keep(doc, hit) {
                     out.push_hit(QHit { hit, kw: id });
                 }
             }
             if out.hits_open() {
                 out.close_doc(doc);
+            }
+        };
+        let Some(within) = within else {
+            let mut out = DocList::with_capacity(p.len(), p.hit_count());
+            while let Some((doc, _)) = cur.next_doc() {
+                if !ctx.dead.get(doc) {
+                    cur.read_hits(&mut hits);
+                    push(doc, &hits, &mut out);
+                }
+            }
+            return out;
+        };
+        let mut out = DocList::with_capacity(within.len().min(p.len()), 0);
+        let mut at = None;
+        for &want in within {
+            if at.is_none_or(|d| d < want) {
+                match cur.seek(want) {
+                    Some((d, _)) => at = Some(d),
+                    None => break,
+                }
+            }
+            if at == Some(want) && !ctx.dead.get(want) {
+                cur.read_hits(&mut hits);
+                push(want, &hits, &mut out);
             }
         }
         return out;

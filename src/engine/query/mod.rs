@@ -8,6 +8,9 @@ mod exec;
 mod lexer;
 mod parser;
 
+#[cfg(test)]
+mod and_tests;
+
 pub use bind::{BoundKeyword, BoundQuery};
 pub use doclist::QHit;
 pub use exec::{eval, resolve, SegCtx};

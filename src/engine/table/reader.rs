@@ -123,9 +123,7 @@ impl Reader {
             if seg.ids_ascending() {
                 // Id order is local order here: only this segment's first `k`
                 // can make it.
-                local_best.clear();
-                local_best.extend(ranked.iter().map(|&(w, l)| (std::cmp::Reverse(w), l)));
-                keep_smallest(&mut local_best, k);
+                top_in_local_order(ranked, k, &mut local_best);
                 best.extend(local_best.iter().map(|&(w, l)| (w, seg.id(l), s as u32, l)));
             } else {
                 best.extend(
@@ -272,6 +270,29 @@ impl Reader {
     }
 }
 
+/// The first `k` of `ranked` (in local order) by weight descending, then local
+/// order, into `best` (in no particular order). Once `k` are held, a match
+/// weighing no more than the lightest of them cannot make it (it comes later
+/// in local order) and is passed over without being stored.
+fn top_in_local_order(ranked: &[(i64, u32)], k: usize, best: &mut Vec<(Reverse<i64>, u32)>) {
+    best.clear();
+    if k == 0 {
+        return;
+    }
+    let mut floor: Option<i64> = None;
+    for &(w, l) in ranked {
+        if floor.is_some_and(|f| w <= f) {
+            continue;
+        }
+        best.push((Reverse(w), l));
+        if best.len() >= k.saturating_mul(2).max(64) {
+            keep_smallest(best, k);
+            floor = best.iter().map(|b| b.0 .0).min();
+        }
+    }
+    keep_smallest(best, k);
+}
+
 /// Keeps the `k` smallest items (in no particular order).
 fn keep_smallest<T: Ord>(items: &mut Vec<T>, k: usize) {
     if items.len() > k {
@@ -291,4 +312,38 @@ fn dedup_stats(stats: Vec<KeywordStat>) -> Vec<KeywordStat> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_in_local_order_keeps_what_a_full_selection_keeps() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut best = Vec::new();
+        for round in 0..300 {
+            let len = next(3000) as usize;
+            // Few distinct weights in some rounds: many ties.
+            let spread = [3, 50, 100_000][round % 3];
+            let ranked: Vec<(i64, u32)> = (0..len as u32)
+                .map(|l| (next(spread) as i64, l * 2))
+                .collect();
+            for k in [0, 1, 5, 20, 1000, 5000] {
+                let mut want: Vec<(Reverse<i64>, u32)> =
+                    ranked.iter().map(|&(w, l)| (Reverse(w), l)).collect();
+                want.sort_unstable();
+                want.truncate(k);
+                top_in_local_order(&ranked, k, &mut best);
+                best.sort_unstable();
+                assert_eq!(best, want, "round {round} k {k}");
+            }
+        }
+    }
 }

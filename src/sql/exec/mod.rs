@@ -62,6 +62,9 @@ impl SqlService {
             check_writable(session)?;
         }
         let one = |r: Result<Outcome, QueryError>| r.map(|o| vec![o]);
+        if let Statement::Select(s) = stmt {
+            return self.select(session, s);
+        }
         // What the statement reads of its session (the pending writes stay out of
         // the copy: nothing reads them but the write path, which gets `session`).
         let txn = session.txn.take();
@@ -69,12 +72,7 @@ impl SqlService {
         session.txn = txn;
         let ctx = self.ctx(&snapshot);
         match stmt {
-            Statement::Select(s) if s.from.is_empty() => one(select::run(&ctx, s)),
-            Statement::Select(s) => {
-                let result = query::run(&ctx, s)?;
-                session.meta = result.meta;
-                Ok(result.outcomes)
-            }
+            Statement::Select(s) => self.select(session, s),
             Statement::Set(s) => {
                 let out = set::run(session, s)?;
                 if session.autocommit && !snapshot.autocommit {
@@ -97,6 +95,21 @@ impl SqlService {
             Statement::Optimize { table, cutoff } => one(ddl::optimize(&ctx, table, *cutoff)),
             Statement::Call(c) => one(call::run(&ctx, c)),
         }
+    }
+
+    /// A `SELECT`: it only reads its session (no copy needed), and a search
+    /// leaves its `SHOW META` data there.
+    fn select(
+        &self,
+        session: &mut Session,
+        s: &crate::sql::ast::Select,
+    ) -> Result<Vec<Outcome>, QueryError> {
+        if s.from.is_empty() {
+            return select::run(&self.ctx(session), s).map(|o| vec![o]);
+        }
+        let result = query::run(&self.ctx(session), s)?;
+        session.meta = result.meta;
+        Ok(result.outcomes)
     }
 
     fn reload_tls(&self) -> Result<Outcome, QueryError> {

@@ -33,11 +33,11 @@ pub fn run(ctx: &Ctx<'_>, select: &Select) -> Result<SearchResult, QueryError> {
     let Some(first) = readers.first() else {
         return Err(unknown_table(&select.from));
     };
-    let schema = first.schema().clone();
-    let opts = QueryOptions::parse(&select.options, &schema)?;
+    let schema = first.schema();
+    let opts = QueryOptions::parse(&select.options, schema)?;
     let env = Env {
         ctx,
-        schema: &schema,
+        schema,
         aliases: aliases(&select.items),
     };
     let keep = shown_rows(select, &opts);
@@ -538,14 +538,25 @@ impl Query<'_> {
                 exprs.push(item.expr.clone());
             }
         }
+        let text_fields: Vec<Option<usize>> = exprs.iter().map(|e| text_field(schema, e)).collect();
         let mut values: Vec<Vec<Val>> = Vec::with_capacity(page.len());
         for g in page {
             let group = as_group(g, grouped);
+            let rep = g.members.first().unwrap_or(blank);
+            // The stored texts, read (decompressed) once for all the columns
+            // that show them; only when the row has the schema the columns
+            // were resolved against.
+            let mut texts: Option<Vec<String>> = None;
+            let same_schema = std::ptr::eq(rep.schema, schema);
             let row = exprs
                 .iter()
-                .map(|e| {
-                    let rep = g.members.first().unwrap_or(blank);
-                    self.env.eval(e, rep, Some(&group))
+                .zip(&text_fields)
+                .map(|(e, field)| match field {
+                    Some(i) if same_schema => {
+                        let texts = texts.get_or_insert_with(|| rep.doc.fields.to_vec());
+                        Ok(Val::Str(texts.get(*i).cloned().unwrap_or_default()))
+                    }
+                    _ => self.env.eval(e, rep, Some(&group)),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             values.push(row);
@@ -564,8 +575,13 @@ impl Query<'_> {
             }
         }
         let rows: Vec<OutRow> = values
-            .iter()
-            .map(|r| r.iter().zip(&columns).map(|(v, c)| v.cell(c.ty)).collect())
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .zip(&columns)
+                    .map(|(v, c)| v.into_cell(c.ty))
+                    .collect()
+            })
             .collect();
         Ok(Outcome::Rows { columns, rows })
     }
@@ -687,6 +703,21 @@ fn expand_mva(vals: Vec<Val>) -> Vec<Vec<Val>> {
         out = next;
     }
     out
+}
+
+/// The stored text field a column shows, when it is a plain name that
+/// resolves to one (not `id`, not an attribute: those come first).
+fn text_field(schema: &Schema, e: &Expr) -> Option<usize> {
+    match e {
+        Expr::Ident(name)
+            if !name.contains('.')
+                && !name.eq_ignore_ascii_case("id")
+                && schema.attr_index(name).is_none() =>
+        {
+            schema.field_index(name)
+        }
+        _ => None,
+    }
 }
 
 /// The columns `*` stands for: `id`, the stored fields, then the attributes.

@@ -172,6 +172,58 @@ fn select_star_lists_id_fields_then_attributes() {
 }
 
 #[test]
+fn stored_texts_show_in_their_own_columns_in_any_order() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    ok(
+        &svc,
+        &mut sess,
+        "create table f (title text, body text, n int)",
+    );
+    ok(
+        &svc,
+        &mut sess,
+        "insert into f values (1, 'first title', 'first body', 5), (2, 'second', 'other', 6)",
+    );
+    let rows = |sess: &mut Session, sql: &str| texts(&ok(&svc, sess, sql)[0]);
+    assert_eq!(
+        rows(
+            &mut sess,
+            "select * from f where match('first') order by id asc"
+        ),
+        [["1", "first title", "first body", "5"]]
+    );
+    assert_eq!(
+        rows(
+            &mut sess,
+            "select body, n, title, body, id from f order by id asc"
+        ),
+        [
+            ["first body", "5", "first title", "first body", "1"],
+            ["other", "6", "second", "other", "2"],
+        ]
+    );
+    // Across two tables, each row shows its own table's texts.
+    ok(
+        &svc,
+        &mut sess,
+        "create table g (body text, title text, n int)",
+    );
+    ok(
+        &svc,
+        &mut sess,
+        "insert into g values (3, 'g body', 'g title', 7)",
+    );
+    assert_eq!(
+        rows(
+            &mut sess,
+            "select title, body from f, g order by id desc limit 2"
+        ),
+        [["g title", "g body"], ["second", "other"]]
+    );
+}
+
+#[test]
 fn every_prefix_of_a_statement_is_answered_without_panicking() {
     let svc = service();
     let mut sess = Session::new(1, "mysql");

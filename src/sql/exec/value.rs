@@ -115,6 +115,14 @@ impl Val {
         }
     }
 
+    /// Like [`Val::cell`], moving a string instead of copying it.
+    pub fn into_cell(self, ty: ColumnType) -> Value {
+        match (ty, self) {
+            (ColumnType::String, Val::Str(s)) => Value::Str(s),
+            (ty, v) => v.cell(ty),
+        }
+    }
+
     /// The column type a computed value announces.
     pub fn column_type(&self) -> ColumnType {
         match self {
