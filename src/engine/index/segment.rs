@@ -127,7 +127,9 @@ impl Segment {
             post,
         };
         seg.index_ids();
-        if seg.field_stats.len() != seg.ids.len() * seg.nfields {
+        if seg.nfields > crate::engine::MAX_FIELDS
+            || Some(seg.field_stats.len()) != seg.ids.len().checked_mul(seg.nfields)
+        {
             return Err("field lengths do not match the documents".into());
         }
         seg.validate()?;
