@@ -1,5 +1,5 @@
 //! `ssl_verify_client` against the real daemon, over HTTPS (curl) and MySQL-over-TLS
-//! (the `mysql` command-line client), with certificates made in the test: the CA's
+//! (`mysql_async`; the `mysql` command-line client runs in `tests/compat/`), with certificates made in the test: the CA's
 //! client certificate is accepted and its subject shows in `SHOW STATUS`, `SHOW
 //! THREADS` and the query log; one without clientAuth, one from another CA, a revoked
 //! one, an expired one and none at all are refused in the handshake with an alert.
@@ -9,7 +9,7 @@ mod common;
 mod pki;
 
 use common::{free_port, Daemon, Sandbox};
-use pki::{curl_sql, mysql_cli, Pki};
+use pki::{curl_sql, Pki};
 
 struct Running {
     daemon: Daemon,
@@ -87,37 +87,38 @@ fn https_with_verify_on() {
     );
 }
 
-#[test]
-fn mysql_tls_with_verify_on() {
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_tls_with_verify_on() {
     let pki = Pki::new();
     let r = start(&pki, "on");
-    let ok = mysql_cli(
-        &pki,
-        r.mysql,
-        Some("client"),
-        "SHOW STATUS LIKE 'ssl_peer'; SHOW THREADS; SELECT 1",
-    );
-    assert!(ok.ok, "{}", ok.text);
-    assert!(ok.text.contains("ssl_peer\t/CN=client"), "{}", ok.text);
+    let mut conn = mysql_async::Conn::new(mysql_async_opts(&pki, r.mysql, Some("client")))
+        .await
+        .expect("the CA's client certificate is accepted");
+    let status = batch(&mut conn, "SHOW STATUS LIKE 'ssl_peer'").await;
+    assert_eq!(status, "ssl_peer\t/CN=client");
+    let threads = batch(&mut conn, "SHOW THREADS").await;
     assert!(
-        ok.text.contains("SHOW THREADS /* peer /CN=client */"),
-        "{}",
-        ok.text
+        threads.contains("SHOW THREADS /* peer /CN=client */"),
+        "{threads}"
     );
+    assert_eq!(batch(&mut conn, "SELECT 1").await, "1");
+    conn.disconnect().await.unwrap();
     let log = std::fs::read_to_string(r.daemon.sandbox.path("query.log")).unwrap();
     assert!(log.contains(" peer /CN=client */ SELECT 1;"), "{log}");
-    for (name, _, _) in REFUSED {
-        let got = mysql_cli(&pki, r.mysql, Some(name), "SELECT 1");
-        assert!(!got.ok, "{name} was accepted: {}", got.text);
-        assert!(got.text.contains("ERROR 2026"), "{name}: {}", got.text);
+    for (name, _, why) in REFUSED {
+        let got = mysql_async::Conn::new(mysql_async_opts(&pki, r.mysql, Some(name))).await;
+        assert!(got.is_err(), "{name} was accepted");
+        r.daemon
+            .sandbox
+            .wait_log(&format!("TLS client certificate '/CN={name}' (issuer "));
+        assert!(r.daemon.log().contains(why), "{name}: {}", r.daemon.log());
     }
-    let none = mysql_cli(&pki, r.mysql, None, "SELECT 1");
-    assert!(!none.ok, "accepted without a certificate: {}", none.text);
-    assert!(none.text.contains("certificate required"), "{}", none.text);
+    let none = mysql_async::Conn::new(mysql_async_opts(&pki, r.mysql, None)).await;
+    assert!(none.is_err(), "accepted without a certificate");
 }
 
-#[test]
-fn optional_verifies_only_presented_certificates() {
+#[tokio::test(flavor = "multi_thread")]
+async fn optional_verifies_only_presented_certificates() {
     let pki = Pki::new();
     let r = start(&pki, "optional");
     let none = curl_sql(&pki, r.https, None, "SHOW STATUS LIKE 'ssl_peer'");
@@ -132,12 +133,36 @@ fn optional_verifies_only_presented_certificates() {
         "another CA's certificate was accepted: {}",
         other.text
     );
-    let plain = mysql_cli(&pki, r.mysql, None, "SHOW STATUS LIKE 'ssl_version'");
-    assert!(
-        plain.ok && plain.text.contains("ssl_version\tTLSv1."),
-        "{}",
-        plain.text
-    );
+    let mut plain = mysql_async::Conn::new(mysql_async_opts(&pki, r.mysql, None))
+        .await
+        .expect("no certificate is fine when verification is optional");
+    let version = batch(&mut plain, "SHOW STATUS LIKE 'ssl_version'").await;
+    assert!(version.starts_with("ssl_version\tTLSv1."), "{version}");
+    // No verified peer: the row is empty.
+    let peer = batch(&mut plain, "SHOW STATUS LIKE 'ssl_peer'").await;
+    assert_eq!(peer, "ssl_peer\t");
+    plain.disconnect().await.unwrap();
+}
+
+/// A query's rows as `mysql --batch` prints them (no header): cells joined by tabs,
+/// rows by newlines.
+async fn batch(conn: &mut mysql_async::Conn, sql: &str) -> String {
+    use mysql_async::prelude::Queryable;
+    let rows: Vec<mysql_async::Row> = conn.query(sql).await.expect(sql);
+    let cell = |v: &mysql_async::Value| match v {
+        mysql_async::Value::NULL => "NULL".to_string(),
+        mysql_async::Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        other => other.as_sql(true),
+    };
+    rows.iter()
+        .map(|row| {
+            (0..row.len())
+                .map(|i| row.as_ref(i).map(cell).unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]

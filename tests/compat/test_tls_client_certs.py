@@ -1,5 +1,5 @@
-"""TLS beyond Manticore with third-party clients: client certificates (curl and
-Python's ssl module), PSK and OCSP stapling (openssl s_client), with a PKI made by the
+"""TLS beyond Manticore with third-party clients: client certificates (curl, the
+`mysql` command-line client and Python's ssl module), PSK and OCSP stapling (openssl s_client), with a PKI made by the
 openssl command in a temp dir (the etcd tutorial's flow)."""
 
 import json
@@ -137,6 +137,33 @@ def test_curl_refused(pki, daemon, client, alert):
     r = curl(pki, daemon.https, client, "SHOW STATUS")
     assert r.returncode != 0
     assert alert in r.stderr, r.stderr
+
+
+def mysql_cli(pki, port, client, sql):
+    args = ["mysql", "-h", "127.0.0.1", "-P", str(port), "-u", "test", "--batch",
+            f"--ssl-ca={pki / 'ca.pem'}"]
+    if client:
+        args += [f"--ssl-cert={pki / f'{client}.pem'}", f"--ssl-key={pki / f'{client}.key'}"]
+    return subprocess.run(args + ["-e", sql], stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_mysql_cli_with_the_cas_client_certificate(pki, daemon):
+    r = mysql_cli(pki, daemon.mysql, "client", "SHOW STATUS LIKE 'ssl_peer'; SHOW THREADS")
+    assert r.returncode == 0, r.stderr
+    assert "ssl_peer\t/CN=client" in r.stdout, r.stdout
+    assert "SHOW THREADS /* peer /CN=client */" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("client,error", [
+    ("noeku", "ERROR 2026"),
+    ("revoked", "ERROR 2026"),
+    (None, "certificate required"),
+])
+def test_mysql_cli_refused(pki, daemon, client, error):
+    r = mysql_cli(pki, daemon.mysql, client, "SELECT 1")
+    assert r.returncode != 0, r.stdout
+    assert error in r.stderr, r.stderr
 
 
 def test_python_ssl_client_certificate(pki, daemon):

@@ -257,27 +257,6 @@ pub fn curl_sql(pki: &Pki, port: u16, client: Option<&str>, sql: &str) -> Ran {
     ran(run(&mut cmd))
 }
 
-/// `mysql --ssl-ca ca.pem [--ssl-cert --ssl-key] -e SQL` (batch output).
-pub fn mysql_cli(pki: &Pki, port: u16, client: Option<&str>, sql: &str) -> Ran {
-    let mut cmd = Command::new("mysql");
-    cmd.args([
-        "-h",
-        "127.0.0.1",
-        "-P",
-        &port.to_string(),
-        "-u",
-        "test",
-        "--batch",
-    ])
-    .arg(format!("--ssl-ca={}", pki.p("ca.pem")));
-    if let Some(name) = client {
-        cmd.arg(format!("--ssl-cert={}", pki.p(&format!("{name}.pem"))))
-            .arg(format!("--ssl-key={}", pki.p(&format!("{name}.key"))));
-    }
-    cmd.args(["-e", sql]);
-    ran(run(&mut cmd))
-}
-
 /// `openssl s_client -connect 127.0.0.1:PORT ARGS` with an empty stdin.
 pub fn s_client(dir: &Path, port: u16, args: &[&str]) -> Ran {
     let mut cmd = Command::new("openssl");

@@ -136,7 +136,7 @@ impl PostingsWriter {
 #[derive(Debug, Clone)]
 enum Bytes<'a> {
     Borrowed(&'a [u8]),
-    Shared(Arc<[u8]>),
+    Shared(Arc<Vec<u8>>),
 }
 
 impl Bytes<'_> {
@@ -168,7 +168,7 @@ impl<'a> Postings<'a> {
     }
 
     /// Postings over bytes read from a file (owned by the postings).
-    pub fn shared(bytes: Arc<[u8]>) -> Postings<'static> {
+    pub fn shared(bytes: Arc<Vec<u8>>) -> Postings<'static> {
         Postings::build(Bytes::Shared(bytes))
     }
 

@@ -17,6 +17,7 @@ use crate::engine::types::StoredFields;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Bits of a hit that hold the position.
 pub const POS_BITS: u32 = 24;
@@ -127,7 +128,9 @@ impl Segment {
             post,
         };
         seg.index_ids();
-        if seg.field_stats.len() != seg.ids.len() * seg.nfields {
+        if seg.nfields > crate::engine::MAX_FIELDS
+            || Some(seg.field_stats.len()) != seg.ids.len().checked_mul(seg.nfields)
+        {
             return Err("field lengths do not match the documents".into());
         }
         seg.validate()?;
@@ -270,7 +273,7 @@ impl Segment {
         match &self.post {
             Blob::Mem(bytes) => Postings::new(bytes.get(range).unwrap_or_default()),
             file => match file.get(range) {
-                Some(bytes) => Postings::shared(bytes.into_owned().into()),
+                Some(bytes) => Postings::shared(Arc::new(bytes.into_owned())),
                 None => Postings::new(&[]),
             },
         }

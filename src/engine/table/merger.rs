@@ -1,5 +1,6 @@
 //! The state a table shares with its background merger: the published snapshot,
-//! the writer lock, and whether a merge thread is running.
+//! the writer lock, and whether a merge, an `OPTIMIZE` or a flush is running (a
+//! flush keeps merges of the RAM segments it moves to disk from running).
 //!
 //! A background merge works on segments of a snapshot without holding any lock
 //! (they are immutable), then takes the writer lock briefly to swap the result in,
@@ -29,8 +30,8 @@ pub struct Shared {
     flushing: AtomicBool,
 }
 
-/// Keeps background merges of RAM segments from running (while a flush moves
-/// them to a disk chunk) until dropped.
+/// A held flag (background merges, `OPTIMIZE`, a flush): set while the hold
+/// lives, cleared when it drops.
 pub struct MergeHold<'a>(&'a AtomicBool);
 
 impl Drop for MergeHold<'_> {
