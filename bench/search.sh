@@ -8,8 +8,11 @@ SEARCH_CONC=${BENCH_SEARCH_CONCURRENCY:-1 8}
 INSERT_C=${BENCH_INSERT_CONCURRENCY:-2}
 SCALE=${BENCH_SCALE:-10}
 API_CONC=${BENCH_API_CONCURRENCY:-1 8}
-# the attributes both return (with `*`, searchd also returns the stored title and body)
+# the attributes both return
 API_SELECT=${BENCH_API_SELECT:-price, category}
+# searchd's full-text fields: `indexed`, like Sphinx 2.2's rt_field (which cannot store
+# text); `indexed stored` is Manticore's default (the texts kept, LZ4-compressed)
+TEXT_FLAGS=${BENCH_TEXT:-indexed}
 CORPUS="$ROOT/bench/corpus-data"
 
 install_search_peers() {
@@ -82,7 +85,8 @@ reset_table() { # side table
         sql "$P_SPHINX" "TRUNCATE RTINDEX $2"
     else
         sql "$P_MYSQL" "DROP TABLE IF EXISTS $2"
-        sql "$P_MYSQL" "CREATE TABLE $2 (title text, body text, price int, category string)"
+        local text="text $TEXT_FLAGS"
+        sql "$P_MYSQL" "CREATE TABLE $2 (title $text, body $text, price int, category string)"
     fi
 }
 

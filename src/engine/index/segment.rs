@@ -442,7 +442,13 @@ impl SegmentBuilder {
     /// Appends the stored texts of the documents of `seg` for which `live`
     /// holds (those given to `push_doc`, in the same order).
     pub fn copy_stored(&mut self, seg: &Segment, live: impl Fn(u32) -> bool) {
-        copy_live(&seg.stored, self.seg.nfields, live, &mut self.stored);
+        copy_live(
+            &seg.stored,
+            seg.len(),
+            self.seg.nfields,
+            live,
+            &mut self.stored,
+        );
     }
 
     /// Appends one term's postings (emptying `postings`); terms must come in

@@ -21,7 +21,8 @@ pub struct StoredText {
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StoredIndex {
     /// Offsets of every field of every document in the uncompressed text
-    /// (`documents * fields + 1`).
+    /// (`documents * fields + 1`); none at all when no document has any text
+    /// (tables whose fields are all `indexed` only).
     offs: Vec<u64>,
     /// Where each block starts in the uncompressed text.
     block_start: Vec<u64>,
@@ -50,7 +51,8 @@ impl StoredText {
     /// Checks offsets read back from disk (`docs` documents of `nfields`).
     pub fn validate(&self, docs: usize, nfields: usize) -> bool {
         let total = self.offs.last().copied().unwrap_or(0);
-        (self.offs.len() == docs * nfields + 1 || (docs == 0 && self.offs.is_empty()))
+        (self.offs.len() == docs * nfields + 1
+            || (self.offs.is_empty() && self.block_start.is_empty()))
             && self.offs.windows(2).all(|w| w[0] <= w[1])
             && self.block_at.len() == self.block_start.len() + 1
             && self.block_at.windows(2).all(|w| w[0] <= w[1])
@@ -216,6 +218,10 @@ impl StoredWriter {
     pub fn finish(mut self) -> StoredText {
         self.flush();
         let mut index = self.text;
+        if self.flushed == 0 {
+            // No text at all: every field of every document is empty.
+            index.offs = Vec::new();
+        }
         index.offs.shrink_to_fit();
         index.block_start.shrink_to_fit();
         index.block_at.shrink_to_fit();
@@ -233,11 +239,18 @@ impl StoredWriter {
 /// text otherwise.
 pub fn copy_live(
     src: &StoredText,
+    docs: usize,
     nfields: usize,
     live: impl Fn(u32) -> bool,
     out: &mut StoredWriter,
 ) {
-    let docs = src.offs.len().saturating_sub(1) / nfields.max(1);
+    if src.offs.is_empty() {
+        // No text: the live documents get empty fields.
+        for l in (0..docs as u32).filter(|&l| live(l)) {
+            out.push(std::iter::empty());
+        }
+        return;
+    }
     let doc_start = |d: usize| src.offs.get(d * nfields).copied().unwrap_or(0);
     let mut d = 0;
     for b in 0..src.block_start.len() {
@@ -303,13 +316,38 @@ mod tests {
         let src = build(&docs);
         let mut w = StoredWriter::new(2);
         w.push(["first", ""].into_iter());
-        copy_live(&src, 2, |l| l != 5, &mut w);
-        copy_live(&src, 2, |_| true, &mut w);
+        copy_live(&src, 12, 2, |l| l != 5, &mut w);
+        copy_live(&src, 12, 2, |_| true, &mut w);
         let out = w.finish();
         assert!(out.validate(1 + 11 + 12, 2));
         assert_eq!(out.fields(0, 2), ["first", ""]);
         assert_eq!(out.fields(5, 2), [long(4), "x".into()]);
         assert_eq!(out.fields(6, 2), [long(6), "x".into()]);
         assert_eq!(out.fields(23, 2), [long(11), "x".into()]);
+    }
+
+    #[test]
+    fn documents_without_text_keep_no_offsets_and_merge_with_texts() {
+        let empty = build(&[["", ""], ["", ""], ["", ""]]);
+        assert_eq!(empty.heap_bytes(), 8, "only the end of the (empty) data");
+        assert!(empty.validate(3, 2));
+        assert_eq!(empty.fields(1, 2), ["", ""]);
+        let texts = build(&[["a", "b"]]);
+        let mut w = StoredWriter::new(2);
+        copy_live(&empty, 3, 2, |l| l != 1, &mut w);
+        copy_live(&texts, 1, 2, |_| true, &mut w);
+        copy_live(&empty, 3, 2, |_| true, &mut w);
+        let out = w.finish();
+        assert!(out.validate(6, 2));
+        assert_eq!(out.fields(1, 2), ["", ""]);
+        assert_eq!(out.fields(2, 2), ["a", "b"]);
+        assert_eq!(out.fields(5, 2), ["", ""]);
+        let mut w = StoredWriter::new(2);
+        copy_live(&empty, 3, 2, |_| true, &mut w);
+        assert!(w.finish().validate(3, 2));
+        // Offsets missing while texts exist: damaged.
+        let mut damaged = texts;
+        damaged.index.offs.clear();
+        assert!(!damaged.validate(1, 2));
     }
 }
