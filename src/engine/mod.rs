@@ -39,7 +39,9 @@ mod tests;
 
 pub use index::{Bits, Blob, Segment, SegmentHead};
 pub use storage::{LogOp, MemoryStorage, NoStorage, Storage};
-pub use table::{ChunkFiles, ChunkState, DiskChunk, FlushImage, Merged, Reader, Table, MAX_FIELDS};
+pub use table::{
+    AttrStore, ChunkFiles, ChunkState, DiskChunk, FlushImage, Merged, Reader, Table, MAX_FIELDS,
+};
 pub use tokenizer::entity as html_entity;
 pub use types::*;
 

@@ -13,7 +13,7 @@
 
 use super::fsutil;
 use super::record::crc32;
-use crate::engine::{AttrValue, Blob, Segment, SegmentHead};
+use crate::engine::{AttrStore, AttrValue, Blob, Segment, SegmentHead};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
@@ -25,7 +25,7 @@ const HEADER: usize = 40;
 /// A chunk read back: the segment (its blobs left in the file) and its rows.
 pub struct Opened {
     pub seg: Segment,
-    pub rows: Vec<Vec<AttrValue>>,
+    pub rows: AttrStore,
 }
 
 /// Writes a segment and its attribute rows to `path` (synced, renamed into place).
@@ -123,7 +123,7 @@ fn decode(head: &[u8], header: &[u8], post: Blob, stored: Blob) -> Result<Opened
     if crc32(head) != u32::from_le_bytes(crc) {
         return Err("checksum mismatch".into());
     }
-    let (head, rows): (SegmentHead, Vec<Vec<AttrValue>>) =
+    let (head, rows): (SegmentHead, AttrStore) =
         postcard::from_bytes(head).map_err(|e| e.to_string())?;
     let seg = Segment::from_parts(head, post, stored)?;
     if rows.len() != seg.len() {
@@ -189,7 +189,7 @@ mod tests {
         let opened = open(&path).unwrap();
         let seg = &opened.seg;
         assert!(seg.on_disk());
-        assert_eq!(opened.rows[2], [AttrValue::Int(30)]);
+        assert_eq!(opened.rows.row(2), [AttrValue::Int(30)]);
         assert_eq!(seg.len(), 3);
         assert_eq!(seg.stored(1).to_vec(), ["word2 common text"]);
         let t = seg.find("common").unwrap();

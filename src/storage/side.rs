@@ -5,7 +5,7 @@
 
 use super::fsutil;
 use super::record::crc32;
-use crate::engine::{AttrValue, Bits};
+use crate::engine::{AttrStore, AttrValue, Bits};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::path::Path;
@@ -30,7 +30,7 @@ pub fn read_kill(path: &Path) -> Result<Bits, String> {
 }
 
 /// Reads attribute rows back.
-pub fn read_attrs(path: &Path) -> Result<Vec<Vec<AttrValue>>, String> {
+pub fn read_attrs(path: &Path) -> Result<AttrStore, String> {
     read(path, ATTRS, "attribute file")
 }
 
@@ -87,7 +87,9 @@ mod tests {
         let rows: Vec<Vec<AttrValue>> = vec![vec![AttrValue::Int(7)], vec![AttrValue::Int(8)]];
         let refs: Vec<&[AttrValue]> = rows.iter().map(Vec::as_slice).collect();
         write_attrs(&attrs, &refs).unwrap();
-        assert_eq!(read_attrs(&attrs).unwrap(), rows);
+        let back = read_attrs(&attrs).unwrap();
+        assert_eq!((back.len(), back.width()), (2, 1));
+        assert_eq!([back.row(0), back.row(1)], [&rows[0][..], &rows[1][..]]);
         let mut bytes = std::fs::read(&attrs).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;

@@ -311,7 +311,9 @@ impl Segment {
                 .enumerate()
                 .map(|(i, &id)| (id, i as u32))
                 .collect();
-            self.by_id.sort_unstable();
+            // A merge of batches leaves ascending runs: the (run-detecting)
+            // stable sort merges them rather than sorting from scratch.
+            self.by_id.sort();
         }
     }
     /// Number of fields per document.

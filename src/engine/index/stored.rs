@@ -246,7 +246,7 @@ pub fn copy_live(
 ) {
     if src.offs.is_empty() {
         // No text: the live documents get empty fields.
-        for l in (0..docs as u32).filter(|&l| live(l)) {
+        for _ in (0..docs as u32).filter(|&l| live(l)) {
             out.push(std::iter::empty());
         }
         return;

@@ -211,12 +211,12 @@ impl DiskChunk {
     pub fn new(
         files: ChunkFiles,
         seg: Segment,
-        rows: Vec<Vec<AttrValue>>,
+        attrs: AttrStore,
         dead: Option<Bits>,
         nattrs: usize,
     ) -> Result<DiskChunk, EngineError> {
         let n = seg.len();
-        if rows.len() != n || rows.iter().any(|r| r.len() != nattrs) {
+        if attrs.len() != n || (n > 0 && attrs.width() != nattrs) {
             return Err(EngineError(
                 "attribute rows do not match the documents or the schema".into(),
             ));
@@ -225,7 +225,7 @@ impl DiskChunk {
         let live = (0..n as u32).filter(|&l| !dead.get(l)).count();
         let view = SegView {
             seg: Arc::new(seg),
-            attrs: Arc::new(AttrStore::from_rows(rows)),
+            attrs: Arc::new(attrs),
             dead: Arc::new(dead),
             live,
             chunk: Some(ChunkTag::new(files)),

@@ -16,7 +16,8 @@ use super::types::{
     Attr, AttrValue, Document, EngineError, Field, KeywordForm, Schema, TableSettings, WriteMode,
 };
 use merger::{Shared, WriterState};
-use snapshot::{AttrStore, SegView, Snapshot};
+pub use snapshot::AttrStore;
+use snapshot::{SegView, Snapshot};
 use std::collections::HashSet;
 use std::sync::{Arc, MutexGuard};
 

@@ -56,6 +56,18 @@ impl AttrStore {
         }
         AttrStore { width, len, chunks }
     }
+    /// Rows held.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    /// Whether no row is held.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// Values per row.
+    pub fn width(&self) -> usize {
+        self.width
+    }
     /// The row of a local document.
     #[inline]
     pub fn row(&self, local: u32) -> &[AttrValue] {
@@ -103,6 +115,94 @@ impl AttrStore {
             })
             .collect();
         AttrStore::from_rows(rows)
+    }
+}
+
+/// Reads the rows format written for `&[&[AttrValue]]` (a sequence of rows, each a
+/// sequence of values) straight into chunks: no row is allocated on its own and
+/// nothing is copied afterwards (what made reading a large chunk slow). Rows of
+/// different lengths are an error.
+impl<'de> serde::Deserialize<'de> for AttrStore {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AttrStore, D::Error> {
+        d.deserialize_seq(RowsVisitor)
+    }
+}
+
+struct RowsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for RowsVisitor {
+    type Value = AttrStore;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a sequence of attribute rows")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<AttrStore, A::Error> {
+        let mut store = AttrStore::default();
+        let mut chunk: Vec<AttrValue> = Vec::new();
+        let mut width = None;
+        loop {
+            let row = RowSeed {
+                out: &mut chunk,
+                width,
+            };
+            let Some(n) = seq.next_element_seed(row)? else {
+                break;
+            };
+            width = Some(n);
+            store.len += 1;
+            if store.len % CHUNK_ROWS == 0 && n > 0 {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS * n));
+                store.chunks.push(Arc::new(full));
+            }
+        }
+        if !chunk.is_empty() {
+            chunk.shrink_to_fit();
+            store.chunks.push(Arc::new(chunk));
+        }
+        store.width = width.unwrap_or(0);
+        Ok(store)
+    }
+}
+
+/// One row, appended to the current chunk; its length must be `width` when that
+/// is known (the first row's).
+struct RowSeed<'a> {
+    out: &'a mut Vec<AttrValue>,
+    width: Option<usize>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = usize;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RowSeed<'_> {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a row of attribute values")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        if self.out.capacity() == 0 {
+            let hint = self.width.or(seq.size_hint()).unwrap_or(0);
+            self.out.reserve_exact(CHUNK_ROWS * hint.min(1024));
+        }
+        let mut n = 0;
+        while let Some(v) = seq.next_element::<AttrValue>()? {
+            self.out.push(v);
+            n += 1;
+        }
+        match self.width {
+            Some(w) if w != n => Err(serde::de::Error::custom(format!(
+                "attribute rows of {w} and {n} values"
+            ))),
+            _ => Ok(n),
+        }
     }
 }
 
@@ -380,5 +480,42 @@ mod tests {
         let mut truncated = Snapshot::empty(Arc::new(Schema::default()));
         let (seg, remaps) = merge_views(&planned);
         assert!(!truncated.apply_merge(&planned, seg, &remaps, None));
+    }
+
+    #[test]
+    fn rows_read_back_into_chunks_as_written() {
+        let rows: Vec<Vec<AttrValue>> = (0..600)
+            .map(|i| vec![AttrValue::Int(i), AttrValue::Str(format!("c{i}"))])
+            .collect();
+        let refs: Vec<&[AttrValue]> = rows.iter().map(Vec::as_slice).collect();
+        let bytes = postcard::to_stdvec(&refs).unwrap();
+        let store: AttrStore = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!((store.len(), store.width()), (600, 2));
+        assert_eq!(store.chunks.len(), 3);
+        for (l, row) in rows.iter().enumerate() {
+            assert_eq!(store.row(l as u32), &row[..]);
+        }
+        // Rows without values (a table with no attributes), and no rows.
+        let empty: Vec<&[AttrValue]> = vec![&[]; 300];
+        let store: AttrStore = postcard::from_bytes(&postcard::to_stdvec(&empty).unwrap()).unwrap();
+        assert_eq!(
+            (store.len(), store.width(), store.chunks.len()),
+            (300, 0, 0)
+        );
+        assert_eq!(store.row(299), &[] as &[AttrValue]);
+        let none: Vec<&[AttrValue]> = Vec::new();
+        let store: AttrStore = postcard::from_bytes(&postcard::to_stdvec(&none).unwrap()).unwrap();
+        assert!(store.is_empty());
+    }
+
+    #[test]
+    fn rows_of_different_lengths_are_an_error() {
+        let (a, b) = ([AttrValue::Int(1)], [AttrValue::Int(2), AttrValue::Int(3)]);
+        let refs: Vec<&[AttrValue]> = vec![&a, &b];
+        let err = postcard::from_bytes::<AttrStore>(&postcard::to_stdvec(&refs).unwrap())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(!err.is_empty());
     }
 }
