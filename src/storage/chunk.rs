@@ -1,10 +1,12 @@
 //! Disk chunk files. A chunk holds one immutable segment:
 //!
 //! ```text
-//! header  magic "SDCHUNK3", head length, postings length, stored length (u64 LE),
+//! header  magic "SDCHUNK4", head length, postings length, stored length (u64 LE),
 //!         CRC-32 of the head, CRC-32 of the header bytes before it
-//! head    what stays in memory: dictionary, ids, field lengths, stored-text index,
-//!         attribute rows (postcard)
+//! head    what stays in memory: the length of the next part (u64 LE); dictionary,
+//!         ids, field lengths, stored-text index (postcard); attribute rows (postcard).
+//!         The two parts are decoded at once on two threads. ("SDCHUNK3", still
+//!         read, had the two parts without the length.)
 //! blobs   the postings, then the compressed stored texts (read on demand)
 //! ```
 //!
@@ -19,7 +21,9 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::Arc;
 
-const MAGIC: &[u8; 8] = b"SDCHUNK3";
+const MAGIC: &[u8; 8] = b"SDCHUNK4";
+/// The format before: the head without the length of its first part.
+const MAGIC3: &[u8; 8] = b"SDCHUNK3";
 const HEADER: usize = 40;
 
 /// A chunk read back: the segment (its blobs left in the file) and its rows.
@@ -31,7 +35,7 @@ pub struct Opened {
 /// Writes a segment and its attribute rows to `path` (synced, renamed into place).
 pub fn write(path: &Path, seg: &Segment, rows: &[&[AttrValue]]) -> std::io::Result<()> {
     let (head, post, stored) = seg.parts();
-    let head = postcard::to_stdvec(&(head, rows)).map_err(std::io::Error::other)?;
+    let head = encode_head(&head, rows).map_err(std::io::Error::other)?;
     let unreadable = || std::io::Error::other("segment bytes cannot be read");
     let post = post.all().ok_or_else(unreadable)?;
     let stored = stored.all().ok_or_else(unreadable)?;
@@ -44,6 +48,15 @@ pub fn write(path: &Path, seg: &Segment, rows: &[&[AttrValue]]) -> std::io::Resu
     let check = crc32(&header);
     header.extend_from_slice(&check.to_le_bytes());
     fsutil::write_atomic_parts(path, &[&header, &head, &post, &stored])
+}
+
+/// The head part of a chunk: the segment's part's length, that part, the rows.
+fn encode_head(head: &SegmentHead, rows: &[&[AttrValue]]) -> postcard::Result<Vec<u8>> {
+    let mut out = vec![0u8; 8];
+    out = postcard::to_extend(head, out)?;
+    let len = (out.len() - 8) as u64;
+    out[..8].copy_from_slice(&len.to_le_bytes());
+    postcard::to_extend(&rows, out)
 }
 
 /// Opens a chunk; a truncated or damaged file is an error naming it.
@@ -84,7 +97,7 @@ pub fn open(path: &Path) -> Result<Opened, String> {
 
 /// Checks the header against the file size: the lengths of the head and blobs.
 fn parse_header(header: &[u8], size: u64) -> Result<(u64, u64, u64), String> {
-    if header.starts_with(b"SDCHUNK") && !header.starts_with(MAGIC) {
+    if header.starts_with(b"SDCHUNK") && !header.starts_with(MAGIC) && !header.starts_with(MAGIC3) {
         return Err("written in an older format that this version does not read".into());
     }
     if header.len() < HEADER
@@ -93,7 +106,7 @@ fn parse_header(header: &[u8], size: u64) -> Result<(u64, u64, u64), String> {
     {
         return Err(format!("truncated: {size} bytes, shorter than the header"));
     }
-    if header.len() < HEADER || &header[..8] != MAGIC {
+    if header.len() < HEADER || (&header[..8] != MAGIC && &header[..8] != MAGIC3) {
         return Err("bad header".into());
     }
     let word = |i: usize| {
@@ -123,13 +136,38 @@ fn decode(head: &[u8], header: &[u8], post: Blob, stored: Blob) -> Result<Opened
     if crc32(head) != u32::from_le_bytes(crc) {
         return Err("checksum mismatch".into());
     }
-    let (head, rows): (SegmentHead, AttrStore) =
-        postcard::from_bytes(head).map_err(|e| e.to_string())?;
-    let seg = Segment::from_parts(head, post, stored)?;
+    let (seg, rows) = if header.starts_with(MAGIC3) {
+        let (head, rows): (SegmentHead, AttrStore) =
+            postcard::from_bytes(head).map_err(|e| e.to_string())?;
+        (Segment::from_parts(head, post, stored)?, rows)
+    } else {
+        let (seg_part, rows_part) = split_head(head).ok_or("bad head")?;
+        // The rows on a second thread while this one reads the segment's part
+        // (about as long each for a large chunk).
+        std::thread::scope(|scope| {
+            let rows = scope.spawn(|| postcard::from_bytes::<AttrStore>(rows_part));
+            let seg = postcard::from_bytes::<SegmentHead>(seg_part)
+                .map_err(|e| e.to_string())
+                .and_then(|head| Segment::from_parts(head, post, stored));
+            let rows = rows
+                .join()
+                .map_err(|_| "attribute rows: decoder panicked".to_string())?
+                .map_err(|e| e.to_string());
+            Ok::<_, String>((seg?, rows?))
+        })?
+    };
     if rows.len() != seg.len() {
         return Err("attribute rows do not match the documents".into());
     }
     Ok(Opened { seg, rows })
+}
+
+/// The head's two parts (after the length of the first).
+fn split_head(head: &[u8]) -> Option<(&[u8], &[u8])> {
+    let len = u64::from_le_bytes(head.get(..8)?.try_into().ok()?);
+    let rest = &head[8..];
+    let len = usize::try_from(len).ok().filter(|&l| l <= rest.len())?;
+    Some(rest.split_at(len))
 }
 
 #[cfg(test)]
@@ -180,6 +218,46 @@ mod tests {
         let path = dir.join("t.1.chunk");
         write(&path, merged.segment(), &merged.rows()).unwrap();
         path
+    }
+
+    #[test]
+    fn chunks_of_the_format_before_still_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = written(dir.path());
+        let bytes = std::fs::read(&path).unwrap();
+        let (head_len, _, _) = parse_header(&bytes[..HEADER], bytes.len() as u64).unwrap();
+        // SDCHUNK3: the same head without the length of its first part.
+        let head = &bytes[HEADER + 8..HEADER + head_len as usize];
+        let mut header = MAGIC3.to_vec();
+        header.extend_from_slice(&(head.len() as u64).to_le_bytes());
+        header.extend_from_slice(&bytes[16..32]);
+        header.extend_from_slice(&crc32(head).to_le_bytes());
+        let check = crc32(&header);
+        header.extend_from_slice(&check.to_le_bytes());
+        let mut old = header;
+        old.extend_from_slice(head);
+        old.extend_from_slice(&bytes[HEADER + head_len as usize..]);
+        std::fs::write(&path, &old).unwrap();
+        let opened = open(&path).unwrap();
+        assert_eq!(opened.seg.len(), 3);
+        assert_eq!(opened.rows.row(1), [AttrValue::Int(20)]);
+        assert_eq!(opened.seg.stored(2).to_vec(), ["word3 common text"]);
+    }
+
+    #[test]
+    fn a_head_whose_first_part_overruns_it_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = written(dir.path());
+        let mut bytes = std::fs::read(&path).unwrap();
+        let (head_len, _, _) = parse_header(&bytes[..HEADER], bytes.len() as u64).unwrap();
+        bytes[HEADER..HEADER + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        let head = bytes[HEADER..HEADER + head_len as usize].to_vec();
+        bytes[32..36].copy_from_slice(&crc32(&head).to_le_bytes());
+        let check = crc32(&bytes[..36]);
+        bytes[36..40].copy_from_slice(&check.to_le_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        let err = open(&path).err().unwrap_or_default();
+        assert!(err.contains("is damaged (bad head)"), "{err}");
     }
 
     #[test]
