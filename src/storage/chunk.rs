@@ -39,15 +39,21 @@ pub fn write(path: &Path, seg: &Segment, rows: &[&[AttrValue]]) -> std::io::Resu
     let unreadable = || std::io::Error::other("segment bytes cannot be read");
     let post = post.all().ok_or_else(unreadable)?;
     let stored = stored.all().ok_or_else(unreadable)?;
+    let header = header(MAGIC, &head, post.len(), stored.len());
+    fsutil::write_atomic_parts(path, &[&header, &head, &post, &stored])
+}
+
+/// The header of a chunk with this head and blobs of these lengths.
+fn header(magic: &[u8; 8], head: &[u8], post: usize, stored: usize) -> Vec<u8> {
     let mut header = Vec::with_capacity(HEADER);
-    header.extend_from_slice(MAGIC);
-    for len in [head.len(), post.len(), stored.len()] {
+    header.extend_from_slice(magic);
+    for len in [head.len(), post, stored] {
         header.extend_from_slice(&(len as u64).to_le_bytes());
     }
-    header.extend_from_slice(&crc32(&head).to_le_bytes());
+    header.extend_from_slice(&crc32(head).to_le_bytes());
     let check = crc32(&header);
     header.extend_from_slice(&check.to_le_bytes());
-    fsutil::write_atomic_parts(path, &[&header, &head, &post, &stored])
+    header
 }
 
 /// The head part of a chunk: the segment's part's length, that part, the rows.
@@ -220,24 +226,30 @@ mod tests {
         path
     }
 
+    /// The head of the chunk at `path`.
+    fn head_of(path: &Path) -> Vec<u8> {
+        let bytes = std::fs::read(path).unwrap();
+        let (head_len, _, _) = parse_header(&bytes[..HEADER], bytes.len() as u64).unwrap();
+        bytes[HEADER..HEADER + head_len as usize].to_vec()
+    }
+
+    /// Rewrites the chunk at `path` with `magic` and `head`, its blobs kept.
+    fn rewrite(path: &Path, magic: &[u8; 8], head: &[u8]) {
+        let bytes = std::fs::read(path).unwrap();
+        let (head_len, post, stored) = parse_header(&bytes[..HEADER], bytes.len() as u64).unwrap();
+        let mut out = header(magic, head, post as usize, stored as usize);
+        out.extend_from_slice(head);
+        out.extend_from_slice(&bytes[HEADER + head_len as usize..]);
+        std::fs::write(path, &out).unwrap();
+    }
+
     #[test]
     fn chunks_of_the_format_before_still_open() {
         let dir = tempfile::tempdir().unwrap();
         let path = written(dir.path());
-        let bytes = std::fs::read(&path).unwrap();
-        let (head_len, _, _) = parse_header(&bytes[..HEADER], bytes.len() as u64).unwrap();
         // SDCHUNK3: the same head without the length of its first part.
-        let head = &bytes[HEADER + 8..HEADER + head_len as usize];
-        let mut header = MAGIC3.to_vec();
-        header.extend_from_slice(&(head.len() as u64).to_le_bytes());
-        header.extend_from_slice(&bytes[16..32]);
-        header.extend_from_slice(&crc32(head).to_le_bytes());
-        let check = crc32(&header);
-        header.extend_from_slice(&check.to_le_bytes());
-        let mut old = header;
-        old.extend_from_slice(head);
-        old.extend_from_slice(&bytes[HEADER + head_len as usize..]);
-        std::fs::write(&path, &old).unwrap();
+        let head = head_of(&path);
+        rewrite(&path, MAGIC3, &head[8..]);
         let opened = open(&path).unwrap();
         assert_eq!(opened.seg.len(), 3);
         assert_eq!(opened.rows.row(1), [AttrValue::Int(20)]);
@@ -248,14 +260,9 @@ mod tests {
     fn a_head_whose_first_part_overruns_it_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = written(dir.path());
-        let mut bytes = std::fs::read(&path).unwrap();
-        let (head_len, _, _) = parse_header(&bytes[..HEADER], bytes.len() as u64).unwrap();
-        bytes[HEADER..HEADER + 8].copy_from_slice(&u64::MAX.to_le_bytes());
-        let head = bytes[HEADER..HEADER + head_len as usize].to_vec();
-        bytes[32..36].copy_from_slice(&crc32(&head).to_le_bytes());
-        let check = crc32(&bytes[..36]);
-        bytes[36..40].copy_from_slice(&check.to_le_bytes());
-        std::fs::write(&path, &bytes).unwrap();
+        let mut head = head_of(&path);
+        head[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        rewrite(&path, MAGIC, &head);
         let err = open(&path).err().unwrap_or_default();
         assert!(err.contains("is damaged (bad head)"), "{err}");
     }
