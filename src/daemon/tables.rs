@@ -17,13 +17,29 @@ pub fn open(config: &Config) -> Result<Option<Opened>, String> {
         }
         let opened = storage::open_plain(&config.searchd, &config.tables)?;
         report(&opened, "the config", config.searchd.rt_flush_period);
+        warm_in_background(&opened.catalog);
         return Ok(Some(opened));
     };
     let opts = Options::from_settings(&config.searchd, dir);
     let opened = storage::open(&opts)?;
     let source = format!("'{}'", dir.display());
     report(&opened, &source, config.searchd.rt_flush_period);
+    warm_in_background(&opened.catalog);
     Ok(Some(opened))
+}
+
+/// Decodes the attribute rows and id indexes of the disk chunks just opened on
+/// a thread of its own, while the daemon starts serving: a query that needs
+/// them meanwhile waits for them, one that does not (a full-text search
+/// returning ids) does not.
+fn warm_in_background(catalog: &Arc<Catalog>) {
+    let catalog = Arc::clone(catalog);
+    let spawned = std::thread::Builder::new()
+        .name("warm".into())
+        .spawn(move || catalog.warm());
+    if let Err(e) = spawned {
+        warn!("could not start the thread that decodes disk chunks ({e}); first use will");
+    }
 }
 
 fn report(opened: &Opened, source: &str, period: std::time::Duration) {

@@ -126,6 +126,14 @@ impl Catalog {
         f(&list)
     }
 
+    /// Decodes now what the tables' disk chunks left for first use (attribute
+    /// rows, indexes by id): run once after start-up, off the serving threads.
+    pub fn warm(&self) {
+        for table in self.with_tables(<[Arc<Table>]>::to_vec) {
+            table.warm();
+        }
+    }
+
     /// Table names, sorted.
     pub fn names(&self) -> Vec<String> {
         let tables = self.tables.read().unwrap_or_else(|p| p.into_inner());

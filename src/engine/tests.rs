@@ -317,7 +317,10 @@ fn snapshot_isolation_and_visibility() {
     assert_eq!(ids(&t, "hello"), vec![4, 5, 9]);
     assert!(before.get(1).is_some());
     assert!(t.reader().get(1).is_none());
-    assert_eq!(t.reader().get(9).unwrap().attrs, &[AttrValue::Int(0)]);
+    assert_eq!(
+        t.reader().get(9).unwrap().attrs.values(),
+        &[AttrValue::Int(0)]
+    );
 }
 
 #[test]
@@ -343,7 +346,7 @@ fn large_batches_indexed_in_halves_keep_every_rule() {
     assert!(ids(&t, "early").is_empty() && ids(&t, "quick").len() == 1);
     assert_eq!(ids(&t, "k597"), vec![603]);
     assert_eq!(ids(&t, "k0"), vec![6]);
-    assert_eq!(r.get(300).unwrap().attrs, &[AttrValue::Int(0)]);
+    assert_eq!(r.get(300).unwrap().attrs.values(), &[AttrValue::Int(0)]);
     // An insert of an existing id fails as a whole: nothing of it is visible.
     let mut batch: Vec<Document> = (1000..1400).map(|id| doc(id, "more")).collect();
     batch.push(doc(500, "clash"));
@@ -378,10 +381,13 @@ fn insert_replace_update() {
     assert_eq!(assigned, vec![6, 7]);
     let before_update = t.reader();
     assert!(t.update(4, &[(0, AttrValue::Int(42))]).unwrap());
-    assert_eq!(before_update.get(4).unwrap().attrs, &[AttrValue::Int(4)]);
+    assert_eq!(
+        before_update.get(4).unwrap().attrs.values(),
+        &[AttrValue::Int(4)]
+    );
     assert!(!t.update(99, &[(0, AttrValue::Int(1))]).unwrap());
     let r = t.reader();
-    assert_eq!(r.get(4).unwrap().attrs, &[AttrValue::Int(42)]);
+    assert_eq!(r.get(4).unwrap().attrs.values(), &[AttrValue::Int(42)]);
     assert_eq!(
         r.get(4).unwrap().fields.to_vec(),
         ["goodbye", "hello my dear world"]
@@ -419,7 +425,7 @@ fn replace_batches_keep_the_last_copy_of_each_id() {
     assert_eq!(ids(&t, "six"), vec![6]);
     let r = t.reader();
     assert_eq!(r.get(6).unwrap().fields.to_vec(), ["six", ""]);
-    assert_eq!(r.get(6).unwrap().attrs, &[AttrValue::Int(60)]);
+    assert_eq!(r.get(6).unwrap().attrs.values(), &[AttrValue::Int(60)]);
     assert_eq!(r.len(), 6);
 }
 
@@ -434,12 +440,12 @@ fn alter_attributes() {
     let r = t.reader();
     assert_eq!(r.schema().attrs.len(), 2);
     assert_eq!(
-        r.get(1).unwrap().attrs,
+        r.get(1).unwrap().attrs.values(),
         &[AttrValue::Int(1), AttrValue::Str(String::new())]
     );
     t.drop_attr("n").unwrap();
     assert_eq!(
-        t.reader().get(1).unwrap().attrs,
+        t.reader().get(1).unwrap().attrs.values(),
         &[AttrValue::Str(String::new())]
     );
     assert_eq!(
@@ -617,8 +623,8 @@ fn background_merges_keep_deletes_and_updates() {
         .filter(|i| i % 7 == 3 && i % 100 != 0)
         .collect();
     assert_eq!(w3, expected);
-    assert_eq!(r.get(30_001).unwrap().attrs, &[AttrValue::Int(7)]);
-    assert_eq!(r.get(30_002).unwrap().attrs, &[AttrValue::Int(1)]);
+    assert_eq!(r.get(30_001).unwrap().attrs.values(), &[AttrValue::Int(7)]);
+    assert_eq!(r.get(30_002).unwrap().attrs.values(), &[AttrValue::Int(1)]);
     assert!(r.get(30_100).is_none());
     let ordered: Vec<u64> = r.docs().map(|d| d.id).take(3).collect();
     assert_eq!(ordered, vec![1, 2, 3]);

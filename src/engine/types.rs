@@ -1,6 +1,7 @@
 //! Schema, values, documents and results of the engine.
 
 use super::index::StoredText;
+use super::table::AttrStore;
 use std::fmt;
 
 /// Attribute types (`CREATE TABLE` column types other than `text`).
@@ -166,9 +167,41 @@ pub enum WriteMode {
 pub struct DocRef<'a> {
     pub id: u64,
     /// One per schema attribute.
-    pub attrs: &'a [AttrValue],
+    pub attrs: AttrRow<'a>,
     /// One per schema field (empty for fields that are not stored).
     pub fields: StoredFields<'a>,
+}
+
+/// The attribute values of a document: a slice, or a row of a segment's store
+/// looked up when first read (a disk chunk opened at start-up decodes its rows
+/// on first use, so queries that read no attribute do not wait for that).
+#[derive(Debug, Clone, Copy)]
+pub enum AttrRow<'a> {
+    Values(&'a [AttrValue]),
+    Stored(&'a AttrStore, u32),
+}
+
+impl<'a> AttrRow<'a> {
+    /// The values, for as long as the store they come from.
+    pub fn values(&self) -> &'a [AttrValue] {
+        match *self {
+            AttrRow::Values(v) => v,
+            AttrRow::Stored(store, local) => store.row(local),
+        }
+    }
+}
+
+impl std::ops::Deref for AttrRow<'_> {
+    type Target = [AttrValue];
+    fn deref(&self) -> &[AttrValue] {
+        self.values()
+    }
+}
+
+impl<'a> From<&'a [AttrValue]> for AttrRow<'a> {
+    fn from(values: &'a [AttrValue]) -> AttrRow<'a> {
+        AttrRow::Values(values)
+    }
 }
 
 /// The stored texts of a document's fields (read from the segment when asked

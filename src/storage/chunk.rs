@@ -5,8 +5,8 @@
 //!         CRC-32 of the head, CRC-32 of the header bytes before it
 //! head    what stays in memory: the length of the next part (u64 LE); dictionary,
 //!         ids, field lengths, stored-text index (postcard); attribute rows (postcard).
-//!         The two parts are decoded at once on two threads. ("SDCHUNK3", still
-//!         read, had the two parts without the length.)
+//!         The first part is decoded when the chunk opens, the rows when first
+//!         used. ("SDCHUNK3", still read, had the two parts without the length.)
 //! blobs   the postings, then the compressed stored texts (read on demand)
 //! ```
 //!
@@ -81,9 +81,6 @@ pub fn open(path: &Path) -> Result<Opened, String> {
         0
     };
     let opened = parse_header(&header[..read], size).and_then(|(head_len, post, stored)| {
-        let mut head = vec![0u8; head_len as usize];
-        file.read_exact_at(&mut head, HEADER as u64)
-            .map_err(|e| e.to_string())?;
         let file = Arc::new(file);
         let at = HEADER as u64 + head_len;
         let post = Blob::File {
@@ -92,11 +89,21 @@ pub fn open(path: &Path) -> Result<Opened, String> {
             len: post,
         };
         let stored = Blob::File {
-            file,
+            file: file.clone(),
             at: at + post.len() as u64,
             len: stored,
         };
-        decode(&head, &header, post, stored)
+        if header.starts_with(MAGIC3) {
+            let ((), head) = read_head(&file, &header, head_len, |_| Ok(()))?;
+            let (head, rows): (SegmentHead, AttrStore) =
+                postcard::from_bytes(&head).map_err(|e| e.to_string())?;
+            return opened(Segment::from_parts(head, post, stored)?, rows);
+        }
+        // The segment's part is decoded while the rows are read.
+        let (seg, rows) = read_head(&file, &header, head_len, |bytes| {
+            SegmentHead::from_postcard(bytes).and_then(|h| Segment::from_parts(h, post, stored))
+        })?;
+        opened(seg, AttrStore::encoded(rows)?)
     });
     opened.map_err(|why| format!("disk chunk '{shown}' is damaged ({why})"))
 }
@@ -136,44 +143,76 @@ fn parse_header(header: &[u8], size: u64) -> Result<(u64, u64, u64), String> {
     Ok((head, post, stored))
 }
 
-fn decode(head: &[u8], header: &[u8], post: Blob, stored: Blob) -> Result<Opened, String> {
+/// Reads `len` bytes at `at`.
+fn read_at(file: &File, len: u64, at: u64) -> Result<Vec<u8>, String> {
+    let mut buf = vec![0u8; usize::try_from(len).map_err(|_| "bad head")?];
+    file.read_exact_at(&mut buf, at)
+        .map_err(|e| e.to_string())?;
+    Ok(buf)
+}
+
+/// Reads the head and checks it against its checksum; `seg` is given the
+/// segment's part (format 4) while the rows are read on a second thread.
+fn read_head<T>(
+    file: &Arc<File>,
+    header: &[u8],
+    head_len: u64,
+    seg: impl FnOnce(&[u8]) -> Result<T, String>,
+) -> Result<(T, Vec<u8>), String> {
     let mut crc = [0u8; 4];
     crc.copy_from_slice(&header[32..36]);
-    if crc32(head) != u32::from_le_bytes(crc) {
-        return Err("checksum mismatch".into());
-    }
-    let (seg, rows) = if header.starts_with(MAGIC3) {
-        let (head, rows): (SegmentHead, AttrStore) =
-            postcard::from_bytes(head).map_err(|e| e.to_string())?;
-        (Segment::from_parts(head, post, stored)?, rows)
-    } else {
-        let (seg_part, rows_part) = split_head(head).ok_or("bad head")?;
-        // The rows on a second thread while this one reads the segment's part
-        // (about as long each for a large chunk).
-        std::thread::scope(|scope| {
-            let rows = scope.spawn(|| postcard::from_bytes::<AttrStore>(rows_part));
-            let seg = postcard::from_bytes::<SegmentHead>(seg_part)
-                .map_err(|e| e.to_string())
-                .and_then(|head| Segment::from_parts(head, post, stored));
-            let rows = rows
-                .join()
-                .map_err(|_| "attribute rows: decoder panicked".to_string())?
-                .map_err(|e| e.to_string());
-            Ok::<_, String>((seg?, rows?))
-        })?
+    let crc = u32::from_le_bytes(crc);
+    let checked = |hash: u32| {
+        if hash == crc {
+            Ok(())
+        } else {
+            Err("checksum mismatch".to_string())
+        }
     };
+    if header.starts_with(MAGIC3) {
+        let head = read_at(file, head_len, HEADER as u64)?;
+        checked(crc32(&head))?;
+        return Ok((seg(&[])?, head));
+    }
+    let first = read_at(file, 8.min(head_len), HEADER as u64)?;
+    let Some(seg_len) = split_len(&first).filter(|&l| l <= head_len - 8) else {
+        // Damaged bytes are reported as such before the layout they break.
+        checked(crc32(&read_at(file, head_len, HEADER as u64)?))?;
+        return Err("bad head".into());
+    };
+    let rows_at = HEADER as u64 + 8 + seg_len;
+    let rows_len = head_len - 8 - seg_len;
+    let rows_file = Arc::clone(file);
+    let rows = std::thread::spawn(move || {
+        let rows = read_at(&rows_file, rows_len, rows_at)?;
+        let mut hasher = crc32fast::Hasher::new();
+        hasher.update(&rows);
+        Ok::<_, String>((rows, hasher))
+    });
+    let seg_bytes = read_at(file, seg_len, HEADER as u64 + 8)?;
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.update(&first);
+    hasher.update(&seg_bytes);
+    let decoded = seg(&seg_bytes);
+    let (rows, rows_hash) = rows
+        .join()
+        .map_err(|_| "attribute rows: reader panicked".to_string())??;
+    hasher.combine(&rows_hash);
+    checked(hasher.finalize())?;
+    Ok((decoded?, rows))
+}
+
+/// A chunk read back, if its rows are as many as its documents.
+fn opened(seg: Segment, rows: AttrStore) -> Result<Opened, String> {
     if rows.len() != seg.len() {
         return Err("attribute rows do not match the documents".into());
     }
     Ok(Opened { seg, rows })
 }
 
-/// The head's two parts (after the length of the first).
-fn split_head(head: &[u8]) -> Option<(&[u8], &[u8])> {
-    let len = u64::from_le_bytes(head.get(..8)?.try_into().ok()?);
-    let rest = &head[8..];
-    let len = usize::try_from(len).ok().filter(|&l| l <= rest.len())?;
-    Some(rest.split_at(len))
+/// The length of the head's first part, from the head's first 8 bytes.
+fn split_len(first: &[u8]) -> Option<u64> {
+    Some(u64::from_le_bytes(first.try_into().ok()?))
 }
 
 #[cfg(test)]
@@ -199,6 +238,11 @@ mod tests {
 
     /// A segment of three documents built through a table, written to a chunk.
     fn written(dir: &Path) -> std::path::PathBuf {
+        written_with_ids(dir, [1, 2, 3])
+    }
+
+    /// The same with these ids (in this order).
+    fn written_with_ids(dir: &Path, ids: [u64; 3]) -> std::path::PathBuf {
         let schema = crate::engine::Schema {
             fields: vec![crate::engine::Field {
                 name: "title".into(),
@@ -213,7 +257,7 @@ mod tests {
         let t = Table::new("t", schema, TableSettings::default()).unwrap();
         let docs = (1..=3)
             .map(|i| Document {
-                id: i,
+                id: ids[i as usize - 1],
                 fields: vec![format!("word{i} common text")],
                 attrs: vec![AttrValue::Int(i as i64 * 10)],
             })
@@ -254,6 +298,21 @@ mod tests {
         assert_eq!(opened.seg.len(), 3);
         assert_eq!(opened.rows.row(1), [AttrValue::Int(20)]);
         assert_eq!(opened.seg.stored(2).to_vec(), ["word3 common text"]);
+    }
+
+    #[test]
+    fn ids_out_of_order_and_rows_are_found_after_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = written_with_ids(dir.path(), [30, 10, 20]);
+        let opened = open(&path).unwrap();
+        let seg = &opened.seg;
+        assert!(!seg.ids_ascending());
+        let order: Vec<(u64, u32)> = (0..3).filter_map(|k| seg.by_id(k)).collect();
+        assert_eq!(order, [(10, 1), (20, 2), (30, 0)]);
+        assert_eq!(seg.local_of(20), Some(2));
+        assert_eq!(seg.local_of(25), None);
+        assert_eq!(opened.rows.row(0), [AttrValue::Int(10)]);
+        assert_eq!(opened.rows.row(2), [AttrValue::Int(30)]);
     }
 
     #[test]
@@ -304,11 +363,18 @@ mod tests {
             err.contains("t.1.chunk") && err.contains("truncated"),
             "{err}"
         );
-        let mut bad = bytes.clone();
-        bad[HEADER + 3] ^= 0x55;
-        std::fs::write(&path, &bad).unwrap();
-        let err = open(&path).err().unwrap_or_default();
-        assert!(err.contains("checksum mismatch"), "{err}");
+        // A damaged byte in the length of the head's first part, in that
+        // part, and in the rows (read on a second thread).
+        let head_len = parse_header(&bytes[..HEADER], bytes.len() as u64)
+            .unwrap()
+            .0 as usize;
+        for at in [HEADER + 3, HEADER + 12, HEADER + head_len - 2] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x55;
+            std::fs::write(&path, &bad).unwrap();
+            let err = open(&path).err().unwrap_or_default();
+            assert!(err.contains("checksum mismatch"), "byte {at}: {err}");
+        }
         let mut bad = bytes;
         bad[9] ^= 1;
         std::fs::write(&path, &bad).unwrap();

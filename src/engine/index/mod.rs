@@ -1,14 +1,16 @@
 //! The inverted index: immutable segments and their merging.
 
 mod blob;
+mod head;
 mod merge;
 mod postings;
 mod segment;
 mod stored;
 
 pub use blob::Blob;
+pub use head::SegmentHead;
 pub use merge::{merge, MergeInput};
 #[cfg(test)]
 pub use segment::pack_hit;
-pub use segment::{hit_field, hit_pos, Bits, Segment, SegmentBuilder, SegmentHead};
+pub use segment::{hit_field, hit_pos, Bits, Segment, SegmentBuilder};
 pub use stored::StoredText;

@@ -11,13 +11,14 @@
 
 use super::super::tokenizer::{FieldStats, Tokenizer};
 use super::blob::Blob;
+use super::head::SegmentHead;
 use super::postings::{Postings, PostingsWriter};
-use super::stored::{copy_live, StoredIndex, StoredText, StoredWriter};
+use super::stored::{copy_live, StoredText, StoredWriter};
 use crate::engine::types::StoredFields;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Bits of a hit that hold the position.
 pub const POS_BITS: u32 = 24;
@@ -68,7 +69,9 @@ impl Bits {
 pub struct Segment {
     nfields: usize,
     ids: Vec<u64>,
-    by_id: Vec<(u64, u32)>,
+    /// `(id, local)` pairs in id order when `ids` do not ascend, built on first
+    /// use (a chunk opened at start-up answers queries before it is needed).
+    by_id: OnceLock<Vec<(u64, u32)>>,
     /// `ids` ascending.
     ids_ascending: bool,
     stored: StoredText,
@@ -78,20 +81,6 @@ pub struct Segment {
     term_post: Vec<u64>,
     /// The postings of all terms (in memory, or in a disk chunk file).
     post: Blob,
-}
-
-/// What a segment keeps in memory whatever the backing of its postings and
-/// stored texts: the dictionary, ids, field lengths and the stored-text index
-/// (a disk chunk's header part).
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct SegmentHead {
-    nfields: usize,
-    ids: Vec<u64>,
-    field_stats: Vec<FieldStats>,
-    stored: StoredIndex,
-    term_text: String,
-    term_off: Vec<u32>,
-    term_post: Vec<u64>,
 }
 
 impl Segment {
@@ -118,7 +107,7 @@ impl Segment {
         let mut seg = Segment {
             nfields: head.nfields,
             ids: head.ids,
-            by_id: Vec::new(),
+            by_id: OnceLock::new(),
             ids_ascending: false,
             stored: StoredText::from_parts(head.stored, stored),
             field_stats: head.field_stats,
@@ -146,9 +135,7 @@ impl Segment {
     /// is an error rather than a panic later.
     pub fn validate(&self) -> Result<(), String> {
         let n = self.ids.len();
-        let ok = (self.by_id.len() == n || (self.by_id.is_empty() && self.ids_ascending))
-            && self.ids_ascending == ascending(&self.ids)
-            && self.by_id.iter().all(|&(_, l)| (l as usize) < n)
+        let ok = self.ids_ascending == ascending(&self.ids)
             && self.term_off.windows(2).all(|w| w[0] <= w[1])
             && self
                 .term_off
@@ -195,17 +182,39 @@ impl Segment {
         if self.ids_ascending {
             return self.ids.binary_search(&id).ok().map(|l| l as u32);
         }
-        self.by_id
+        let by_id = self.by_id_index();
+        by_id
             .binary_search_by_key(&id, |&(i, _)| i)
             .ok()
-            .map(|k| self.by_id[k].1)
+            .map(|k| by_id[k].1)
     }
     /// The `k`-th `(id, local)` pair in id order.
     pub fn by_id(&self, k: usize) -> Option<(u64, u32)> {
         if self.ids_ascending {
             return self.ids.get(k).map(|&id| (id, k as u32));
         }
-        self.by_id.get(k).copied()
+        self.by_id_index().get(k).copied()
+    }
+    /// Builds what lookups by id need now rather than on first use.
+    pub fn warm(&self) {
+        if !self.ids_ascending {
+            self.by_id_index();
+        }
+    }
+    /// `(id, local)` pairs sorted by id (for ids that do not ascend).
+    fn by_id_index(&self) -> &[(u64, u32)] {
+        self.by_id.get_or_init(|| {
+            let mut by_id: Vec<(u64, u32)> = self
+                .ids
+                .iter()
+                .enumerate()
+                .map(|(i, &id)| (id, i as u32))
+                .collect();
+            // A merge of batches leaves ascending runs: the (run-detecting)
+            // stable sort merges them rather than sorting from scratch.
+            by_id.sort();
+            by_id
+        })
     }
     /// Stored fields of a local document (empty strings for unstored fields).
     pub fn stored(&self, local: u32) -> StoredFields<'_> {
@@ -283,7 +292,10 @@ impl Segment {
         use std::mem::size_of_val;
         vec![
             ("ids", size_of_val(self.ids.as_slice())),
-            ("by_id", size_of_val(self.by_id.as_slice())),
+            (
+                "by_id",
+                self.by_id.get().map_or(0, |b| size_of_val(b.as_slice())),
+            ),
             ("stored", self.stored.heap_bytes()),
             ("field_stats", size_of_val(self.field_stats.as_slice())),
             ("term_text", self.term_text.len()),
@@ -299,22 +311,11 @@ impl Segment {
         self.ids = ids;
         self.index_ids();
     }
-    /// Notes whether ids ascend; when they do not, sorts `(id, local)` pairs
-    /// for lookups by id.
+    /// Notes whether ids ascend; when they do not, lookups by id sort `(id,
+    /// local)` pairs on first use.
     fn index_ids(&mut self) {
         self.ids_ascending = ascending(&self.ids);
-        self.by_id = Vec::new();
-        if !self.ids_ascending {
-            self.by_id = self
-                .ids
-                .iter()
-                .enumerate()
-                .map(|(i, &id)| (id, i as u32))
-                .collect();
-            // A merge of batches leaves ascending runs: the (run-detecting)
-            // stable sort merges them rather than sorting from scratch.
-            self.by_id.sort();
-        }
+        self.by_id = OnceLock::new();
     }
     /// Number of fields per document.
     pub fn nfields(&self) -> usize {

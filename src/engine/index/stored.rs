@@ -18,16 +18,16 @@ pub struct StoredText {
 
 /// Where the texts are: what a segment keeps in memory even when its
 /// compressed blocks stay on disk.
-#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredIndex {
     /// Offsets of every field of every document in the uncompressed text
     /// (`documents * fields + 1`); none at all when no document has any text
     /// (tables whose fields are all `indexed` only).
-    offs: Vec<u64>,
+    pub(super) offs: Vec<u64>,
     /// Where each block starts in the uncompressed text.
-    block_start: Vec<u64>,
+    pub(super) block_start: Vec<u64>,
     /// Where each block starts in `data`, and the end of `data`.
-    block_at: Vec<u64>,
+    pub(super) block_at: Vec<u64>,
 }
 
 impl std::ops::Deref for StoredText {

@@ -1,6 +1,7 @@
 //! A table: the writer side (one writer at a time) publishing snapshots that
 //! readers take without waiting for writes.
 
+mod attrs;
 mod image;
 mod merger;
 mod reader;
@@ -357,6 +358,14 @@ impl Table {
         out.push(("attrs", attrs));
         out.push(("segments", snap.segs.len()));
         out
+    }
+
+    /// Decodes what the segments left for first use (see `Catalog::warm`).
+    pub fn warm(&self) {
+        for view in &self.snapshot().segs {
+            view.seg.warm();
+            view.attrs.warm();
+        }
     }
 
     /// A consistent read view: later writes do not change it.

@@ -5,7 +5,7 @@ use crate::engine::query::{self, Compiled, SegCtx};
 use crate::engine::rank::{idf, RankCtx, Scratch};
 use crate::engine::tokenizer::Tokenizer;
 use crate::engine::types::{
-    DocRef, EngineError, Hit, KeywordStat, MatchOptions, Matches, Schema, TableSettings,
+    AttrRow, DocRef, EngineError, Hit, KeywordStat, MatchOptions, Matches, Schema, TableSettings,
 };
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -50,7 +50,7 @@ impl Reader {
         let view = &self.snap.segs[seg];
         DocRef {
             id: view.seg.id(local),
-            attrs: view.attrs.row(local),
+            attrs: AttrRow::Stored(&view.attrs, local),
             fields: view.seg.stored(local),
         }
     }

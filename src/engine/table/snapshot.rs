@@ -8,14 +8,13 @@
 //! the write, larger ones in the background merger. This keeps the segment count
 //! logarithmic and copies each document a logarithmic number of times.
 
+pub use super::attrs::AttrStore;
 use super::image::ChunkTag;
 use crate::engine::index::{merge, Bits, MergeInput, Segment};
-use crate::engine::types::{AttrValue, Schema};
+use crate::engine::types::Schema;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Rows per attribute chunk (the unit copied when one value changes).
-const CHUNK_ROWS: usize = 256;
 /// Segments of one size class merged at once.
 const MERGE_FACTOR: usize = 4;
 /// More segments than this are merged whatever their sizes.
@@ -24,187 +23,6 @@ const MAX_SEGMENTS: usize = 32;
 /// writer lock, so small); larger ones in the background, where they do not
 /// hold up concurrent writers.
 const SYNC_MERGE_DOCS: usize = 1024;
-
-/// Attribute rows of a segment, by local document number: chunks of
-/// `CHUNK_ROWS` rows of `width` values each, stored flat.
-#[derive(Debug, Clone, Default)]
-pub struct AttrStore {
-    width: usize,
-    len: usize,
-    chunks: Vec<Arc<Vec<AttrValue>>>,
-}
-
-impl AttrStore {
-    /// A store holding these rows (all as long as the first).
-    pub fn from_rows(rows: Vec<Vec<AttrValue>>) -> AttrStore {
-        let width = rows.first().map_or(0, Vec::len);
-        let len = rows.len();
-        let mut flat = Vec::with_capacity(len * width);
-        for mut row in rows {
-            row.resize(width, AttrValue::Int(0));
-            flat.extend(row);
-        }
-        AttrStore::from_flat(flat, width, len)
-    }
-    /// A store of `len` rows of `width` values laid end to end.
-    pub fn from_flat(values: Vec<AttrValue>, width: usize, len: usize) -> AttrStore {
-        let per_chunk = (CHUNK_ROWS * width).max(1);
-        let mut chunks = Vec::with_capacity(values.len().div_ceil(per_chunk));
-        let mut iter = values.into_iter().peekable();
-        while iter.peek().is_some() {
-            chunks.push(Arc::new(iter.by_ref().take(per_chunk).collect()));
-        }
-        AttrStore { width, len, chunks }
-    }
-    /// Rows held.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-    /// Whether no row is held.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-    /// Values per row.
-    pub fn width(&self) -> usize {
-        self.width
-    }
-    /// The row of a local document.
-    #[inline]
-    pub fn row(&self, local: u32) -> &[AttrValue] {
-        let l = local as usize;
-        let start = (l % CHUNK_ROWS) * self.width;
-        self.chunks
-            .get(l / CHUNK_ROWS)
-            .and_then(|c| c.get(start..start + self.width))
-            .unwrap_or_default()
-    }
-    /// Heap bytes of the rows (values and their strings).
-    pub fn heap_bytes(&self) -> usize {
-        let value = |v: &AttrValue| match v {
-            AttrValue::Str(s) => s.capacity(),
-            AttrValue::Mva(m) => m.capacity() * 8,
-            _ => 0,
-        };
-        self.chunks
-            .iter()
-            .map(|c| {
-                c.capacity() * std::mem::size_of::<AttrValue>() + c.iter().map(value).sum::<usize>()
-            })
-            .sum()
-    }
-    /// Sets one value, copying only its chunk.
-    pub fn set(&mut self, local: u32, attr: usize, value: AttrValue) {
-        let l = local as usize;
-        if attr >= self.width {
-            return;
-        }
-        if let Some(chunk) = self.chunks.get_mut(l / CHUNK_ROWS) {
-            if let Some(slot) = Arc::make_mut(chunk).get_mut((l % CHUNK_ROWS) * self.width + attr) {
-                *slot = value;
-            }
-        }
-    }
-    /// A store with every row rewritten by `f` (which may change its length, the
-    /// same way for every row).
-    pub fn map_rows(&self, mut f: impl FnMut(&mut Vec<AttrValue>)) -> AttrStore {
-        let rows: Vec<Vec<AttrValue>> = (0..self.len as u32)
-            .map(|l| {
-                let mut row = self.row(l).to_vec();
-                f(&mut row);
-                row
-            })
-            .collect();
-        AttrStore::from_rows(rows)
-    }
-}
-
-/// Reads the rows format written for `&[&[AttrValue]]` (a sequence of rows, each a
-/// sequence of values) straight into chunks: no row is allocated on its own and
-/// nothing is copied afterwards (what made reading a large chunk slow). Rows of
-/// different lengths are an error.
-impl<'de> serde::Deserialize<'de> for AttrStore {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AttrStore, D::Error> {
-        d.deserialize_seq(RowsVisitor)
-    }
-}
-
-struct RowsVisitor;
-
-impl<'de> serde::de::Visitor<'de> for RowsVisitor {
-    type Value = AttrStore;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a sequence of attribute rows")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<AttrStore, A::Error> {
-        let mut store = AttrStore::default();
-        let mut chunk: Vec<AttrValue> = Vec::new();
-        let mut width = None;
-        loop {
-            let row = RowSeed {
-                out: &mut chunk,
-                width,
-            };
-            let Some(n) = seq.next_element_seed(row)? else {
-                break;
-            };
-            width = Some(n);
-            store.len += 1;
-            if store.len % CHUNK_ROWS == 0 && n > 0 {
-                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS * n));
-                store.chunks.push(Arc::new(full));
-            }
-        }
-        if !chunk.is_empty() {
-            chunk.shrink_to_fit();
-            store.chunks.push(Arc::new(chunk));
-        }
-        store.width = width.unwrap_or(0);
-        Ok(store)
-    }
-}
-
-/// One row, appended to the current chunk; its length must be `width` when that
-/// is known (the first row's).
-struct RowSeed<'a> {
-    out: &'a mut Vec<AttrValue>,
-    width: Option<usize>,
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for RowSeed<'_> {
-    type Value = usize;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for RowSeed<'_> {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a row of attribute values")
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-        if self.out.capacity() == 0 {
-            let hint = self.width.or(seq.size_hint()).unwrap_or(0);
-            self.out.reserve_exact(CHUNK_ROWS * hint.min(1024));
-        }
-        let mut n = 0;
-        while let Some(v) = seq.next_element::<AttrValue>()? {
-            self.out.push(v);
-            n += 1;
-        }
-        match self.width {
-            Some(w) if w != n => Err(serde::de::Error::custom(format!(
-                "attribute rows of {w} and {n} values"
-            ))),
-            _ => Ok(n),
-        }
-    }
-}
 
 /// A segment as one snapshot sees it.
 #[derive(Debug, Clone)]
@@ -410,7 +228,7 @@ pub fn merge_views(views: &[SegView]) -> (Segment, Vec<Vec<u32>>) {
 /// The attribute rows of a merged segment, taken from the views it was made of
 /// (the merge numbers the kept documents in view order, then local order).
 pub(super) fn gather_attrs(views: &[SegView], remaps: &[Vec<u32>], len: usize) -> AttrStore {
-    let width = views.first().map_or(0, |v| v.attrs.width);
+    let width = views.first().map_or(0, |v| v.attrs.width());
     let mut flat = Vec::with_capacity(len * width);
     for (v, remap) in views.iter().zip(remaps) {
         for (local, &new) in remap.iter().enumerate() {
@@ -437,6 +255,7 @@ mod tests {
     use super::*;
     use crate::engine::index::SegmentBuilder;
     use crate::engine::tokenizer::Tokenizer;
+    use crate::engine::types::AttrValue;
     use crate::engine::types::TableSettings;
 
     fn view(ids: &[u64]) -> SegView {
@@ -480,42 +299,5 @@ mod tests {
         let mut truncated = Snapshot::empty(Arc::new(Schema::default()));
         let (seg, remaps) = merge_views(&planned);
         assert!(!truncated.apply_merge(&planned, seg, &remaps, None));
-    }
-
-    #[test]
-    fn rows_read_back_into_chunks_as_written() {
-        let rows: Vec<Vec<AttrValue>> = (0..600)
-            .map(|i| vec![AttrValue::Int(i), AttrValue::Str(format!("c{i}"))])
-            .collect();
-        let refs: Vec<&[AttrValue]> = rows.iter().map(Vec::as_slice).collect();
-        let bytes = postcard::to_stdvec(&refs).unwrap();
-        let store: AttrStore = postcard::from_bytes(&bytes).unwrap();
-        assert_eq!((store.len(), store.width()), (600, 2));
-        assert_eq!(store.chunks.len(), 3);
-        for (l, row) in rows.iter().enumerate() {
-            assert_eq!(store.row(l as u32), &row[..]);
-        }
-        // Rows without values (a table with no attributes), and no rows.
-        let empty: Vec<&[AttrValue]> = vec![&[]; 300];
-        let store: AttrStore = postcard::from_bytes(&postcard::to_stdvec(&empty).unwrap()).unwrap();
-        assert_eq!(
-            (store.len(), store.width(), store.chunks.len()),
-            (300, 0, 0)
-        );
-        assert_eq!(store.row(299), &[] as &[AttrValue]);
-        let none: Vec<&[AttrValue]> = Vec::new();
-        let store: AttrStore = postcard::from_bytes(&postcard::to_stdvec(&none).unwrap()).unwrap();
-        assert!(store.is_empty());
-    }
-
-    #[test]
-    fn rows_of_different_lengths_are_an_error() {
-        let (a, b) = ([AttrValue::Int(1)], [AttrValue::Int(2), AttrValue::Int(3)]);
-        let refs: Vec<&[AttrValue]> = vec![&a, &b];
-        let err = postcard::from_bytes::<AttrStore>(&postcard::to_stdvec(&refs).unwrap())
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
-        assert!(!err.is_empty());
     }
 }

@@ -4,7 +4,9 @@
 
 use std::time::Instant;
 
-use crate::engine::{AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema, StoredFields};
+use crate::engine::{
+    AttrRow, AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema, StoredFields,
+};
 use crate::service::{Column, ColumnType, Outcome, QueryError, Row as OutRow};
 use crate::sql::ast::{BinaryOp, Expr, Limit, Select, SelectItem};
 
@@ -377,7 +379,7 @@ impl Query<'_> {
         let blank = Row {
             doc: DocRef {
                 id: 0,
-                attrs: &blank_attrs,
+                attrs: AttrRow::Values(&blank_attrs),
                 fields: StoredFields::default(),
             },
             weight: 0,
@@ -643,7 +645,7 @@ impl Query<'_> {
         let blank = Row {
             doc: DocRef {
                 id: 0,
-                attrs: &[],
+                attrs: AttrRow::Values(&[]),
                 fields: StoredFields::default(),
             },
             weight: 0,
