@@ -58,7 +58,7 @@ first_answer() {
     port=$(side_port "$1")
     until [ -n "$(sql "$port" "SELECT id FROM products WHERE MATCH('$2') LIMIT 1" 2>/dev/null)" ]; do
         [ $SECONDS -lt $end ] || return 1
-        sleep 0.05
+        sleep 0.01
     done
 }
 
