@@ -12,6 +12,7 @@ mod eval;
 mod funcs;
 mod options;
 mod order;
+mod project;
 mod query;
 mod rowexpr;
 mod select;
