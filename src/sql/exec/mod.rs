@@ -100,7 +100,7 @@ impl SqlService {
 
     /// A `SELECT`: it only reads its session (no copy needed), and a search
     /// leaves its `SHOW META` data there.
-    fn select(
+    pub(crate) fn select(
         &self,
         session: &mut Session,
         s: &crate::sql::ast::Select,
