@@ -3,7 +3,7 @@
 //! index read straight from the row, anything else an expression evaluated per
 //! row. The cells are those evaluating every column by name would give.
 
-use crate::engine::Schema;
+use crate::engine::{Schema, TextCache};
 use crate::service::{Column, ColumnType, Outcome, QueryError, Row as OutRow, Value};
 use crate::sql::ast::{Expr, SelectItem};
 
@@ -112,6 +112,8 @@ pub(super) fn project(
     // The values of the columns whose type their values decide, row by row.
     let mut loose: Vec<Val> = Vec::with_capacity(loose_count * page.len());
     let mut rows: Vec<OutRow> = Vec::with_capacity(page.len());
+    // Rows stored in one block decompress it once.
+    let mut cache = TextCache::default();
     for g in page {
         let group = as_group(g, grouped);
         let rep = g.members.first().unwrap_or(blank);
@@ -129,7 +131,7 @@ pub(super) fn project(
             let val = match source {
                 Some(Source::Id) => Val::Int(rep.doc.id as i64),
                 Some(Source::Text(i)) => {
-                    let texts = texts.get_or_insert_with(|| rep.doc.fields.to_vec());
+                    let texts = texts.get_or_insert_with(|| rep.doc.fields.to_vec_with(&mut cache));
                     let text = match texts.get_mut(i) {
                         Some(t) if *last => std::mem::take(t),
                         Some(t) => t.clone(),
