@@ -276,3 +276,28 @@ fn raw_batches_say_what_ran_before_an_error() {
     let r = c.post("/search", r#"{"table":"t","query":{"in":{"id":[2,3]}}}"#);
     assert_eq!(ids(&r), [3]);
 }
+
+/// A search repeated on one keep-alive connection sees the writes made between the
+/// repeats, and other bodies on the same connection get their own answers.
+#[test]
+fn a_repeated_search_sees_new_writes() {
+    let (_d, p) = start();
+    let mut c = Client::plain(p.http);
+    fill(&mut c, "t");
+    let bags = r#"{"table":"t","query":{"match":{"title":"bag"}},"sort":"id"}"#;
+    assert_eq!(ids(&c.post("/search", bags)), [1, 4]);
+    let r = c.post(
+        "/insert",
+        r#"{"table":"t","id":9,"doc":{"title":"Canvas bag","price":1}}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(ids(&c.post("/search", bags)), [1, 4, 9]);
+    let glove = r#"{"table":"t","query":{"match":{"title":"glove"}},"sort":"id"}"#;
+    assert_eq!(ids(&c.post("/search", glove)), [3]);
+    let r = c.post("/delete", r#"{"table":"t","id":1}"#);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(ids(&c.post("/search", bags)), [4, 9]);
+    let r = c.post("/search", "{");
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(ids(&c.post("/search", bags)), [4, 9]);
+}

@@ -68,7 +68,7 @@ impl Runner<'_> {
             return self.query(sql);
         };
         self.guard.update(|t| set_text(&mut t.info, sql));
-        match crate::sql::run_select(self.service, self.session, select, sql) {
+        match crate::sql::run_select(self.service, self.session, &select, sql) {
             Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
             Err(e) => vec![Err(e)],
         }

@@ -1,6 +1,6 @@
 //! Schema, values, documents and results of the engine.
 
-use super::index::StoredText;
+use super::index::{StoredText, TextCache};
 use super::table::AttrStore;
 use std::fmt;
 
@@ -241,6 +241,13 @@ impl<'a> StoredFields<'a> {
     pub fn to_vec(&self) -> Vec<String> {
         match self.text {
             Some(t) => t.fields(self.local, self.nfields),
+            None => Vec::new(),
+        }
+    }
+    /// The texts, in field order, through `cache` (see [`TextCache`]).
+    pub fn to_vec_with(&self, cache: &mut TextCache) -> Vec<String> {
+        match self.text {
+            Some(t) => t.fields_with(self.local, self.nfields, cache),
             None => Vec::new(),
         }
     }

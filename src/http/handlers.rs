@@ -10,7 +10,7 @@ use super::response::{self, Body};
 use super::routes::Req;
 use super::search_reply::{self, Presentation};
 use super::write::{self, Action};
-use super::{bulk, search, HttpShared};
+use super::{bulk, HttpShared};
 
 fn parse_json(body: &[u8]) -> Result<Json, ApiError> {
     serde_json::from_slice(body)
@@ -19,7 +19,7 @@ fn parse_json(body: &[u8]) -> Result<Json, ApiError> {
 
 /// `/search` and `/json/search`.
 pub fn search(r: Req, shared: &HttpShared) -> Response<Body> {
-    let plan = match parse_json(&r.body).and_then(|j| search::plan(&j)) {
+    let plan = match shared.search_plan(&r.body) {
         Ok(p) => p,
         Err(e) => return e.plain(),
     };
@@ -31,7 +31,7 @@ pub fn search(r: Req, shared: &HttpShared) -> Response<Body> {
         .catalog
         .get(&plan.table)
         .map(|t| t.schema());
-    let mut results = shared.run_select(&mut session, plan.select, &plan.sql);
+    let mut results = shared.run_select(&mut session, plan.select.as_ref(), &plan.sql);
     // The aggregations' queries have their own meta: keep the main search's.
     let meta = std::mem::take(&mut session.meta);
     if results.iter().all(Result::is_ok) {
@@ -47,7 +47,7 @@ pub fn search(r: Req, shared: &HttpShared) -> Response<Body> {
     let took = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     let p = Presentation {
         schema: schema.as_deref(),
-        source: plan.source,
+        source: plan.source.clone(),
         highlight: plan.highlight.as_ref(),
         words: &plan.words,
         aggs: &plan.aggs,

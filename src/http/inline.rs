@@ -41,6 +41,7 @@ pub fn serve_json(
         max_body: state.settings.max_packet_size,
         idle: state.settings.network_timeout,
         tls_peer: None,
+        last_plan: Default::default(),
     };
     let r = Req {
         url_query: url_query.to_string(),

@@ -63,6 +63,13 @@ pub struct HttpConn {
     pub shutdown: Shutdown,
 }
 
+/// The largest `/search` body a connection remembers with its plan (searches are
+/// small; a connection that sent a huge one keeps no copy of it).
+const REMEMBERED_BODY: usize = 16 * 1024;
+
+/// A `/search` body and its plan.
+type PlannedBody = (Box<[u8]>, Arc<search::SearchPlan>);
+
 /// What request handlers share on one connection.
 pub(crate) struct HttpShared {
     service: Arc<dyn Service>,
@@ -75,6 +82,9 @@ pub(crate) struct HttpShared {
     idle: std::time::Duration,
     /// The verified TLS client certificate's subject, for sessions and the query log.
     tls_peer: Option<String>,
+    /// The last `/search` body planned and its plan: a client repeating a search
+    /// on its connection (a dashboard, a poller) has it read and planned once.
+    last_plan: std::sync::Mutex<Option<PlannedBody>>,
 }
 
 impl HttpShared {
@@ -96,6 +106,21 @@ impl HttpShared {
         session
     }
 
+    /// The plan of `/search` body `body` (planning is a pure function of the body).
+    fn search_plan(&self, body: &[u8]) -> Result<Arc<search::SearchPlan>, errors::ApiError> {
+        let mut last = self.last_plan.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((b, plan)) = &*last {
+            if **b == *body {
+                return Ok(Arc::clone(plan));
+            }
+        }
+        let json: serde_json::Value = serde_json::from_slice(body)
+            .map_err(|e| errors::ApiError::parse(format!("invalid JSON in request body: {e}")))?;
+        let plan = Arc::new(search::plan(&json)?);
+        *last = (body.len() <= REMEMBERED_BODY).then(|| (body.into(), Arc::clone(&plan)));
+        Ok(plan)
+    }
+
     /// Runs SphinxQL text, showing it in `SHOW THREADS` meanwhile.
     fn run(&self, session: &mut Session, sql: &str) -> Vec<Result<Outcome, QueryError>> {
         self.update_thread("query", sql);
@@ -110,7 +135,7 @@ impl HttpShared {
     fn run_select(
         &self,
         session: &mut Session,
-        select: Option<crate::sql::ast::Select>,
+        select: Option<&crate::sql::ast::Select>,
         sql: &str,
     ) -> Vec<Result<Outcome, QueryError>> {
         let Some(select) = select else {
@@ -158,6 +183,7 @@ pub async fn serve(stream: BoxStream, conn: HttpConn) {
         max_body: settings.max_packet_size,
         idle: settings.network_timeout,
         tls_peer,
+        last_plan: Default::default(),
     });
     let svc = service_fn(move |req| {
         let shared = Arc::clone(&shared);

@@ -21,7 +21,7 @@ pub use parser::{parse, parse_statement, split_statements, ParseError};
 pub fn run_select(
     service: &dyn crate::service::Service,
     session: &mut crate::service::Session,
-    select: ast::Select,
+    select: &ast::Select,
     text: &str,
 ) -> Result<Vec<crate::service::Outcome>, crate::service::QueryError> {
     let any: &dyn std::any::Any = service;
@@ -33,7 +33,7 @@ pub fn run_select(
         .queries
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let started = std::time::Instant::now();
-    let result = sql.execute(session, &ast::Statement::Select(select));
+    let result = sql.select(session, select);
     if let (Some(log), Ok(outcomes)) = (&state.query_log, &result) {
         if let Some(crate::service::Outcome::Rows { rows, .. }) = outcomes.first() {
             log.log_session(session, started.elapsed(), rows.len(), text);

@@ -13,4 +13,4 @@ pub use merge::{merge, MergeInput};
 #[cfg(test)]
 pub use segment::pack_hit;
 pub use segment::{hit_field, hit_pos, Bits, Segment, SegmentBuilder};
-pub use stored::StoredText;
+pub use stored::{StoredText, TextCache};

@@ -65,18 +65,38 @@ impl StoredText {
     /// The texts of document `local` (of `nfields` fields); empty ones when the
     /// document is unknown or its block does not decompress.
     pub fn fields(&self, local: u32, nfields: usize) -> Vec<String> {
+        self.fields_with(local, nfields, &mut TextCache::default())
+    }
+
+    /// Like [`StoredText::fields`], reusing the block `cache` holds when the
+    /// document is in it (and leaving the document's block there).
+    pub fn fields_with(&self, local: u32, nfields: usize, cache: &mut TextCache) -> Vec<String> {
         let start = local as usize * nfields;
         let first = self.offs.get(start).copied().unwrap_or(0);
         let last = self.offs.get(start + nfields).copied().unwrap_or(0);
         if first >= last {
             return vec![String::new(); nfields];
         }
-        let b = self.block_start.partition_point(|&s| s <= first);
-        let block = b.checked_sub(1).and_then(|b| self.block(b));
-        match block {
-            Some((base, text)) => self.slice_fields(&text, base, local, nfields),
-            None => vec![String::new(); nfields],
+        let Some(b) = self
+            .block_start
+            .partition_point(|&s| s <= first)
+            .checked_sub(1)
+        else {
+            return vec![String::new(); nfields];
+        };
+        let key = (std::ptr::from_ref(self) as usize, b);
+        if cache.key != Some(key) {
+            cache.key = None;
+            let Some((base, text)) = self.block(b) else {
+                return vec![String::new(); nfields];
+            };
+            *cache = TextCache {
+                key: Some(key),
+                base,
+                text,
+            };
         }
+        self.slice_fields(&cache.text, cache.base, local, nfields)
     }
 
     /// The texts of document `local` out of its decompressed block.
@@ -121,6 +141,18 @@ impl StoredText {
         8 * (self.offs.len() + self.block_start.len() + self.block_at.len())
             + self.data.heap_bytes()
     }
+}
+
+/// The last block of stored text decompressed, for reading several documents of
+/// one block (rows of one result set) with one decompression. Only meaningful
+/// while the texts it was filled from are borrowed.
+#[derive(Debug, Default)]
+pub struct TextCache {
+    /// The texts (by address) and block number it holds.
+    key: Option<(usize, usize)>,
+    /// Where the block starts in the uncompressed text.
+    base: u64,
+    text: Vec<u8>,
 }
 
 /// Builds a [`StoredText`] document by document.
@@ -307,6 +339,24 @@ mod tests {
         assert_eq!(s.fields(3, 2), ["", ""]);
         assert_eq!(s.fields(10, 2), [long(9), "b".into()]);
         assert_eq!(s.fields(11, 2), ["", ""]);
+        // Through one cache, in any order, across blocks and two texts.
+        let other = build(&[["x", "y"], ["z", ""]]);
+        let mut cache = TextCache::default();
+        for (t, local) in [
+            (&s, 1),
+            (&s, 0),
+            (&s, 10),
+            (&other, 1),
+            (&s, 3),
+            (&s, 2),
+            (&s, 9),
+        ] {
+            assert_eq!(
+                t.fields_with(local, 2, &mut cache),
+                t.fields(local, 2),
+                "{local}"
+            );
+        }
     }
 
     #[test]

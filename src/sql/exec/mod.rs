@@ -12,6 +12,7 @@ mod eval;
 mod funcs;
 mod options;
 mod order;
+mod project;
 mod query;
 mod rowexpr;
 mod select;
@@ -99,7 +100,7 @@ impl SqlService {
 
     /// A `SELECT`: it only reads its session (no copy needed), and a search
     /// leaves its `SHOW META` data there.
-    fn select(
+    pub(crate) fn select(
         &self,
         session: &mut Session,
         s: &crate::sql::ast::Select,

@@ -4,16 +4,15 @@
 
 use std::time::Instant;
 
-use crate::engine::{
-    AttrRow, AttrValue, DocRef, KeywordStat, MatchOptions, Reader, Schema, StoredFields,
-};
-use crate::service::{Column, ColumnType, Outcome, QueryError, Row as OutRow};
+use crate::engine::{AttrRow, AttrValue, DocRef, KeywordStat, MatchOptions, Reader, StoredFields};
+use crate::service::{Outcome, QueryError};
 use crate::sql::ast::{BinaryOp, Expr, Limit, Select, SelectItem};
 
 use super::options::QueryOptions;
 use super::order::{base_sort, shown_rows, sort_by_keys, top_rows, window, window_range};
+use super::project::project;
 use super::rowexpr::{has_aggregate, Env, Group, Row};
-use super::value::{attr_column_type, group_key, order, Val};
+use super::value::{group_key, order, Val};
 use super::Ctx;
 
 /// Rows `SELECT` returns when no `LIMIT` is given, as upstream.
@@ -344,9 +343,9 @@ struct Produced {
 }
 
 /// A group of matches: its rows (best first) and key.
-struct Grouped<'a> {
-    members: Vec<Row<'a>>,
-    key: Val,
+pub(super) struct Grouped<'a> {
+    pub(super) members: Vec<Row<'a>>,
+    pub(super) key: Val,
 }
 
 struct Query<'q> {
@@ -416,7 +415,7 @@ impl Query<'_> {
             (page, total)
         };
         let page = &page[..];
-        let outcome = self.project(&s.items, page, &blank, grouped)?;
+        let outcome = project(self.env, &s.items, page, &blank, grouped)?;
         Ok(Produced {
             outcome,
             found,
@@ -515,99 +514,6 @@ impl Query<'_> {
         Ok(groups)
     }
 
-    fn project(
-        &self,
-        items: &[SelectItem],
-        page: &[Grouped<'_>],
-        blank: &Row<'_>,
-        grouped: bool,
-    ) -> Result<Outcome, QueryError> {
-        let schema = self.env.schema;
-        let mut columns: Vec<Column> = Vec::new();
-        let mut exprs: Vec<Expr> = Vec::new();
-        for item in items {
-            if item.expr == Expr::Star {
-                for (name, e, ty) in star_columns(schema) {
-                    columns.push(Column::new(name, ty));
-                    exprs.push(e);
-                }
-            } else {
-                let ty = self.static_type(&item.expr);
-                columns.push(Column::new(
-                    item.column_name(),
-                    ty.unwrap_or(ColumnType::String),
-                ));
-                exprs.push(item.expr.clone());
-            }
-        }
-        let text_fields: Vec<Option<usize>> = exprs.iter().map(|e| text_field(schema, e)).collect();
-        let mut values: Vec<Vec<Val>> = Vec::with_capacity(page.len());
-        for g in page {
-            let group = as_group(g, grouped);
-            let rep = g.members.first().unwrap_or(blank);
-            // The stored texts, read (decompressed) once for all the columns
-            // that show them; only when the row has the schema the columns
-            // were resolved against.
-            let mut texts: Option<Vec<String>> = None;
-            let same_schema = std::ptr::eq(rep.schema, schema);
-            let row = exprs
-                .iter()
-                .zip(&text_fields)
-                .map(|(e, field)| match field {
-                    Some(i) if same_schema => {
-                        let texts = texts.get_or_insert_with(|| rep.doc.fields.to_vec());
-                        Ok(Val::Str(texts.get(*i).cloned().unwrap_or_default()))
-                    }
-                    _ => self.env.eval(e, rep, Some(&group)),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            values.push(row);
-        }
-        for (i, col) in columns.iter_mut().enumerate() {
-            let fixed =
-                matches!(&exprs[i], Expr::Ident(_)) || self.static_type(&exprs[i]).is_some();
-            if !fixed {
-                if let Some(v) = values
-                    .iter()
-                    .map(|r| &r[i])
-                    .find(|v| !matches!(v, Val::Null))
-                {
-                    col.ty = v.column_type();
-                }
-            }
-        }
-        let rows: Vec<OutRow> = values
-            .into_iter()
-            .map(|r| {
-                r.into_iter()
-                    .zip(&columns)
-                    .map(|(v, c)| v.into_cell(c.ty))
-                    .collect()
-            })
-            .collect();
-        Ok(Outcome::Rows { columns, rows })
-    }
-
-    /// The type a column has whatever its values: schema columns and counts.
-    fn static_type(&self, e: &Expr) -> Option<ColumnType> {
-        let schema = self.env.schema;
-        match e {
-            Expr::Ident(n) if n.eq_ignore_ascii_case("id") => Some(ColumnType::BigInt),
-            Expr::Ident(n) if !n.contains('.') => match schema.attr_index(n) {
-                Some(i) => Some(attr_column_type(schema.attrs[i].ty)),
-                None => schema.field_index(n).map(|_| ColumnType::String),
-            },
-            Expr::Ident(_) => Some(ColumnType::String),
-            Expr::CountDistinct(_) => Some(ColumnType::BigInt),
-            Expr::Call { name, .. }
-                if name.eq_ignore_ascii_case("COUNT") || name.eq_ignore_ascii_case("WEIGHT") =>
-            {
-                Some(ColumnType::BigInt)
-            }
-            _ => None,
-        }
-    }
-
     fn facet(
         &self,
         rows: &[Row<'_>],
@@ -671,11 +577,11 @@ impl Query<'_> {
             alias: None,
             text: "count(*)".into(),
         });
-        self.project(&items, window(&groups, limit), &blank, true)
+        project(self.env, &items, window(&groups, limit), &blank, true)
     }
 }
 
-fn as_group<'g, 'a>(g: &'g Grouped<'a>, grouped: bool) -> Group<'g, 'a> {
+pub(super) fn as_group<'g, 'a>(g: &'g Grouped<'a>, grouped: bool) -> Group<'g, 'a> {
     Group {
         members: if grouped {
             &g.members
@@ -703,45 +609,6 @@ fn expand_mva(vals: Vec<Val>) -> Vec<Vec<Val>> {
             }
         }
         out = next;
-    }
-    out
-}
-
-/// The stored text field a column shows, when it is a plain name that
-/// resolves to one (not `id`, not an attribute: those come first).
-fn text_field(schema: &Schema, e: &Expr) -> Option<usize> {
-    match e {
-        Expr::Ident(name)
-            if !name.contains('.')
-                && !name.eq_ignore_ascii_case("id")
-                && schema.attr_index(name).is_none() =>
-        {
-            schema.field_index(name)
-        }
-        _ => None,
-    }
-}
-
-/// The columns `*` stands for: `id`, the stored fields, then the attributes.
-pub fn star_columns(schema: &Schema) -> Vec<(String, Expr, ColumnType)> {
-    let mut out = vec![(
-        "id".to_string(),
-        Expr::Ident("id".into()),
-        ColumnType::BigInt,
-    )];
-    for f in schema.fields.iter().filter(|f| f.stored) {
-        out.push((
-            f.name.clone(),
-            Expr::Ident(f.name.clone()),
-            ColumnType::String,
-        ));
-    }
-    for a in &schema.attrs {
-        out.push((
-            a.name.clone(),
-            Expr::Ident(a.name.clone()),
-            attr_column_type(a.ty),
-        ));
     }
     out
 }

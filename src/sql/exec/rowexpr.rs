@@ -132,6 +132,16 @@ impl Env<'_> {
         self.eval_at(e, row, group, 0)
     }
 
+    /// The value column reference `name` reads for `row`.
+    pub fn column_value(
+        &self,
+        name: &str,
+        row: &Row<'_>,
+        group: Option<&Group<'_, '_>>,
+    ) -> Result<Val, QueryError> {
+        self.column(name, row, group, 0)
+    }
+
     fn eval_at(
         &self,
         e: &Expr,

@@ -224,6 +224,40 @@ fn stored_texts_show_in_their_own_columns_in_any_order() {
 }
 
 #[test]
+fn star_attributes_show_each_table_s_own_columns() {
+    let svc = service();
+    let mut sess = Session::new(1, "mysql");
+    ok(
+        &svc,
+        &mut sess,
+        "create table a (n int, price float, j json, m multi)",
+    );
+    ok(
+        &svc,
+        &mut sess,
+        "create table b (m multi, j json, price float, n int)",
+    );
+    ok(
+        &svc,
+        &mut sess,
+        "insert into a values (1, 5, 19.85, '{\"k\":[1,2],\"a\":\"x\"}', (3, 1))",
+    );
+    ok(
+        &svc,
+        &mut sess,
+        "insert into b values (2, (9), '\"text\"', 123456789, 7), (3, (), '', 0.1, 8)",
+    );
+    assert_eq!(
+        texts(&ok(&svc, &mut sess, "select * from a, b order by id asc")[0]),
+        [
+            ["1", "5", "19.85", r#"{"a":"x","k":[1,2]}"#, "1,3"],
+            ["2", "7", "123456790", "text", "9"],
+            ["3", "8", "0.1", "", ""],
+        ]
+    );
+}
+
+#[test]
 fn every_prefix_of_a_statement_is_answered_without_panicking() {
     let svc = service();
     let mut sess = Session::new(1, "mysql");
