@@ -157,7 +157,7 @@ fn read_head<T>(
     file: &Arc<File>,
     header: &[u8],
     head_len: u64,
-    seg: impl FnOnce(&[u8]) -> Result<T, String>,
+    seg: impl FnOnce(Vec<u8>) -> Result<T, String>,
 ) -> Result<(T, Vec<u8>), String> {
     let mut crc = [0u8; 4];
     crc.copy_from_slice(&header[32..36]);
@@ -172,7 +172,7 @@ fn read_head<T>(
     if header.starts_with(MAGIC3) {
         let head = read_at(file, head_len, HEADER as u64)?;
         checked(crc32(&head))?;
-        return Ok((seg(&[])?, head));
+        return Ok((seg(Vec::new())?, head));
     }
     let first = read_at(file, 8.min(head_len), HEADER as u64)?;
     let Some(seg_len) = split_len(&first).filter(|&l| l <= head_len - 8) else {
@@ -193,7 +193,7 @@ fn read_head<T>(
     let mut hasher = crc32fast::Hasher::new();
     hasher.update(&first);
     hasher.update(&seg_bytes);
-    let decoded = seg(&seg_bytes);
+    let decoded = seg(seg_bytes);
     let (rows, rows_hash) = rows
         .join()
         .map_err(|_| "attribute rows: reader panicked".to_string())??;
@@ -336,6 +336,9 @@ mod tests {
         assert_eq!(opened.rows.row(2), [AttrValue::Int(30)]);
         assert_eq!(seg.len(), 3);
         assert_eq!(seg.stored(1).to_vec(), ["word2 common text"]);
+        // Field lengths, decoded on first use.
+        let stats = seg.field_stats(1, 0);
+        assert_eq!((stats.len, stats.end), (3, 3));
         let t = seg.find("common").unwrap();
         let mut cur = seg.postings(t).cursor();
         let mut docs = Vec::new();

@@ -72,11 +72,18 @@ impl Durable {
         }
     }
 
-    /// Ends the replay: the catalog as rebuilt is saved and changes are logged again.
-    pub(super) fn end_replay(&self, seq: u64) -> Result<(), EngineError> {
+    /// Ends the replay: the catalog as rebuilt is saved (unless it is still
+    /// `on_disk`, the file as read) and changes are logged again.
+    pub(super) fn end_replay(
+        &self,
+        seq: u64,
+        on_disk: Option<&CatalogFile>,
+    ) -> Result<(), EngineError> {
         let mut meta = self.meta.lock().unwrap_or_else(|p| p.into_inner());
         meta.seq = meta.seq.max(seq);
-        self.save(&meta)?;
+        if on_disk != Some(&*meta) {
+            self.save(&meta)?;
+        }
         self.replaying.store(false, Ordering::SeqCst);
         Ok(())
     }

@@ -118,7 +118,7 @@ pub fn open_plain(s: &Searchd, sections: &[Section]) -> Result<Opened, String> {
         .iter()
         .map(|t| (t.name.clone(), t.path.clone()))
         .collect();
-    let mut opened = replay::recover(&opts, meta, None, paths)?;
+    let mut opened = replay::recover(&opts, meta, None, paths, None)?;
     let limit = tables.iter().map(|t| t.mem_limit).filter(|&m| m > 0).min();
     Durable::set_auto_flush(&opened.durable, &opened.catalog, limit.unwrap_or(0));
     warnings.append(&mut opened.warnings);

@@ -514,3 +514,34 @@ fn orphan_chunks_are_removed_at_start() {
     assert!(!orphan.exists());
     assert_eq!(rows(&db.catalog, "t"), vec!["1:a:Int(1)"]);
 }
+
+#[test]
+fn a_start_with_nothing_to_replay_leaves_the_catalog_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = opts(dir.path(), FlushMode::Strict);
+    {
+        let db = open(&o).unwrap();
+        let t = create(&db, "t", indexed_only_schema());
+        t.write(vec![doc2(1, "one", "")], WriteMode::Insert)
+            .unwrap();
+        db.durable.flush_all(&db.catalog).unwrap();
+    }
+    let file = catalog_file::CatalogFile::path(dir.path());
+    let written = || std::fs::metadata(&file).unwrap().modified().unwrap();
+    let before = written();
+    let db = open(&o).unwrap();
+    assert_eq!(rows(&db.catalog, "t"), vec!["1:one:Int(1)"]);
+    assert_eq!(
+        written(),
+        before,
+        "catalog rewritten though nothing changed"
+    );
+    // A change replayed from the log is saved at the next start.
+    let t = db.catalog.get("t").unwrap();
+    t.write(vec![doc2(2, "two", "")], WriteMode::Insert)
+        .unwrap();
+    drop((t, db));
+    let db = open(&o).unwrap();
+    assert_eq!(rows(&db.catalog, "t").len(), 2);
+    assert_ne!(written(), before, "replayed changes not saved");
+}

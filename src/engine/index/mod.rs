@@ -1,6 +1,7 @@
 //! The inverted index: immutable segments and their merging.
 
 mod blob;
+mod field_stats;
 mod head;
 mod merge;
 mod postings;

@@ -11,6 +11,7 @@
 
 use super::super::tokenizer::{FieldStats, Tokenizer};
 use super::blob::Blob;
+use super::field_stats::FieldStatsVec;
 use super::head::SegmentHead;
 use super::postings::{Postings, PostingsWriter};
 use super::stored::{copy_live, StoredText, StoredWriter};
@@ -75,7 +76,7 @@ pub struct Segment {
     /// `ids` ascending.
     ids_ascending: bool,
     stored: StoredText,
-    field_stats: Vec<FieldStats>,
+    field_stats: FieldStatsVec,
     term_text: String,
     term_off: Vec<u32>,
     term_post: Vec<u64>,
@@ -200,6 +201,7 @@ impl Segment {
         if !self.ids_ascending {
             self.by_id_index();
         }
+        self.field_stats.as_slice();
     }
     /// `(id, local)` pairs sorted by id (for ids that do not ascend).
     fn by_id_index(&self) -> &[(u64, u32)] {
@@ -225,7 +227,6 @@ impl Segment {
     pub fn field_stats(&self, local: u32, field: usize) -> FieldStats {
         self.field_stats
             .get(local as usize * self.nfields + field)
-            .copied()
             .unwrap_or_default()
     }
     /// Number of terms in the dictionary.
@@ -297,7 +298,7 @@ impl Segment {
                 self.by_id.get().map_or(0, |b| size_of_val(b.as_slice())),
             ),
             ("stored", self.stored.heap_bytes()),
-            ("field_stats", size_of_val(self.field_stats.as_slice())),
+            ("field_stats", self.field_stats.heap_bytes()),
             ("term_text", self.term_text.len()),
             ("term_off", size_of_val(self.term_off.as_slice())),
             ("term_post", size_of_val(self.term_post.as_slice())),
@@ -414,7 +415,7 @@ impl SegmentBuilder {
             } else {
                 FieldStats::default()
             };
-            self.seg.field_stats.push(stats);
+            self.seg.field_stats.vec_mut().push(stats);
         }
     }
 
@@ -423,7 +424,7 @@ impl SegmentBuilder {
     pub fn push_doc(&mut self, id: u64, stats: &[FieldStats]) -> u32 {
         let local = self.seg.ids.len() as u32;
         self.seg.ids.push(id);
-        self.seg.field_stats.extend_from_slice(stats);
+        self.seg.field_stats.vec_mut().extend_from_slice(stats);
         local
     }
 
@@ -433,7 +434,9 @@ impl SegmentBuilder {
         let sum = |f: fn(&Segment) -> usize| inputs.iter().map(|s| f(s)).sum::<usize>();
         let seg = &mut self.seg;
         seg.ids.reserve(sum(|s| s.ids.len()));
-        seg.field_stats.reserve(sum(|s| s.field_stats.len()));
+        seg.field_stats
+            .vec_mut()
+            .reserve(sum(|s| s.field_stats.len()));
         seg.term_text.reserve(sum(|s| s.term_text.len()));
         seg.term_off.reserve(sum(|s| s.term_off.len()));
         seg.term_post.reserve(sum(|s| s.term_post.len()));
@@ -496,7 +499,7 @@ impl SegmentBuilder {
         seg.stored = self.stored.finish();
         seg.index_ids();
         seg.ids.shrink_to_fit();
-        seg.field_stats.shrink_to_fit();
+        seg.field_stats.vec_mut().shrink_to_fit();
         seg.term_text.shrink_to_fit();
         seg.term_off.shrink_to_fit();
         seg.term_post.shrink_to_fit();
