@@ -110,27 +110,31 @@ impl<'de> serde::Deserialize<'de> for FieldStatsVec {
 
 /// Where the `count`-th varint starting at `bytes[0]` ends (the index after
 /// its last byte); `None` when the bytes hold fewer. Counts the bytes without
-/// the continuation bit, a block of 64 at a time.
+/// the continuation bit eight at a time (one word, a popcount).
 pub fn end_of_varints(bytes: &[u8], count: usize) -> Option<usize> {
     if count == 0 {
         return Some(0);
     }
     let mut seen = 0;
     let mut at = 0;
-    for block in bytes.chunks(64) {
-        let ends = block.iter().filter(|&&b| b < 0x80).count();
+    let mut words = bytes.chunks_exact(8);
+    for word in words.by_ref() {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(word);
+        let ends = (!u64::from_le_bytes(le) & 0x8080_8080_8080_8080).count_ones() as usize;
         if seen + ends >= count {
-            for (i, &b) in block.iter().enumerate() {
-                if b < 0x80 {
-                    seen += 1;
-                    if seen == count {
-                        return Some(at + i + 1);
-                    }
-                }
-            }
+            break;
         }
         seen += ends;
-        at += block.len();
+        at += 8;
+    }
+    for (i, &b) in bytes[at..].iter().enumerate() {
+        if b < 0x80 {
+            seen += 1;
+            if seen == count {
+                return Some(at + i + 1);
+            }
+        }
     }
     None
 }

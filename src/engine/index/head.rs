@@ -31,32 +31,37 @@ impl SegmentHead {
             pos: 0,
         };
         let nfields = usize::try_from(r.varint(u64::MAX)?).map_err(|_| r.bad())?;
-        let ids = r.u64s()?;
+        // The ids are found now and decoded on a second thread while this one
+        // decodes the rest (each is mostly the kernel handing out fresh pages).
         let n = r.len()?;
+        let ids_at = r.pos;
+        r.pos += end_of_varints(&r.buf[ids_at..], n).ok_or_else(|| r.bad())?;
+        let ids_bytes = &r.buf[ids_at..r.pos];
+        let n_stats = r.len()?;
         let start = r.pos;
-        let size = end_of_varints(&r.buf[start..], 2 * n).ok_or_else(|| r.bad())?;
+        let size = end_of_varints(&r.buf[start..], 2 * n_stats).ok_or_else(|| r.bad())?;
         r.pos += size;
-        let field_stats = FieldStatsVec::encoded(Arc::clone(&bytes), start..r.pos, n);
-        let stored = StoredIndex {
-            offs: r.u64s()?,
-            block_start: r.u64s()?,
-            block_at: r.u64s()?,
-        };
-        let n = r.len()?;
-        let text = r.take(n)?.to_vec();
-        let term_text = String::from_utf8(text).map_err(|_| "term text is not UTF-8")?;
-        let n = r.len()?;
-        let mut term_off = Vec::with_capacity(n);
-        for _ in 0..n {
-            term_off.push(r.varint(u32::MAX.into())? as u32);
-        }
-        let term_post = r.u64s()?;
-        if r.pos != bytes.len() {
-            return Err(format!(
-                "{} bytes after the segment head",
-                bytes.len() - r.pos
-            ));
-        }
+        let field_stats = FieldStatsVec::encoded(Arc::clone(&bytes), start..r.pos, n_stats);
+        let (ids, rest) = std::thread::scope(|scope| {
+            let ids = scope.spawn(move || {
+                let mut ids = Reader {
+                    buf: ids_bytes,
+                    pos: 0,
+                };
+                let mut out = Vec::with_capacity(n);
+                for _ in 0..n {
+                    out.push(ids.varint(u64::MAX)?);
+                }
+                Ok::<_, String>(out)
+            });
+            let rest = r.rest();
+            let ids = ids
+                .join()
+                .unwrap_or_else(|_| Err("segment ids: decoder panicked".into()));
+            (ids, rest)
+        });
+        let (stored, term_text, term_off, term_post) = rest?;
+        let ids = ids.map_err(|e| format!("{e} (in the ids)"))?;
         Ok(SegmentHead {
             nfields,
             ids,
@@ -74,7 +79,36 @@ struct Reader<'a> {
     pos: usize,
 }
 
+/// A head's parts after the field lengths: the stored-text index and the
+/// dictionary.
+type Rest = (StoredIndex, String, Vec<u32>, Vec<u64>);
+
 impl Reader<'_> {
+    /// Decodes the parts after the field lengths, to the last byte.
+    fn rest(&mut self) -> Result<Rest, String> {
+        let stored = StoredIndex {
+            offs: self.u64s()?,
+            block_start: self.u64s()?,
+            block_at: self.u64s()?,
+        };
+        let n = self.len()?;
+        let text = self.take(n)?.to_vec();
+        let term_text = String::from_utf8(text).map_err(|_| "term text is not UTF-8")?;
+        let n = self.len()?;
+        let mut term_off = Vec::with_capacity(n);
+        for _ in 0..n {
+            term_off.push(self.varint(u32::MAX.into())? as u32);
+        }
+        let term_post = self.u64s()?;
+        if self.pos != self.buf.len() {
+            return Err(format!(
+                "{} bytes after the segment head",
+                self.buf.len() - self.pos
+            ));
+        }
+        Ok((stored, term_text, term_off, term_post))
+    }
+
     fn bad(&self) -> String {
         format!("segment head damaged at byte {}", self.pos)
     }
