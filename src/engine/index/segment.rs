@@ -117,7 +117,9 @@ impl Segment {
             term_post: head.term_post,
             post,
         };
-        seg.index_ids();
+        // Lookups by id sort their pairs on first use (or in the start-up
+        // warm-up): a chunk just opened answers searches before.
+        seg.ids_ascending = ascending(&seg.ids);
         if seg.nfields > crate::engine::MAX_FIELDS
             || Some(seg.field_stats.len()) != seg.ids.len().checked_mul(seg.nfields)
         {
@@ -198,10 +200,13 @@ impl Segment {
     }
     /// Builds what lookups by id need now rather than on first use.
     pub fn warm(&self) {
+        self.warm_ids();
+        self.field_stats.as_slice();
+    }
+    fn warm_ids(&self) {
         if !self.ids_ascending {
             self.by_id_index();
         }
-        self.field_stats.as_slice();
     }
     /// `(id, local)` pairs sorted by id (for ids that do not ascend).
     fn by_id_index(&self) -> &[(u64, u32)] {
@@ -312,11 +317,13 @@ impl Segment {
         self.ids = ids;
         self.index_ids();
     }
-    /// Notes whether ids ascend; when they do not, lookups by id sort `(id,
-    /// local)` pairs on first use.
+    /// Notes whether ids ascend; when they do not, sorts `(id, local)` pairs
+    /// for lookups by id now (segments built in memory: merges do it in the
+    /// background, not in the next write that looks an id up).
     fn index_ids(&mut self) {
         self.ids_ascending = ascending(&self.ids);
         self.by_id = OnceLock::new();
+        self.warm_ids();
     }
     /// Number of fields per document.
     pub fn nfields(&self) -> usize {
