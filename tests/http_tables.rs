@@ -362,3 +362,41 @@ fn show_meta_follows_the_last_search() {
     assert_eq!(r.json()["hits"]["total"], 2, "{}", r.body);
     assert_eq!(ids(&r).len(), 1);
 }
+
+/// A full-text query repeated on one connection follows the table it runs on:
+/// after `ALTER TABLE` it still matches, and a table dropped and created again
+/// with other fields and morphology answers by its new definition.
+#[test]
+fn a_repeated_query_follows_table_changes() {
+    let (_d, p) = start();
+    let mut c = Client::plain(p.http);
+    fill(&mut c, "t");
+    let q = r#"{"table":"t","query":{"query_string":"@body bags"},"sort":"id"}"#;
+    let bags = r#"{"table":"t","query":{"query_string":"@title bags"},"sort":"id"}"#;
+    assert_eq!(ids(&c.post("/search", bags)), Vec::<u64>::new());
+    let r = c.post("/search", q);
+    assert_eq!(r.body, r#"{"error":"no field 'body' found in schema"}"#);
+    let r = c.post("/cli", "ALTER TABLE t ADD COLUMN extra int");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.post(
+        "/search",
+        r#"{"table":"t","query":{"match":{"title":"bag"}},"sort":"id"}"#,
+    );
+    assert_eq!(ids(&r), [1, 4]);
+    assert_eq!(
+        r.json()["hits"]["hits"][0]["_source"]["extra"],
+        0,
+        "{}",
+        r.body
+    );
+    for sql in [
+        "DROP TABLE t",
+        "CREATE TABLE t (title text, body text) morphology='stem_en'",
+        "INSERT INTO t (id, title, body) VALUES (1, 'a bag', 'two bags'), (2, 'bags', 'none')",
+    ] {
+        let r = c.post("/cli", sql);
+        assert_eq!(r.status, 200, "{}: {}", sql, r.body);
+    }
+    assert_eq!(ids(&c.post("/search", bags)), [1, 2]);
+    assert_eq!(ids(&c.post("/search", q)), [1]);
+}
