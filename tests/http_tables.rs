@@ -301,3 +301,102 @@ fn a_repeated_search_sees_new_writes() {
     assert_eq!(r.status, 400, "{}", r.body);
     assert_eq!(ids(&c.post("/search", bags)), [4, 9]);
 }
+
+/// The `Variable_name`/`Value` pairs of the last result of a raw `/sql` batch.
+fn meta_pairs(r: &http_common::Resp) -> Vec<(String, String)> {
+    let j = r.json();
+    let last = j.as_array().and_then(|a| a.last()).cloned().unwrap();
+    last["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", r.body))
+        .iter()
+        .map(|p| {
+            let s = |k: &str| p[k].as_str().unwrap().to_string();
+            (s("Variable_name"), s("Value"))
+        })
+        .collect()
+}
+
+/// `SHOW META` after a search lists its totals and keyword stats (keywords sorted),
+/// a `/search` still reports its own total, and a session that has not searched
+/// shows nothing.
+#[test]
+fn show_meta_follows_the_last_search() {
+    let (_d, p) = start();
+    let mut c = Client::plain(p.http);
+    fill(&mut c, "t");
+    assert!(meta_pairs(&c.sql("SHOW META")).is_empty());
+    let r = c.sql("SELECT id FROM t WHERE MATCH('leather | bag') LIMIT 1; SHOW META");
+    let m = meta_pairs(&r);
+    let names: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "total",
+            "total_found",
+            "total_relation",
+            "time",
+            "keyword[0]",
+            "docs[0]",
+            "hits[0]",
+            "keyword[1]",
+            "docs[1]",
+            "hits[1]"
+        ]
+    );
+    let value = |k: &str| m.iter().find(|(n, _)| n == k).unwrap().1.clone();
+    assert_eq!(
+        [
+            value("total"),
+            value("total_found"),
+            value("total_relation")
+        ],
+        ["1", "2", "eq"]
+    );
+    assert_eq!([value("keyword[0]"), value("docs[0]")], ["bag", "2"]);
+    assert_eq!([value("keyword[1]"), value("docs[1]")], ["leather", "1"]);
+    let r = c.post(
+        "/search",
+        r#"{"table":"t","query":{"match":{"title":"bag"}},"limit":1}"#,
+    );
+    assert_eq!(r.json()["hits"]["total"], 2, "{}", r.body);
+    assert_eq!(ids(&r).len(), 1);
+}
+
+/// A full-text query repeated on one connection follows the table it runs on:
+/// after `ALTER TABLE` it still matches, and a table dropped and created again
+/// with other fields and morphology answers by its new definition.
+#[test]
+fn a_repeated_query_follows_table_changes() {
+    let (_d, p) = start();
+    let mut c = Client::plain(p.http);
+    fill(&mut c, "t");
+    let q = r#"{"table":"t","query":{"query_string":"@body bags"},"sort":"id"}"#;
+    let bags = r#"{"table":"t","query":{"query_string":"@title bags"},"sort":"id"}"#;
+    assert_eq!(ids(&c.post("/search", bags)), Vec::<u64>::new());
+    let r = c.post("/search", q);
+    assert_eq!(r.body, r#"{"error":"no field 'body' found in schema"}"#);
+    let r = c.post("/cli", "ALTER TABLE t ADD COLUMN extra int");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.post(
+        "/search",
+        r#"{"table":"t","query":{"match":{"title":"bag"}},"sort":"id"}"#,
+    );
+    assert_eq!(ids(&r), [1, 4]);
+    assert_eq!(
+        r.json()["hits"]["hits"][0]["_source"]["extra"],
+        0,
+        "{}",
+        r.body
+    );
+    for sql in [
+        "DROP TABLE t",
+        "CREATE TABLE t (title text, body text) morphology='stem_en'",
+        "INSERT INTO t (id, title, body) VALUES (1, 'a bag', 'two bags'), (2, 'bags', 'none')",
+    ] {
+        let r = c.post("/cli", sql);
+        assert_eq!(r.status, 200, "{}: {}", sql, r.body);
+    }
+    assert_eq!(ids(&c.post("/search", bags)), [1, 2]);
+    assert_eq!(ids(&c.post("/search", q)), [1]);
+}

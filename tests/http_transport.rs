@@ -368,3 +368,65 @@ fn requests_hyper_rejects_still_get_server_and_json() {
         );
     }
 }
+
+/// A socket that sends what it is given a few bytes per TCP write, so that TLS
+/// records reach the daemon in pieces.
+#[derive(Debug)]
+struct Trickle(std::net::TcpStream);
+
+impl std::io::Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl Write for Trickle {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(3);
+        self.0.write_all(&buf[..n])?;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Over HTTPS, requests whose TLS records arrive in small pieces, and several
+/// requests sent at once, are all answered on one connection; a peer that closes
+/// without a TLS goodbye ends it cleanly.
+#[test]
+fn tls_records_in_pieces_and_back_to_back_requests() {
+    let (_d, p) = start();
+    let ca = std::fs::read(common::certs_dir().join("ca-cert.pem")).unwrap();
+    let connector = native_tls::TlsConnector::builder()
+        .add_root_certificate(native_tls::Certificate::from_pem(&ca).unwrap())
+        .build()
+        .unwrap();
+    let tcp = common::connect(p.https);
+    tcp.set_nodelay(true).unwrap();
+    let s = connector
+        .connect("localhost", Trickle(tcp))
+        .expect("TLS handshake");
+    let mut c = Client { s: Box::new(s) };
+    let body = r#"{"table":"nosuch","query":{"match_all":{}}}"#;
+    for _ in 0..3 {
+        let r = c.post("/search", body);
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert!(r.body.contains("nosuch"), "{}", r.body);
+    }
+    // Three requests in one write: the later ones wait decrypted or still
+    // encrypted while the first is answered.
+    let one = format!(
+        "POST /search HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let mut c = Client::tls(p.https);
+    c.s.write_all(one.repeat(3).as_bytes()).unwrap();
+    for _ in 0..3 {
+        let r = c.read(false);
+        assert_eq!(r.status, 404, "{}", r.body);
+    }
+    drop(c);
+    let r = Client::tls(p.https).call("GET", "/", &[], b"");
+    assert_eq!(r.status, 200, "{}", r.body);
+}

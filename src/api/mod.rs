@@ -75,8 +75,8 @@ impl Runner<'_> {
     }
 
     /// What `SHOW META` would list now: the last search's totals and keyword stats.
-    pub fn meta(&self) -> &[(String, String)] {
-        &self.session.meta
+    pub fn meta(&self) -> std::borrow::Cow<'_, [(String, String)]> {
+        self.session.meta.pairs()
     }
 
     /// The (name, type) pairs `DESCRIBE table` lists (none for an unknown table),

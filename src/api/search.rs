@@ -60,21 +60,16 @@ fn run_query(run: &mut Runner<'_>, q: &SearchQuery) -> Vec<u8> {
         _ => return error_part("internal error: no result"),
     };
     let schema = run.describe(first);
-    let warned;
-    let meta = match ranker_warning(q) {
-        Some(w) => {
-            let mut meta = run.meta().to_vec();
-            meta.retain(|(k, v)| k != "warning" || v.is_empty());
-            meta.push(("warning".into(), w));
-            warned = meta;
-            &warned[..]
-        }
-        None => run.meta(),
-    };
+    let mut meta = run.meta();
+    if let Some(w) = ranker_warning(q) {
+        let meta = meta.to_mut();
+        meta.retain(|(k, v)| k != "warning" || v.is_empty());
+        meta.push(("warning".into(), w));
+    }
     result_part(&QueryResult {
         columns,
         rows,
-        meta,
+        meta: &meta,
         schema: &schema,
         max_matches: q.max_matches,
     })

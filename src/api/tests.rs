@@ -32,7 +32,7 @@ impl Service for Scripted {
         let mut answer = answers.remove(0);
         if sql.starts_with("SELECT ") && answer.len() == 2 {
             let meta = answer.remove(1);
-            session.meta = super::search::pairs(Some(&meta), 0, 1);
+            session.meta = super::search::pairs(Some(&meta), 0, 1).into();
         }
         answer
     }

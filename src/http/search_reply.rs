@@ -7,7 +7,7 @@ use super::highlight::Highlight;
 use super::jsonw;
 use super::source::SourceFilter;
 use crate::engine::Schema;
-use crate::service::{Column, Outcome, QueryError, Row, Value};
+use crate::service::{Column, Meta, Outcome, QueryError, Row, Value};
 
 /// How to present hits.
 #[derive(Debug, Clone, Default)]
@@ -25,7 +25,7 @@ pub struct Presentation<'a> {
 /// main search's `SHOW META` data (`total_found`, `total_relation`).
 pub fn shape(
     results: Vec<Result<Outcome, QueryError>>,
-    meta: &[(String, String)],
+    meta: &Meta,
     took_ms: u64,
     p: &Presentation<'_>,
 ) -> Result<Vec<u8>, ApiError> {
@@ -47,10 +47,8 @@ pub fn shape(
         Outcome::Rows { columns, rows } => (columns, rows),
         Outcome::Done { .. } => (&[], &[]),
     };
-    let total = meta_value(meta, "total_found")
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(rows.len() as u64);
-    let relation = meta_value(meta, "total_relation").unwrap_or("eq");
+    let total = meta.total_found().unwrap_or(rows.len() as u64);
+    let relation = meta.total_relation().unwrap_or("eq");
     let mut out = Vec::with_capacity(estimate(columns, rows));
     out.extend_from_slice(b"{\"took\":");
     jsonw::uint(&mut out, took_ms);
@@ -86,12 +84,6 @@ fn estimate(columns: &[Column], rows: &[Row]) -> usize {
         .sum();
     let names: usize = columns.iter().map(|c| c.name.len() + 8).sum();
     256 + text + rows.len() * (names + 64)
-}
-
-fn meta_value<'a>(meta: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    meta.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
 }
 
 fn is_weight(name: &str) -> bool {

@@ -29,7 +29,7 @@ fn select() -> Outcome {
     }
 }
 
-fn meta(total: &str) -> Vec<(String, String)> {
+fn meta(total: &str) -> Meta {
     [
         ("total", total),
         ("total_found", total),
@@ -37,7 +37,8 @@ fn meta(total: &str) -> Vec<(String, String)> {
     ]
     .iter()
     .map(|(a, b)| (a.to_string(), b.to_string()))
-    .collect()
+    .collect::<Vec<_>>()
+    .into()
 }
 
 fn schema() -> Schema {
@@ -109,7 +110,7 @@ fn errors_come_back_typed() {
         vec![Err(QueryError::new(
             "unknown local table(s) 'x' in search request",
         ))],
-        &[],
+        &Meta::default(),
         0,
         &Presentation::default(),
     )
@@ -143,7 +144,7 @@ fn no_schema_no_source_repeated_id() {
             Value::Float(f64::NAN),
         ]],
     };
-    let out = shape(vec![Ok(rows)], &[], 0, &p);
+    let out = shape(vec![Ok(rows)], &Meta::default(), 0, &p);
     assert_eq!(
         render(out),
         r#"{"took":0,"timed_out":false,"hits":{"total":1,"total_relation":"eq","hits":[{"_id":9,"_score":1,"highlight":{"title":["a <b>bag</b>"]}}]}}"#

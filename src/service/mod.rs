@@ -4,11 +4,13 @@
 //! [`Service`] and turns the answers back into its wire format. It never reaches into
 //! the engine or the SQL layer directly.
 
+mod meta;
 mod querylog;
 mod result;
 mod session;
 mod state;
 
+pub use meta::{Meta, SearchMeta};
 pub use querylog::QueryLog;
 pub use result::{Column, ColumnType, Outcome, QueryError, Row, Value};
 pub use session::{PendingOp, PendingWrites, Session};

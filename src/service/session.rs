@@ -22,7 +22,7 @@ pub struct Session {
     /// The subject of the client's verified TLS certificate (`/CN=...`), if any.
     pub tls_peer: Option<String>,
     /// What `SHOW META` shows: name/value pairs of the last search.
-    pub meta: Vec<(String, String)>,
+    pub meta: super::Meta,
     /// The open transaction's writes (`BEGIN` or `autocommit=0`), if any.
     pub txn: Option<PendingWrites>,
     /// The ids the last `INSERT`/`REPLACE` wrote, comma-separated
@@ -63,7 +63,7 @@ impl Session {
             tls_cipher: None,
             tls_version: None,
             tls_peer: None,
-            meta: Vec::new(),
+            meta: super::Meta::default(),
             txn: None,
             last_insert_ids: String::new(),
             user_vars: std::collections::BTreeMap::new(),

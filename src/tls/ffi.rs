@@ -231,6 +231,7 @@ api! {
     ssl SSL_set_accept_state ["SSL_set_accept_state"] fn(*mut SSL);
     ssl SSL_do_handshake ["SSL_do_handshake"] fn(*mut SSL) -> c_int;
     ssl SSL_read_ex ["SSL_read_ex"] fn(*mut SSL, *mut c_void, usize, *mut usize) -> c_int;
+    ssl SSL_has_pending ["SSL_has_pending"] fn(*const SSL) -> c_int;
     ssl SSL_write_ex ["SSL_write_ex"] fn(*mut SSL, *const c_void, usize, *mut usize) -> c_int;
     ssl SSL_shutdown ["SSL_shutdown"] fn(*mut SSL) -> c_int;
     ssl SSL_get_error ["SSL_get_error"] fn(*const SSL, c_int) -> c_int;

@@ -184,6 +184,15 @@ impl Ssl {
         unsafe { (self.api.BIO_ctrl_pending)(self.wbio) }
     }
 
+    /// Input not yet decrypted and returned: ciphertext in the input BIO, or data
+    /// OpenSSL has buffered (a partial or unread record).
+    pub fn has_input(&self) -> bool {
+        // SAFETY: `rbio` is live as long as the SSL that owns it; `ptr` is our live SSL.
+        unsafe {
+            (self.api.BIO_ctrl_pending)(self.rbio) > 0 || (self.api.SSL_has_pending)(self.ptr) == 1
+        }
+    }
+
     /// Moves up to `buf.len()` bytes of ciphertext out of the output BIO.
     pub fn take_out(&mut self, buf: &mut [u8]) -> usize {
         let len = buf.len().min(i32::MAX as usize) as c_int;

@@ -237,6 +237,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S> {
                     r?;
                 }
             }
+            // Once the handshake is done, a read with no input can only ask for
+            // more: go to the socket without the call.
+            if !this.ssl.has_input() {
+                if !ready!(this.poll_fill(cx))? {
+                    this.read_eof = true;
+                    return Poll::Ready(Ok(()));
+                }
+                continue;
+            }
             let api = this.ssl.api;
             // Decrypt straight into the caller's unfilled (possibly uninitialised)
             // space: zero-filling it first would cost a memset per read.

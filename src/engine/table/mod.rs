@@ -2,6 +2,7 @@
 //! readers take without waiting for writes.
 
 mod attrs;
+mod compiled;
 mod image;
 mod merger;
 mod reader;
@@ -33,6 +34,7 @@ pub struct Table {
     name: String,
     settings: Arc<TableSettings>,
     tok: Arc<Tokenizer>,
+    compiled: Arc<compiled::CompileCache>,
     shared: Arc<Shared>,
     storage: Arc<dyn Storage>,
 }
@@ -61,6 +63,7 @@ impl Table {
             name: name.to_string(),
             settings: Arc::new(settings),
             tok: Arc::new(tok),
+            compiled: Arc::default(),
             shared: Arc::new(Shared::new(Snapshot::empty(Arc::new(schema)))),
             storage,
         })
@@ -370,7 +373,12 @@ impl Table {
 
     /// A consistent read view: later writes do not change it.
     pub fn reader(&self) -> Reader {
-        Reader::new(self.snapshot(), self.tok.clone(), self.settings.clone())
+        Reader::new(
+            self.snapshot(),
+            self.tok.clone(),
+            self.settings.clone(),
+            self.compiled.clone(),
+        )
     }
 }
 

@@ -1,5 +1,6 @@
 //! The read side: a snapshot of a table, its documents and full-text search.
 
+use super::compiled::CompileCache;
 use super::snapshot::Snapshot;
 use crate::engine::query::{self, Compiled, SegCtx};
 use crate::engine::rank::{idf, RankCtx, Scratch};
@@ -16,6 +17,7 @@ pub struct Reader {
     snap: Arc<Snapshot>,
     tok: Arc<Tokenizer>,
     settings: Arc<TableSettings>,
+    compiled: Arc<CompileCache>,
 }
 
 impl Reader {
@@ -23,11 +25,13 @@ impl Reader {
         snap: Arc<Snapshot>,
         tok: Arc<Tokenizer>,
         settings: Arc<TableSettings>,
+        compiled: Arc<CompileCache>,
     ) -> Reader {
         Reader {
             snap,
             tok,
             settings,
+            compiled,
         }
     }
 
@@ -173,7 +177,10 @@ impl Reader {
         opts: &MatchOptions,
         mut found: impl FnMut(usize, &[(i64, u32)]),
     ) -> Result<Option<Vec<KeywordStat>>, EngineError> {
-        let bound = match query::compile(query, &self.tok, &self.settings, &self.snap.schema)? {
+        let entry = self
+            .compiled
+            .compile(query, &self.tok, &self.settings, &self.snap.schema)?;
+        let bound = match &entry.compiled {
             Compiled::FullScan => return Ok(None),
             Compiled::Query(b) => b,
         };

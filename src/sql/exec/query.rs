@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use crate::engine::{AttrRow, AttrValue, DocRef, KeywordStat, MatchOptions, Reader, StoredFields};
-use crate::service::{Outcome, QueryError};
+use crate::service::{Meta, Outcome, QueryError, SearchMeta};
 use crate::sql::ast::{BinaryOp, Expr, Limit, Select, SelectItem};
 
 use super::options::QueryOptions;
@@ -22,8 +22,8 @@ pub const DEFAULT_LIMIT: u64 = 20;
 pub struct SearchResult {
     /// The result sets.
     pub outcomes: Vec<Outcome>,
-    /// `SHOW META` pairs.
-    pub meta: Vec<(String, String)>,
+    /// `SHOW META` data.
+    pub meta: Meta,
 }
 
 /// Runs a `SELECT` with `FROM`.
@@ -105,12 +105,12 @@ fn finish(
     for facet in &select.facets {
         outcomes.push(query.facet(&rows, facet)?);
     }
-    let meta = meta_pairs(
-        main.returned,
-        main.found,
-        started,
-        keywords.as_deref().unwrap_or(&[]),
-    );
+    let meta = Meta::Search(SearchMeta {
+        returned: main.returned,
+        found: main.found,
+        seconds: started.elapsed().as_secs_f64(),
+        keywords: keywords.unwrap_or_default(),
+    });
     Ok(SearchResult { outcomes, meta })
 }
 
@@ -609,31 +609,6 @@ fn expand_mva(vals: Vec<Val>) -> Vec<Vec<Val>> {
             }
         }
         out = next;
-    }
-    out
-}
-
-fn meta_pairs(
-    returned: usize,
-    found: usize,
-    started: Instant,
-    keywords: &[KeywordStat],
-) -> Vec<(String, String)> {
-    let mut out = vec![
-        ("total".to_string(), returned.to_string()),
-        ("total_found".to_string(), found.to_string()),
-        ("total_relation".to_string(), "eq".to_string()),
-        (
-            "time".to_string(),
-            format!("{:.3}", started.elapsed().as_secs_f64()),
-        ),
-    ];
-    let mut sorted: Vec<&KeywordStat> = keywords.iter().collect();
-    sorted.sort_by(|a, b| a.keyword.cmp(&b.keyword));
-    for (i, k) in sorted.into_iter().enumerate() {
-        out.push((format!("keyword[{i}]"), k.keyword.clone()));
-        out.push((format!("docs[{i}]"), k.docs.to_string()));
-        out.push((format!("hits[{i}]"), k.hits.to_string()));
     }
     out
 }

@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx<'_>, show: &Show) -> Result<Outcome, QueryError> {
         Show::Databases { like } => Ok(databases(like.as_deref())),
         Show::Meta { like } => Ok(string_table(
             &["Variable_name", "Value"],
-            pairs_like(ctx.session.meta.clone(), like.as_deref()),
+            pairs_like(ctx.session.meta.pairs().into_owned(), like.as_deref()),
         )),
         Show::TableStatus { table, like } => table_status(ctx, table, like.as_deref()),
         Show::Collation => Ok(collation()),
