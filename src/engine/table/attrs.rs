@@ -297,13 +297,19 @@ impl<'de> serde::de::Visitor<'de> for RowSeed<'_> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn rows_read_back_into_chunks_as_written() {
-        let rows: Vec<Vec<AttrValue>> = (0..600)
+    /// `n` rows of an int and a string, and how a disk chunk holds them.
+    fn rows_and_bytes(n: i64) -> (Vec<Vec<AttrValue>>, Vec<u8>) {
+        let rows: Vec<Vec<AttrValue>> = (0..n)
             .map(|i| vec![AttrValue::Int(i), AttrValue::Str(format!("c{i}"))])
             .collect();
         let refs: Vec<&[AttrValue]> = rows.iter().map(Vec::as_slice).collect();
         let bytes = postcard::to_stdvec(&refs).unwrap();
+        (rows, bytes)
+    }
+
+    #[test]
+    fn rows_read_back_into_chunks_as_written() {
+        let (rows, bytes) = rows_and_bytes(600);
         let store: AttrStore = postcard::from_bytes(&bytes).unwrap();
         assert_eq!((store.len(), store.width()), (600, 2));
         assert_eq!(store.chunks().len(), 3);
@@ -336,11 +342,7 @@ mod tests {
 
     #[test]
     fn encoded_rows_are_decoded_on_first_use() {
-        let rows: Vec<Vec<AttrValue>> = (0..300)
-            .map(|i| vec![AttrValue::Int(i), AttrValue::Str(format!("c{i}"))])
-            .collect();
-        let refs: Vec<&[AttrValue]> = rows.iter().map(Vec::as_slice).collect();
-        let bytes = postcard::to_stdvec(&refs).unwrap();
+        let (rows, bytes) = rows_and_bytes(300);
         let store = AttrStore::encoded(bytes.clone()).unwrap();
         assert_eq!((store.len(), store.width()), (300, 2));
         assert!(store.chunks.get().is_none());
