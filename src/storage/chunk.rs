@@ -94,7 +94,8 @@ pub fn open(path: &Path) -> Result<Opened, String> {
             len: stored,
         };
         if header.starts_with(MAGIC3) {
-            let ((), head) = read_head(&file, &header, head_len, |_| Ok(()))?;
+            let head = read_at(&file, head_len, HEADER as u64)?;
+            check_head(&header, crc32(&head))?;
             let (head, rows): (SegmentHead, AttrStore) =
                 postcard::from_bytes(&head).map_err(|e| e.to_string())?;
             return opened(Segment::from_parts(head, post, stored)?, rows);
@@ -151,29 +152,26 @@ fn read_at(file: &File, len: u64, at: u64) -> Result<Vec<u8>, String> {
     Ok(buf)
 }
 
-/// Reads the head and checks it against its checksum; `seg` is given the
-/// segment's part (format 4) while the rows are read on a second thread.
+/// Checks the head's checksum (`hash`) against the one in the header.
+fn check_head(header: &[u8], hash: u32) -> Result<(), String> {
+    let mut crc = [0u8; 4];
+    crc.copy_from_slice(&header[32..36]);
+    if hash == u32::from_le_bytes(crc) {
+        Ok(())
+    } else {
+        Err("checksum mismatch".to_string())
+    }
+}
+
+/// Reads a format 4 head and checks it against its checksum; `seg` is given
+/// the segment's part while the rows are read on a second thread.
 fn read_head<T>(
     file: &Arc<File>,
     header: &[u8],
     head_len: u64,
     seg: impl FnOnce(Vec<u8>) -> Result<T, String>,
 ) -> Result<(T, Vec<u8>), String> {
-    let mut crc = [0u8; 4];
-    crc.copy_from_slice(&header[32..36]);
-    let crc = u32::from_le_bytes(crc);
-    let checked = |hash: u32| {
-        if hash == crc {
-            Ok(())
-        } else {
-            Err("checksum mismatch".to_string())
-        }
-    };
-    if header.starts_with(MAGIC3) {
-        let head = read_at(file, head_len, HEADER as u64)?;
-        checked(crc32(&head))?;
-        return Ok((seg(Vec::new())?, head));
-    }
+    let checked = |hash: u32| check_head(header, hash);
     let first = read_at(file, 8.min(head_len), HEADER as u64)?;
     let Some(seg_len) = split_len(&first).filter(|&l| l <= head_len - 8) else {
         // Damaged bytes are reported as such before the layout they break.

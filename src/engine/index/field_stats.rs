@@ -3,6 +3,7 @@
 //! Only the `SPH04` ranker and the `end$` anchor read them, so a daemon opening a
 //! large chunk answers other searches without waiting for millions of them.
 
+use super::postings::get_varint;
 use crate::engine::tokenizer::FieldStats;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -140,24 +141,19 @@ pub fn end_of_varints(bytes: &[u8], count: usize) -> Option<usize> {
 }
 
 /// Decodes `len` pairs of varints; a value past `u32` (a head written wrong:
-/// its checksum was right) is cut to 32 bits, never a panic.
+/// its checksum was right) reads as `u32::MAX`, never a panic.
 fn decode(bytes: &[u8], len: usize) -> Vec<FieldStats> {
     let mut out = Vec::with_capacity(len);
     let mut at = 0;
     let mut next = || {
-        let mut v: u64 = 0;
-        let mut shift = 0;
-        while let Some(&b) = bytes.get(at) {
+        get_varint(bytes, &mut at).unwrap_or_else(|| {
+            // Past the rest of the too long varint.
+            while bytes.get(at).is_some_and(|&b| b >= 0x80) {
+                at += 1;
+            }
             at += 1;
-            if shift < 64 {
-                v |= u64::from(b & 0x7f) << shift;
-            }
-            shift += 7;
-            if b < 0x80 {
-                break;
-            }
-        }
-        v as u32
+            u32::MAX
+        })
     };
     for _ in 0..len {
         let len = next();
@@ -210,7 +206,7 @@ mod tests {
         let mut copy = lazy.clone();
         copy.vec_mut().push(FieldStats::default());
         assert_eq!((lazy.as_slice().len(), copy.as_slice().len()), (300, 301));
-        // Values past 32 bits (a head written wrong) are cut, not a panic.
+        // Values past 32 bits (a head written wrong) read as the largest, not a panic.
         let wide = postcard::to_stdvec(&[u64::MAX, 5]).unwrap();
         let lazy = FieldStatsVec::encoded(Arc::new(wide.clone()), 1..wide.len(), 1);
         assert_eq!(

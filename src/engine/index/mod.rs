@@ -11,6 +11,7 @@ mod stored;
 pub use blob::Blob;
 pub use head::SegmentHead;
 pub use merge::{merge, MergeInput};
+pub use postings::get_varint;
 #[cfg(test)]
 pub use segment::pack_hit;
 pub use segment::{hit_field, hit_pos, Bits, Segment, SegmentBuilder};

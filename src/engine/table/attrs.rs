@@ -3,6 +3,7 @@
 //! decodes them, so that a daemon answers full-text queries before its largest
 //! chunks' attributes are ready.
 
+use crate::engine::index::get_varint;
 use crate::engine::types::AttrValue;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
@@ -77,19 +78,9 @@ impl AttrStore {
     /// read now; rows that then fail to decode (the file's checksum was right,
     /// so they were written wrong) are logged and read as empty.
     pub fn encoded(bytes: Vec<u8>) -> Result<AttrStore, String> {
+        // Row numbers are u32 (local document numbers), so are row lengths.
         let mut at = 0;
-        let mut varint = || {
-            let mut v: u64 = 0;
-            for shift in (0..64).step_by(7) {
-                let b = *bytes.get(at)?;
-                at += 1;
-                v |= u64::from(b & 0x7f) << shift;
-                if b < 0x80 {
-                    return usize::try_from(v).ok();
-                }
-            }
-            None
-        };
+        let mut varint = || get_varint(&bytes, &mut at).map(|v| v as usize);
         let bad = || "attribute rows: bad row count".to_string();
         let len = varint().ok_or_else(bad)?;
         let width = if len > 0 {
