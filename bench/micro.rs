@@ -8,7 +8,10 @@
 //! - `and_2terms`: a two-term AND (`alpha beta`, ranker none) over a synthetic table of
 //!   50,000 documents built with [`Table::write`], where the terms are in 1/2 and 1/3
 //!   of the documents (16,667 matches), and with a rare term (1/500);
-//! - `mysql_err_packet`: [`searchd::mysql::maxed_out_packet`], an ERR packet framed.
+//! - `mysql_err_packet`: [`searchd::mysql::maxed_out_packet`], an ERR packet framed;
+//! - `http_search`: the `/search` handler ([`searchd::http::serve_json`]) on the demo
+//!   table of `sql/demo.sql`, with the body of figures 6 and 7 (`bench/run`): plan,
+//!   search, rows and the JSON answer, without the network or HTTP.
 //!
 //! ```text
 //! cargo bench --bench micro                 # all
@@ -214,5 +217,63 @@ fn mysql_codec(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, tokenize, query_parse, and_2terms, mysql_codec);
+/// The SQL statements of a script (one per line or run of lines ending in `;`;
+/// `--` comments dropped).
+fn statements(script: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in script.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with("--") {
+            continue;
+        }
+        cur.push_str(line);
+        cur.push(' ');
+        if line.ends_with(';') {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    out
+}
+
+fn http_search(c: &mut Criterion) {
+    use searchd::service::{ServerState, Service, Session};
+    use std::sync::Arc;
+    let state = ServerState::new(
+        searchd::config::Searchd::default(),
+        searchd::tls::TlsState::Unusable {
+            reason: "benchmark".into(),
+        },
+    );
+    let service: Arc<dyn Service> = Arc::new(searchd::sql::SqlService::new(Arc::new(state)));
+    let mut session = Session::new(1, "mysql");
+    let script = include_str!("../sql/demo.sql");
+    for stmt in statements(script) {
+        for r in service.query(&mut session, &stmt) {
+            r.unwrap_or_else(|e| panic!("{stmt}: {e:?}"));
+        }
+    }
+    let body = bytes::Bytes::from_static(
+        br#"{"table":"demo","query":{"match":{"title":"bag"}},"limit":5}"#,
+    );
+    let (status, answer) =
+        searchd::http::serve_json(Arc::clone(&service), false, "/search", "", body.clone());
+    assert_eq!(status, 200);
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.contains(r#""total":3"#), "{text}");
+    c.bench_function("http_search", |b| {
+        b.iter(|| {
+            searchd::http::serve_json(Arc::clone(&service), false, "/search", "", body.clone())
+        })
+    });
+}
+
+criterion_group!(
+    benches,
+    tokenize,
+    query_parse,
+    and_2terms,
+    mysql_codec,
+    http_search
+);
 criterion_main!(benches);
