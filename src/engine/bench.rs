@@ -2,7 +2,9 @@
 //! `cargo test --release --lib engine::bench -- --ignored --nocapture`). They print
 //! timings and assert only results, never times. `memory_by_structure` loads the
 //! search benchmark's corpus (`bench/corpus-data/docs.tsv`, built by
-//! `bench/corpus.py`) when it is there.
+//! `bench/corpus.py`) when it is there. `bench_stored_text_reads` reads the texts of
+//! 20 documents in different blocks, in memory and in a file, without and with the
+//! docstore cache.
 
 use super::*;
 use std::time::Instant;
@@ -176,4 +178,62 @@ fn memory_by_structure() {
         println!("{part:>14}: {:8.1} MB", *bytes as f64 / 1e6);
     }
     assert_eq!(t.reader().len(), n);
+}
+
+#[test]
+#[ignore]
+fn bench_stored_text_reads() {
+    use index::docstore_cache::DocstoreCache;
+    use index::{StoredText, StoredWriter};
+    // 4,000 documents of about 1 KiB of text: about 250 blocks.
+    let words = dictionary(20_000);
+    let mut w = StoredWriter::new(1);
+    let texts: Vec<String> = (0..4000u64)
+        .map(|id| {
+            let mut t = String::new();
+            let mut k = 1u64;
+            while t.len() < 1000 {
+                t.push_str(&words[(id.wrapping_mul(k) % words.len() as u64) as usize]);
+                t.push(' ');
+                k += 7;
+            }
+            t
+        })
+        .collect();
+    for t in &texts {
+        w.push(std::iter::once(t.as_str()));
+    }
+    let mem = w.finish();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stored");
+    std::fs::write(&path, mem.parts().1.all().unwrap()).unwrap();
+    let file = Blob::File {
+        file: Arc::new(std::fs::File::open(&path).unwrap()),
+        at: 0,
+        len: mem.parts().1.len() as u64,
+    };
+    let disk = StoredText::from_parts(mem.parts().0.clone(), file);
+    // A result set: 20 documents 200 apart, each in a block of its own.
+    let rows: Vec<u32> = (0..20).map(|i| i * 200 + 3).collect();
+    const QUERIES: u32 = 5_000;
+    for (name, s) in [("memory", &mem), ("disk chunk", &disk)] {
+        for bytes in [0, 16 << 20] {
+            let shared = DocstoreCache::new(bytes);
+            let start = Instant::now();
+            let mut total = 0;
+            for _ in 0..QUERIES {
+                let mut cache = TextCache::default();
+                for &r in &rows {
+                    total += s.fields_through(r, 1, &mut cache, &shared)[0].len();
+                }
+            }
+            let el = start.elapsed();
+            println!(
+                "{name}, docstore cache {bytes:>8} bytes: {:6.2} us per 20 documents",
+                el.as_secs_f64() * 1e6 / f64::from(QUERIES)
+            );
+            let want: usize = rows.iter().map(|&r| texts[r as usize].len()).sum();
+            assert_eq!(total, want * QUERIES as usize);
+        }
+    }
 }

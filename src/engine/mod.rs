@@ -37,7 +37,7 @@ mod bench;
 #[cfg(test)]
 mod tests;
 
-pub use index::{Bits, Blob, Segment, SegmentHead, TextCache};
+pub use index::{docstore_cache, Bits, Blob, Segment, SegmentHead, TextCache};
 pub use storage::{LogOp, MemoryStorage, NoStorage, Storage};
 pub use table::{
     AttrStore, ChunkFiles, ChunkState, DiskChunk, FlushImage, Merged, Reader, Table, MAX_FIELDS,

@@ -1,19 +1,44 @@
 //! Stored field texts of a segment, LZ4-compressed in blocks of whole documents
 //! (about `BLOCK_BYTES` of text each): reading a document decompresses one
-//! block, and merging copies the blocks of documents that all survive as they
-//! are.
+//! block (kept in the process-wide [`DocstoreCache`] for the next reads), and
+//! merging copies the blocks of documents that all survive as they are (without
+//! going through the cache).
 
 /// Text gathered before a block is compressed.
 const BLOCK_BYTES: usize = 16 * 1024;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use super::blob::Blob;
+use super::docstore_cache::{self, Block, DocstoreCache};
 
 /// The stored texts of a segment's documents.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct StoredText {
     index: StoredIndex,
     /// The compressed blocks (in memory, or in a disk chunk file).
     data: Blob,
+    /// The texts' identity in the docstore cache, new for every texts built or
+    /// opened (see [`docstore_cache::next_id`]).
+    id: u64,
+    /// Whether a block went into the global cache: dropping the texts then
+    /// removes their blocks from it.
+    cached: AtomicBool,
+}
+
+impl Default for StoredText {
+    fn default() -> StoredText {
+        StoredText::from_parts(StoredIndex::default(), Blob::default())
+    }
+}
+
+impl Drop for StoredText {
+    fn drop(&mut self) {
+        if *self.cached.get_mut() {
+            docstore_cache::global().forget(self.id);
+        }
+    }
 }
 
 /// Where the texts are: what a segment keeps in memory even when its
@@ -40,7 +65,12 @@ impl std::ops::Deref for StoredText {
 impl StoredText {
     /// Texts from their index and compressed blocks (a disk chunk read back).
     pub fn from_parts(index: StoredIndex, data: Blob) -> StoredText {
-        StoredText { index, data }
+        StoredText {
+            index,
+            data,
+            id: docstore_cache::next_id(),
+            cached: AtomicBool::new(false),
+        }
     }
 
     /// The index and the compressed blocks.
@@ -69,8 +99,21 @@ impl StoredText {
     }
 
     /// Like [`StoredText::fields`], reusing the block `cache` holds when the
-    /// document is in it (and leaving the document's block there).
+    /// document is in it (and leaving the document's block there), else the
+    /// block the [global](docstore_cache::global) docstore cache holds.
     pub fn fields_with(&self, local: u32, nfields: usize, cache: &mut TextCache) -> Vec<String> {
+        self.fields_through(local, nfields, cache, docstore_cache::global())
+    }
+
+    /// Like [`StoredText::fields_with`], through the docstore cache `shared`:
+    /// a block it does not hold is decompressed and put in it.
+    pub fn fields_through(
+        &self,
+        local: u32,
+        nfields: usize,
+        cache: &mut TextCache,
+        shared: &DocstoreCache,
+    ) -> Vec<String> {
         let start = local as usize * nfields;
         let first = self.offs.get(start).copied().unwrap_or(0);
         let last = self.offs.get(start + nfields).copied().unwrap_or(0);
@@ -84,19 +127,32 @@ impl StoredText {
         else {
             return vec![String::new(); nfields];
         };
-        let key = (std::ptr::from_ref(self) as usize, b);
+        let key = (self.id, b);
         if cache.key != Some(key) {
             cache.key = None;
-            let Some((base, text)) = self.block(b) else {
+            let Some(block) = self.shared_block(b, shared) else {
                 return vec![String::new(); nfields];
             };
             *cache = TextCache {
                 key: Some(key),
-                base,
-                text,
+                block,
             };
         }
-        self.slice_fields(&cache.text, cache.base, local, nfields)
+        self.slice_fields(&cache.block.text, cache.block.base, local, nfields)
+    }
+
+    /// Block `b` from `shared`, or decompressed and put there.
+    fn shared_block(&self, b: usize, shared: &DocstoreCache) -> Option<Block> {
+        if !shared.enabled() {
+            return self.block(b);
+        }
+        if let Some(hit) = shared.get(self.id, b) {
+            return Some(hit);
+        }
+        let block = self.block(b)?;
+        self.cached.store(true, Ordering::Relaxed);
+        shared.insert(self.id, b, block.clone());
+        Some(block)
     }
 
     /// The texts of document `local` out of its decompressed block.
@@ -127,13 +183,19 @@ impl StoredText {
         stop.checked_sub(start)
     }
 
-    /// Where block `b` starts in the text, and its uncompressed text.
-    fn block(&self, b: usize) -> Option<(u64, Vec<u8>)> {
+    /// Block `b` decompressed; `None` when it is unknown or damaged.
+    fn block(&self, b: usize) -> Option<Block> {
         let (at, end) = (*self.block_at.get(b)?, *self.block_at.get(b + 1)?);
         let len = usize::try_from(self.block_len(b)?).ok()?;
         let bytes = self.data.get(at as usize..end as usize)?;
-        let out = lz4_flex::block::decompress(&bytes, len).ok()?;
-        (out.len() == len).then_some((self.block_start[b], out))
+        // Decompressed in place into the shared buffer (one allocation).
+        let mut text: Arc<[u8]> = std::iter::repeat_n(0, len).collect();
+        let out = Arc::get_mut(&mut text)?;
+        let n = lz4_flex::block::decompress_into(&bytes, out).ok()?;
+        (n == len).then_some(Block {
+            base: self.block_start[b],
+            text,
+        })
     }
 
     /// Heap bytes (offsets, block tables, compressed data).
@@ -143,16 +205,13 @@ impl StoredText {
     }
 }
 
-/// The last block of stored text decompressed, for reading several documents of
-/// one block (rows of one result set) with one decompression. Only meaningful
-/// while the texts it was filled from are borrowed.
+/// The last block of stored text read, for reading several documents of one
+/// block (rows of one result set) without even looking in the docstore cache.
 #[derive(Debug, Default)]
 pub struct TextCache {
-    /// The texts (by address) and block number it holds.
-    key: Option<(usize, usize)>,
-    /// Where the block starts in the uncompressed text.
-    base: u64,
-    text: Vec<u8>,
+    /// The texts (by identity) and block number it holds.
+    key: Option<(u64, usize)>,
+    block: Block,
 }
 
 /// Builds a [`StoredText`] document by document.
@@ -259,10 +318,7 @@ impl StoredWriter {
         index.block_at.shrink_to_fit();
         let mut data = self.data;
         data.shrink_to_fit();
-        StoredText {
-            index,
-            data: Blob::Mem(data),
-        }
+        StoredText::from_parts(index, Blob::Mem(data))
     }
 }
 
@@ -298,7 +354,7 @@ pub fn copy_live(
         let block = src.block(b);
         for l in (first..d).filter(|&l| live(l as u32)) {
             let texts = match &block {
-                Some((base, text)) => src.slice_fields(text, *base, l as u32, nfields),
+                Some(block) => src.slice_fields(&block.text, block.base, l as u32, nfields),
                 None => vec![String::new(); nfields],
             };
             out.push(texts.iter().map(String::as_str));
@@ -356,6 +412,141 @@ mod tests {
                 t.fields(local, 2),
                 "{local}"
             );
+        }
+    }
+
+    /// `texts` of two fields each (the second `"b"`), built in memory, and the
+    /// same texts with their blocks in a file.
+    fn in_memory_and_on_disk(texts: &[String]) -> (StoredText, StoredText, tempfile::TempDir) {
+        let docs: Vec<[&str; 2]> = texts.iter().map(|t| [t.as_str(), "b"]).collect();
+        let mem = build(&docs);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stored");
+        let mut bytes = b"head".to_vec();
+        bytes.extend_from_slice(&mem.data.all().unwrap());
+        std::fs::write(&path, &bytes).unwrap();
+        let file = Blob::File {
+            file: Arc::new(std::fs::File::open(&path).unwrap()),
+            at: 4,
+            len: mem.data.len() as u64,
+        };
+        let disk = StoredText::from_parts(mem.index.clone(), file);
+        assert!(disk.validate(texts.len(), 2));
+        (mem, disk, dir)
+    }
+
+    fn want(texts: &[String], local: usize) -> Vec<String> {
+        vec![texts[local].clone(), "b".into()]
+    }
+
+    #[test]
+    fn shared_blocks_give_the_same_texts_to_every_result_set() {
+        let texts: Vec<String> = (0..40).map(long).collect();
+        let (mem, disk, _dir) = in_memory_and_on_disk(&texts);
+        assert!(mem.block_start.len() > 5);
+        let order: Vec<u32> = (0..40).map(|i| (i * 17) % 40).collect();
+        for s in [&mem, &disk] {
+            let shared = DocstoreCache::new(1 << 20);
+            let (mut first, mut second) = (TextCache::default(), TextCache::default());
+            for &local in &order {
+                let got = s.fields_through(local, 2, &mut first, &shared);
+                assert_eq!(got, want(&texts, local as usize), "{local}");
+            }
+            let held = shared.len();
+            assert_eq!(held, s.block_start.len());
+            // A second result set finds every block there, the very same bytes.
+            for &local in order.iter().rev() {
+                let got = s.fields_through(local, 2, &mut second, &shared);
+                assert_eq!(got, want(&texts, local as usize), "{local}");
+                let fresh = s.fields_through(local, 2, &mut TextCache::default(), &shared);
+                assert_eq!(fresh, got);
+            }
+            assert_eq!(shared.len(), held);
+            first.key = None;
+            s.fields_through(order[0], 2, &mut first, &shared);
+            assert!(Arc::ptr_eq(&first.block.text, &second.block.text));
+            // Through the global cache too.
+            assert_eq!(s.fields(39, 2), want(&texts, 39));
+        }
+    }
+
+    #[test]
+    fn shared_cache_keeps_its_bound_or_nothing() {
+        let texts: Vec<String> = (0..30).map(long).collect();
+        let (mem, disk, _dir) = in_memory_and_on_disk(&texts);
+        for s in [&mem, &disk] {
+            let small = DocstoreCache::new(40_000);
+            let off = DocstoreCache::new(0);
+            for round in 0..3 {
+                for local in 0..30u32 {
+                    for shared in [&small, &off] {
+                        let got = s.fields_through(local, 2, &mut TextCache::default(), shared);
+                        assert_eq!(got, want(&texts, local as usize), "{round} {local}");
+                    }
+                    assert!(small.bytes() <= 40_000, "{}", small.bytes());
+                    assert!(!small.is_empty());
+                    assert!(off.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dropped_texts_leave_nothing_for_new_ones() {
+        let mut s = build(&[["old", "x"], ["older", "y"]]);
+        let old = s.id;
+        let mut rows = TextCache::default();
+        assert_eq!(s.fields_with(1, 2, &mut rows), ["older", "y"]);
+        assert_eq!(docstore_cache::global().blocks_of(old), 1);
+        // New texts in the very place of the old ones.
+        s = build(&[["new", "z"], ["newer", "w"]]);
+        assert_ne!(s.id, old);
+        assert_eq!(docstore_cache::global().blocks_of(old), 0);
+        assert_eq!(s.fields_with(1, 2, &mut rows), ["newer", "w"]);
+        assert_eq!(s.fields(0, 2), ["new", "z"]);
+        // Merging reads blocks without putting them in the cache.
+        let mut w = StoredWriter::new(2);
+        let fresh = build(&[["a", "b"], ["c", "d"]]);
+        copy_live(&fresh, 2, 2, |l| l == 1, &mut w);
+        assert_eq!(w.finish().fields(0, 2), ["c", "d"]);
+        assert_eq!(docstore_cache::global().blocks_of(fresh.id), 0);
+    }
+
+    #[test]
+    fn damaged_blocks_read_as_empty_texts_and_are_not_kept() {
+        let texts: Vec<String> = (0..10).map(long).collect();
+        let (mut mem, disk, dir) = in_memory_and_on_disk(&texts);
+        let (at, end) = (mem.block_at[1] as usize, mem.block_at[2] as usize);
+        let Blob::Mem(bytes) = &mut mem.data else {
+            unreachable!()
+        };
+        bytes[at..end].fill(0xff);
+        // The file loses its last block.
+        let path = dir.path().join("stored");
+        let keep = 4 + disk.block_at[disk.block_at.len() - 2];
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(keep)
+            .unwrap();
+        let last = (disk.block_start.len() - 1) as u64;
+        let in_block = |s: &StoredText, local: usize, b: u64| {
+            let first = s.offs[local * 2];
+            s.block_start.partition_point(|&x| x <= first) as u64 - 1 == b
+        };
+        for (s, bad) in [(&mem, 1), (&disk, last)] {
+            let shared = DocstoreCache::new(1 << 20);
+            for local in 0..10 {
+                let got = s.fields_through(local as u32, 2, &mut TextCache::default(), &shared);
+                if in_block(s, local, bad) {
+                    assert_eq!(got, ["", ""], "{local}");
+                } else {
+                    assert_eq!(got, want(&texts, local), "{local}");
+                }
+            }
+            assert_eq!(shared.len(), s.block_start.len() - 1);
+            assert!(shared.get(s.id, bad as usize).is_none());
         }
     }
 
