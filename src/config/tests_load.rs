@@ -48,6 +48,7 @@ fn every_setting_is_read() {
          log = /var/log/manticore/searchd.log\n  query_log = syslog\n  \
          pid_file = /run/manticore/searchd.pid\n  max_connections = 50\n  client_timeout = 2m\n  \
          network_timeout = 10\n  max_packet_size = 32M\n  mysql_version_string = 8.0.33\n  \
+         docstore_cache_size = 64k\n  \
          ssl_cert = /c/server.pem\n  ssl_key = /c/server.key\n  ssl_ca = /c/ca.pem\n  \
          ssl_library = /usr/lib/libssl.so.3\n}\n",
     );
@@ -73,6 +74,7 @@ fn every_setting_is_read() {
         client_timeout: Duration::from_secs(120),
         network_timeout: Duration::from_secs(10),
         max_packet_size: 32 << 20,
+        docstore_cache_size: 64 << 10,
         mysql_version_string: "8.0.33".into(),
         ssl_cert: Some("/c/server.pem".into()),
         ssl_key: Some("/c/server.key".into()),
@@ -103,6 +105,7 @@ fn empty_searchd_gets_every_default() {
     assert_eq!(s.client_timeout, Duration::from_secs(300));
     assert_eq!(s.network_timeout, Duration::from_secs(5));
     assert_eq!(s.max_packet_size, 128 * 1024 * 1024);
+    assert_eq!(s.docstore_cache_size, 16 << 20);
     assert_eq!(s.mysql_version_string, crate::version::MYSQL_DEFAULT);
     assert_eq!((&s.ssl_cert, &s.ssl_key, &s.ssl_ca), (&None, &None, &None));
     assert_eq!(s.ssl_library, None);
@@ -140,7 +143,12 @@ fn packet_sizes_take_k_m_g() {
     ] {
         let c = ok(&format!("searchd {{\n  max_packet_size = {text}\n}}\n"));
         assert_eq!(c.searchd.max_packet_size, want, "{text}");
+        let c = ok(&format!("searchd {{\n  docstore_cache_size = {text}\n}}\n"));
+        assert_eq!(c.searchd.docstore_cache_size, want, "{text}");
     }
+    let c = ok("searchd {\n  docstore_cache_size = 0\n}\n");
+    assert_eq!(c.searchd.docstore_cache_size, 0);
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
 }
 
 /// The `manticore.conf` the packages install (RT mode).

@@ -12,6 +12,7 @@
 //! | `client_timeout` | 300 s |
 //! | `network_timeout` | 5 s |
 //! | `max_packet_size` | 128 MiB |
+//! | `docstore_cache_size` | 16 MiB (0 = no cache) |
 //! | `mysql_version_string` | [`crate::version::MYSQL_DEFAULT`] |
 //! | `ssl_cert`, `ssl_key`, `ssl_ca` | none |
 //! | `ssl_library` | none (search the system for `libssl.so.3`, then `libssl.so.1.1`) |
@@ -64,6 +65,9 @@ pub struct Searchd {
     pub network_timeout: Duration,
     /// `max_packet_size`, in bytes.
     pub max_packet_size: usize,
+    /// `docstore_cache_size`: bytes of decompressed stored-text blocks kept for
+    /// later reads, across tables (0 = none).
+    pub docstore_cache_size: usize,
     /// `mysql_version_string`: the version the MySQL handshake announces.
     pub mysql_version_string: String,
     /// `ssl_cert`: the server certificate (PEM).

@@ -210,6 +210,9 @@ async fn run(config: Config, tls: TlsState, sink: LogSink, child: bool) -> i32 {
             return 1;
         }
     };
+    // Sized before any table opens (the first read of a stored text would make
+    // it with the default size).
+    crate::engine::docstore_cache::configure(config.searchd.docstore_cache_size);
     let mut state = ServerState::new(config.searchd.clone(), tls).with_query_log(query_log);
     let durable = match super::tables::open(&config) {
         Ok(Some(opened)) => {
