@@ -166,7 +166,7 @@ impl StoredText {
                 let (a, z) = (w[0].saturating_sub(base), w[1].saturating_sub(base));
                 block
                     .get(a as usize..z as usize)
-                    .map(|t| String::from_utf8_lossy(t).into_owned())
+                    .map(text)
                     .unwrap_or_default()
             })
             .collect()
@@ -212,6 +212,16 @@ pub struct TextCache {
     /// The texts (by identity) and block number it holds.
     key: Option<(u64, usize)>,
     block: Block,
+}
+
+/// Stored bytes as text: checked in one pass (whole words at a time when ASCII),
+/// and only a text that is not UTF-8 (which writes never store) goes through the
+/// lossy path.
+fn text(bytes: &[u8]) -> String {
+    std::str::from_utf8(bytes).map_or_else(
+        |_| String::from_utf8_lossy(bytes).into_owned(),
+        str::to_owned,
+    )
 }
 
 /// Builds a [`StoredText`] document by document.
@@ -369,6 +379,15 @@ pub fn copy_live(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_bytes_as_text_lossily_only_when_not_utf8() {
+        assert_eq!(text(b"plain"), "plain");
+        assert_eq!(text("é漢🎉".as_bytes()), "é漢🎉");
+        // A character cut in two, as only a damaged block could hold.
+        assert_eq!(text(&"aé".as_bytes()[..2]), "a\u{fffd}");
+        assert_eq!(text(b"a\xffb"), "a\u{fffd}b");
+    }
 
     fn build(docs: &[[&str; 2]]) -> StoredText {
         let mut w = StoredWriter::new(2);
