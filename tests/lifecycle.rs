@@ -85,6 +85,60 @@ fn startup_logs_listeners_and_writes_the_pid_file() {
     assert!(status.success());
 }
 
+/// `threads` sets the connection workers: named threads, logged, and serving.
+#[test]
+fn threads_sets_the_connection_worker_threads() {
+    let sb = Sandbox::new();
+    let (mysql, multi) = (free_port(), free_port());
+    basic_config(&sb, mysql, multi, "    threads = 3\n");
+    let d = Daemon::start(sb, &[]);
+    assert!(
+        d.log().contains("3 connection worker threads"),
+        "{}",
+        d.log()
+    );
+    let mut names: Vec<String> = std::fs::read_dir(format!("/proc/{}/task", d.child.id()))
+        .unwrap()
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .map(|n| n.trim().to_string())
+        .filter(|n| n.starts_with("conn-"))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["conn-0", "conn-1", "conn-2"]);
+    // Keep-alive connections spread over the workers all get answers.
+    let mut conns: Vec<_> = (0..4).map(|_| connect(multi)).collect();
+    for _ in 0..2 {
+        for c in &mut conns {
+            c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            let text = read_response(c);
+            assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+        }
+    }
+    assert!(d.stop().success());
+}
+
+/// One whole HTTP response (head and `Content-Length` body) from a keep-alive stream.
+fn read_response(c: &mut std::net::TcpStream) -> String {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&got).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let len: usize = text[..end]
+                .lines()
+                .find_map(|l| l.strip_prefix("Content-Length: "))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if got.len() >= end + 4 + len {
+                return text;
+            }
+        }
+        let n = c.read(&mut buf).unwrap();
+        assert!(n > 0, "closed after {text:?}");
+        got.extend_from_slice(&buf[..n]);
+    }
+}
+
 #[test]
 fn a_second_daemon_on_the_same_pid_file_refuses_to_start() {
     let sb = Sandbox::new();

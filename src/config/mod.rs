@@ -130,6 +130,7 @@ impl Default for Searchd {
             network_timeout: std::time::Duration::from_secs(5),
             max_packet_size: 128 * 1024 * 1024,
             docstore_cache_size: crate::engine::docstore_cache::DEFAULT_BYTES,
+            threads: 0,
             mysql_version_string: crate::version::MYSQL_DEFAULT.to_string(),
             ssl_cert: None,
             ssl_key: None,

@@ -100,6 +100,7 @@ fn apply(out: &mut Searchd, ctx: &Ctx<'_>) -> Result<bool, ConfigError> {
         "network_timeout" => out.network_timeout = ctx.duration(SECOND)?,
         "max_packet_size" => out.max_packet_size = ctx.size()?,
         "docstore_cache_size" => out.docstore_cache_size = ctx.size()?,
+        "threads" => out.threads = ctx.count()?,
         "mysql_version_string" => out.mysql_version_string = ctx.text().to_string(),
         "ssl_cert" => out.ssl_cert = ctx.path(),
         "ssl_key" => out.ssl_key = ctx.path(),

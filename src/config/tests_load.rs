@@ -48,7 +48,7 @@ fn every_setting_is_read() {
          log = /var/log/manticore/searchd.log\n  query_log = syslog\n  \
          pid_file = /run/manticore/searchd.pid\n  max_connections = 50\n  client_timeout = 2m\n  \
          network_timeout = 10\n  max_packet_size = 32M\n  mysql_version_string = 8.0.33\n  \
-         docstore_cache_size = 64k\n  \
+         docstore_cache_size = 64k\n  threads = 3\n  \
          ssl_cert = /c/server.pem\n  ssl_key = /c/server.key\n  ssl_ca = /c/ca.pem\n  \
          ssl_library = /usr/lib/libssl.so.3\n}\n",
     );
@@ -75,6 +75,7 @@ fn every_setting_is_read() {
         network_timeout: Duration::from_secs(10),
         max_packet_size: 32 << 20,
         docstore_cache_size: 64 << 10,
+        threads: 3,
         mysql_version_string: "8.0.33".into(),
         ssl_cert: Some("/c/server.pem".into()),
         ssl_key: Some("/c/server.key".into()),
@@ -106,6 +107,7 @@ fn empty_searchd_gets_every_default() {
     assert_eq!(s.network_timeout, Duration::from_secs(5));
     assert_eq!(s.max_packet_size, 128 * 1024 * 1024);
     assert_eq!(s.docstore_cache_size, 16 << 20);
+    assert_eq!(s.threads, 0);
     assert_eq!(s.mysql_version_string, crate::version::MYSQL_DEFAULT);
     assert_eq!((&s.ssl_cert, &s.ssl_key, &s.ssl_ca), (&None, &None, &None));
     assert_eq!(s.ssl_library, None);
@@ -218,7 +220,7 @@ fn manual_style_plain_config_loads_with_warnings() {
          indexer {\n  mem_limit = 128M\n}\n\
          searchd {\n  listen = 9312\n  listen = 9306:mysql41\n  log = searchd.log\n  \
          pid_file = searchd.pid\n  seamless_rotate = 1\n  preopen_tables = 1\n  \
-         binlog_path = /var/lib/manticore/binlog\n  threads = 4\n}\n");
+         binlog_path = /var/lib/manticore/binlog\n  threads = 4\n  jobs_queue_size = 9\n}\n");
     let names: Vec<&str> = c.tables.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, vec!["plain1", "rt1", "dist1"]);
     assert_eq!(c.warnings.len(), 3, "{:?}", c.warnings);
@@ -226,9 +228,10 @@ fn manual_style_plain_config_loads_with_warnings() {
         c.searchd.binlog_path,
         Some("/var/lib/manticore/binlog".into())
     );
+    assert_eq!(c.searchd.threads, 4);
     assert_eq!(
         c.warnings[2],
-        "WARNING: key 'threads' is not supported yet and is ignored (t.conf line 41)"
+        "WARNING: key 'jobs_queue_size' is not supported yet and is ignored (t.conf line 42)"
     );
 }
 

@@ -13,7 +13,7 @@ use super::logging::{self, LogSink};
 use super::pidfile::{self, PidFile};
 use crate::config::{self, Config, Proto};
 use crate::net::dispatch::Ctx;
-use crate::net::{is_served, Drain, Listener, Shutdown};
+use crate::net::{is_served, Drain, Listener, Shutdown, Workers};
 use crate::service::{QueryLog, ServerState, Service};
 use crate::tls::{TlsSettings, TlsState};
 
@@ -128,7 +128,8 @@ fn serve(cli: &Cli, config: Config) -> i32 {
         return 1;
     }
     let tls = init_tls(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // Accepting, signals and shutdown; the connections run on their own workers.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
@@ -139,6 +140,14 @@ fn serve(cli: &Cli, config: Config) -> i32 {
         }
     };
     runtime.block_on(run(config, tls, sink, child))
+}
+
+/// `threads`, or one connection worker per core when it is 0.
+fn connection_workers(threads: usize) -> usize {
+    match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
 }
 
 fn pid_file(cli: &Cli, config: &Config) -> Result<Option<PidFile>, String> {
@@ -244,10 +253,21 @@ async fn run(config: Config, tls: TlsState, sink: LogSink, child: bool) -> i32 {
         shutdown: shutdown.clone(),
         drain: drain.token(),
     };
+    let n_workers = connection_workers(config.searchd.threads);
+    let workers = match Workers::start(n_workers) {
+        Ok(w) => {
+            info!("{n_workers} connection worker threads");
+            Arc::new(w)
+        }
+        Err(e) => {
+            error!(target: "fatal", "failed to start the connection workers: {e}");
+            return 1;
+        }
+    };
     let mut tasks = tokio::task::JoinSet::new();
     for l in listeners {
         info!("{}", l.log_line());
-        tasks.spawn(l.run(ctx.clone()));
+        tasks.spawn(l.run(ctx.clone(), Arc::clone(&workers)));
     }
     drop(ctx);
     info!("accepting connections");

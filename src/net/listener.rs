@@ -10,6 +10,7 @@ use tokio::net::{TcpListener, UnixListener};
 
 use crate::config::{Listen, ListenAddr, Proto};
 use crate::net::dispatch::{self, Ctx};
+use crate::net::workers::Workers;
 use crate::net::BoxStream;
 
 /// A bound socket with the `listen` directive it came from.
@@ -65,8 +66,9 @@ impl Listener {
         }
     }
 
-    /// Accepts connections until shutdown, handing each to its own task.
-    pub async fn run(self, ctx: Ctx) {
+    /// Accepts connections until shutdown, handing each to its own task on one of
+    /// the connection `workers`.
+    pub async fn run(self, ctx: Ctx, workers: Arc<Workers>) {
         let shutdown = ctx.shutdown.clone();
         let mut backoff = Duration::from_millis(5);
         loop {
@@ -79,7 +81,13 @@ impl Listener {
                     backoff = Duration::from_millis(5);
                     let ctx = ctx.clone();
                     let spec = Arc::clone(&self.spec);
-                    tokio::spawn(dispatch::handle(stream, peer, spec, ctx));
+                    workers.spawn(move || async move {
+                        // Registered with the event loop of the worker it runs on.
+                        match stream.register() {
+                            Ok(stream) => dispatch::handle(stream, peer, spec, ctx).await,
+                            Err(e) => tracing::warn!("dropping a connection from {peer}: {e}"),
+                        }
+                    });
                 }
                 Err(e) => {
                     // Out of descriptors and similar: wait a little, never spin.
@@ -94,18 +102,35 @@ impl Listener {
         }
     }
 
-    async fn accept(&self) -> io::Result<(BoxStream, String)> {
+    async fn accept(&self) -> io::Result<(Accepted, String)> {
         match &self.socket {
             Socket::Tcp(l) => {
                 let (s, peer) = l.accept().await?;
                 let _ = s.set_nodelay(true);
-                Ok((Box::new(s), peer.ip().to_string()))
+                Ok((Accepted::Tcp(s.into_std()?), peer.ip().to_string()))
             }
             Socket::Unix(l, _) => {
                 let (s, _) = l.accept().await?;
-                Ok((Box::new(s), "(unix)".to_string()))
+                Ok((Accepted::Unix(s.into_std()?), "(unix)".to_string()))
             }
         }
+    }
+}
+
+/// An accepted socket on its way to a worker (non-blocking, not yet registered
+/// with any event loop).
+enum Accepted {
+    Tcp(std::net::TcpStream),
+    Unix(std::os::unix::net::UnixStream),
+}
+
+impl Accepted {
+    /// Registers the socket with the event loop of the calling thread's runtime.
+    fn register(self) -> io::Result<BoxStream> {
+        Ok(match self {
+            Accepted::Tcp(s) => Box::new(tokio::net::TcpStream::from_std(s)?),
+            Accepted::Unix(s) => Box::new(tokio::net::UnixStream::from_std(s)?),
+        })
     }
 }
 
