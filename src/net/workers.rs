@@ -1,4 +1,4 @@
-//! The connection workers: one thread per core, each with its own single-threaded
+//! The connection workers: a few threads per core, each with its own single-threaded
 //! runtime and event loop. An accepted connection is handed to the worker with the
 //! fewest live connections and stays there, so its reads, writes and wakeups never
 //! cross threads (the work-stealing runtime cost about a sixth of the CPU time of a

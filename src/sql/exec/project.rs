@@ -58,8 +58,13 @@ pub(super) fn project(
     grouped: bool,
 ) -> Result<Outcome, QueryError> {
     let schema = env.schema;
-    let mut columns: Vec<Column> = Vec::new();
-    let mut cols: Vec<Col<'_>> = Vec::new();
+    let star = 1 + schema.fields.iter().filter(|f| f.stored).count() + schema.attrs.len();
+    let width = items
+        .iter()
+        .map(|i| if i.expr == Expr::Star { star } else { 1 })
+        .sum();
+    let mut columns: Vec<Column> = Vec::with_capacity(width);
+    let mut cols: Vec<Col<'_>> = Vec::with_capacity(width);
     for item in items {
         if item.expr == Expr::Star {
             columns.push(Column::new("id", ColumnType::BigInt));
