@@ -13,7 +13,7 @@
 //! | `network_timeout` | 5 s |
 //! | `max_packet_size` | 128 MiB |
 //! | `docstore_cache_size` | 16 MiB (0 = no cache) |
-//! | `threads` | 0: two connection workers per CPU core |
+//! | `threads` | 0: one connection worker per CPU core |
 //! | `mysql_version_string` | [`crate::version::MYSQL_DEFAULT`] |
 //! | `ssl_cert`, `ssl_key`, `ssl_ca` | none |
 //! | `ssl_library` | none (search the system for `libssl.so.3`, then `libssl.so.1.1`) |
@@ -69,7 +69,7 @@ pub struct Searchd {
     /// `docstore_cache_size`: bytes of decompressed stored-text blocks kept for
     /// later reads, across tables (0 = none).
     pub docstore_cache_size: usize,
-    /// `threads`: connection worker threads (0 = two per CPU core). A connection
+    /// `threads`: connection worker threads (0 = one per CPU core). A connection
     /// stays on one worker; its statements run there.
     pub threads: usize,
     /// `mysql_version_string`: the version the MySQL handshake announces.

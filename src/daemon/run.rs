@@ -142,15 +142,14 @@ fn serve(cli: &Cli, config: Config) -> i32 {
     runtime.block_on(run(config, tls, sink, child))
 }
 
-/// `threads`, or two connection workers per core when it is 0: a statement runs on
-/// its connection's worker, so more workers than cores keep a long statement from
-/// holding up as many other connections, and a worker that sleeps often finds
-/// another one ready on its core (measured: 2 workers per core served the HTTPS
-/// `/search` load of `bench/run` figure 6 with about 15% less CPU per request than
-/// one per core, and 4 per core no better).
+/// `threads`, or one connection worker per core when it is 0 (upstream's default
+/// for `threads`). Measured with `bench/run`: two per core served the HTTPS
+/// `/search` load of figure 6 faster but the MySQL `SELECT 1` load of figure 3 (8
+/// connections) slower, and on a machine shared with the load generator mostly by
+/// taking more of the cores from it.
 fn connection_workers(threads: usize) -> usize {
     match threads {
-        0 => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     }
 }
