@@ -98,6 +98,8 @@ enum Role {
     Score,
     /// A `_source` attribute.
     Attr {
+        /// `"name":`, rendered once per answer.
+        key: Vec<u8>,
         /// Its schema type, if known.
         ty: Option<&'static str>,
         /// Shown in `_source`.
@@ -119,7 +121,10 @@ fn roles<'c>(columns: &'c [Column], p: &Presentation<'_>) -> Vec<(&'c str, Role)
                 Role::Score
             } else {
                 let ty = p.schema.and_then(|s| cells::type_of(s, name));
+                let mut key = Vec::with_capacity(name.len() + 3);
+                jsonw::key(&mut key, name);
                 Role::Attr {
+                    key,
                     ty,
                     shown: p.source.allows(name),
                     lit: p.highlight.is_some_and(|h| highlighted(h, name, ty, p)),
@@ -160,16 +165,19 @@ fn hit(out: &mut Vec<u8>, cols: &[(&str, Role)], row: &Row, p: &Presentation<'_>
     if !p.source.disabled {
         out.extend_from_slice(b",\"_source\":{");
         let mut first = true;
-        for ((name, role), v) in cells() {
+        for ((_, role), v) in cells() {
             if let Role::Attr {
-                ty, shown: true, ..
+                key,
+                ty,
+                shown: true,
+                ..
             } = role
             {
                 if !first {
                     out.push(b',');
                 }
                 first = false;
-                jsonw::key(out, name);
+                out.extend_from_slice(key);
                 jsonw::cell(out, v, *ty);
             }
         }
@@ -178,15 +186,15 @@ fn hit(out: &mut Vec<u8>, cols: &[(&str, Role)], row: &Row, p: &Presentation<'_>
     if let Some(h) = p.highlight {
         out.extend_from_slice(b",\"highlight\":{");
         let mut first = true;
-        for ((name, role), v) in cells() {
-            let (Role::Attr { lit: true, .. }, Value::Str(text)) = (role, v) else {
+        for ((_, role), v) in cells() {
+            let (Role::Attr { key, lit: true, .. }, Value::Str(text)) = (role, v) else {
                 continue;
             };
             if !first {
                 out.push(b',');
             }
             first = false;
-            jsonw::key(out, name);
+            out.extend_from_slice(key);
             out.push(b'[');
             for (i, frag) in h.fragments(text, p.words).iter().enumerate() {
                 if i > 0 {
