@@ -110,12 +110,12 @@ enum Role {
 }
 
 /// Each column's role, decided once per answer.
-fn roles<'c>(columns: &'c [Column], p: &Presentation<'_>) -> Vec<(&'c str, Role)> {
+fn roles(columns: &[Column], p: &Presentation<'_>) -> Vec<Role> {
     columns
         .iter()
         .map(|c| {
             let name = c.name.as_str();
-            let role = if name == "id" {
+            if name == "id" {
                 Role::Id
             } else if is_weight(name) {
                 Role::Score
@@ -129,8 +129,7 @@ fn roles<'c>(columns: &'c [Column], p: &Presentation<'_>) -> Vec<(&'c str, Role)
                     shown: p.source.allows(name),
                     lit: p.highlight.is_some_and(|h| highlighted(h, name, ty, p)),
                 }
-            };
-            (name, role)
+            }
         })
         .collect()
 }
@@ -149,9 +148,9 @@ fn highlighted(h: &Highlight, name: &str, ty: Option<&str>, p: &Presentation<'_>
 
 /// One hit: `_id`, `_score`, `_source` and `highlight` when asked (a repeated `id`
 /// or weight column: the last one counts).
-fn hit(out: &mut Vec<u8>, cols: &[(&str, Role)], row: &Row, p: &Presentation<'_>) {
+fn hit(out: &mut Vec<u8>, cols: &[Role], row: &Row, p: &Presentation<'_>) {
     let cells = || cols.iter().zip(row);
-    let last = |want: fn(&Role) -> bool| cells().rfind(|((_, r), _)| want(r));
+    let last = |want: fn(&Role) -> bool| cells().rfind(|(r, _)| want(r));
     out.extend_from_slice(b"{\"_id\":");
     match last(|r| matches!(r, Role::Id)) {
         Some((_, v)) => jsonw::plain(out, v),
@@ -165,7 +164,7 @@ fn hit(out: &mut Vec<u8>, cols: &[(&str, Role)], row: &Row, p: &Presentation<'_>
     if !p.source.disabled {
         out.extend_from_slice(b",\"_source\":{");
         let mut first = true;
-        for ((_, role), v) in cells() {
+        for (role, v) in cells() {
             if let Role::Attr {
                 key,
                 ty,
@@ -186,7 +185,7 @@ fn hit(out: &mut Vec<u8>, cols: &[(&str, Role)], row: &Row, p: &Presentation<'_>
     if let Some(h) = p.highlight {
         out.extend_from_slice(b",\"highlight\":{");
         let mut first = true;
-        for ((_, role), v) in cells() {
+        for (role, v) in cells() {
             let (Role::Attr { key, lit: true, .. }, Value::Str(text)) = (role, v) else {
                 continue;
             };

@@ -1,8 +1,8 @@
 //! The connection workers: one thread per core by default, each with its own
 //! single-threaded runtime and event loop. An accepted connection is handed to the
 //! worker with the fewest live connections and stays there, so its reads, writes
-//! and wakeups never cross threads (the work-stealing runtime cost about a sixth of the CPU time of a
-//! small HTTPS request in wakeups and thread hand-offs).
+//! and wakeups never cross threads (the work-stealing runtime cost about a sixth of
+//! the CPU time of a small HTTPS request in wakeups and thread hand-offs).
 
 use std::future::Future;
 use std::io;
