@@ -6,7 +6,9 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use common::{certs_dir, client_hello, connect, exchange, free_port, Daemon, Sandbox};
+use common::{
+    certs_dir, client_hello, connect, exchange, free_port, read_response, Daemon, Sandbox,
+};
 
 struct Ports {
     multi: u16,
@@ -47,30 +49,6 @@ fn tls_client(port: u16) -> native_tls::TlsStream<TcpStream> {
     connector
         .connect("localhost", connect(port))
         .expect("TLS handshake")
-}
-
-/// Reads one HTTP response with a Content-Length body from a keep-alive stream.
-fn read_response(s: &mut impl Read) -> String {
-    let mut buf = Vec::new();
-    let mut byte = [0u8; 1];
-    while !buf.ends_with(b"\r\n\r\n") {
-        if s.read(&mut byte).unwrap() == 0 {
-            break;
-        }
-        buf.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&buf).into_owned();
-    let len: usize = head
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("content-length: ")
-                .or(l.strip_prefix("Content-Length: "))
-        })
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0u8; len];
-    s.read_exact(&mut body).unwrap();
-    head + &String::from_utf8_lossy(&body)
 }
 
 fn api_ping(cookie: u32) -> Vec<u8> {
