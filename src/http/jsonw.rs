@@ -60,6 +60,13 @@ pub fn cell(out: &mut Vec<u8>, v: &Value, ty: Option<&str>) {
 
 /// `1,2,x` as `[1,2,"x"]` (empty items dropped).
 fn mva(out: &mut Vec<u8>, list: &str) {
+    if plain_integers(list) {
+        // What multi-value attributes read as: already the array's inside.
+        out.push(b'[');
+        out.extend_from_slice(list.as_bytes());
+        out.push(b']');
+        return;
+    }
     out.push(b'[');
     let mut first = true;
     for part in list.split(',').filter(|p| !p.trim().is_empty()) {
@@ -75,6 +82,18 @@ fn mva(out: &mut Vec<u8>, list: &str) {
         }
     }
     out.push(b']');
+}
+
+/// Whether `list` is integers as JSON writes them (`-?(0|[1-9][0-9]*)`, at most 18
+/// digits, so every one fits an `i64`) joined by single commas, with nothing else.
+fn plain_integers(list: &str) -> bool {
+    !list.is_empty()
+        && list.split(',').all(|item| {
+            let digits = item.strip_prefix('-').unwrap_or(item).as_bytes();
+            matches!(digits.len(), 1..=18)
+                && digits.iter().all(u8::is_ascii_digit)
+                && (digits[0] != b'0' || (digits.len() == 1 && item.len() == 1))
+        })
 }
 
 #[cfg(test)]
@@ -128,6 +147,16 @@ mod tests {
             (Value::Str("not json".into()), Some("json")),
             (Value::Str("1, 2,,x ,".into()), Some("mva")),
             (Value::Str(String::new()), Some("multi64")),
+            (
+                Value::Str("1,4,-7,0,123456789012345678".into()),
+                Some("mva"),
+            ),
+            (
+                Value::Str("007,-0,1234567890123456789".into()),
+                Some("mva64"),
+            ),
+            (Value::Str("-,1,".into()), Some("multi")),
+            (Value::Str("0".into()), Some("multi")),
         ];
         for (v, ty) in cases {
             let want = reference(v.clone(), ty).to_string();

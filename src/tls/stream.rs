@@ -44,6 +44,23 @@ pub struct TlsStream<S> {
     /// The task that last waited for the socket to accept writes: a read that flushes
     /// ciphertext may steal its wakeup, so it is woken when the read side drains.
     writer: Option<Waker>,
+    /// The output BIO is known to be empty (no OpenSSL call since it was drained):
+    /// what spares a `BIO_ctrl_pending` per flush.
+    out_drained: bool,
+    /// What is known of the input waiting to be decrypted.
+    input: Input,
+}
+
+/// What is known of the input BIO and OpenSSL's own buffer, so that a poll does not
+/// ask OpenSSL again what it already answered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// Ciphertext was just fed in.
+    Present,
+    /// The last read wanted more: nothing can be decrypted before the socket gives more.
+    Exhausted,
+    /// An OpenSSL call ran since: ask.
+    Unknown,
 }
 
 /// What one OpenSSL call ended with.
@@ -68,6 +85,8 @@ impl<S> TlsStream<S> {
             shutdown_sent: false,
             failed: None,
             writer: None,
+            out_drained: true,
+            input: Input::Unknown,
         })
     }
 
@@ -104,6 +123,9 @@ impl<S> TlsStream<S> {
         let api = self.ssl.api;
         clear_errors(api);
         let ret = call(self.ssl.as_ptr());
+        // Any call may produce output (alerts, tickets, key updates) or consume input.
+        self.out_drained = false;
+        self.input = Input::Unknown;
         let code = if ret == 1 {
             0
         } else {
@@ -119,13 +141,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
     fn poll_flush_out(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
             if self.out_pos == self.out_len {
-                if self.ssl.pending_out() == 0 {
+                if self.out_drained {
                     return Poll::Ready(Ok(()));
                 }
                 if self.out.len() < WRITE_CHUNK {
+                    // The buffer is allocated on first use only.
+                    if self.ssl.pending_out() == 0 {
+                        self.out_drained = true;
+                        return Poll::Ready(Ok(()));
+                    }
                     self.out.resize(WRITE_CHUNK, 0);
                 }
                 let n = self.ssl.take_out(&mut self.out);
+                // A memory BIO gives all it has when it has less than was asked for.
+                self.out_drained = n < self.out.len();
                 self.out_len = n;
                 self.out_pos = 0;
                 if n == 0 {
@@ -141,8 +170,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
         }
     }
 
-    fn has_unflushed(&self) -> bool {
-        self.out_pos < self.out_len || self.ssl.pending_out() > 0
+    fn has_unflushed(&mut self) -> bool {
+        if self.out_pos < self.out_len {
+            return true;
+        }
+        if !self.out_drained && self.ssl.pending_out() == 0 {
+            self.out_drained = true;
+        }
+        !self.out_drained
     }
 
     /// Reads ciphertext from the socket into the input BIO; `Ok(false)` at TCP EOF.
@@ -156,6 +191,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
         self.ssl
             .put_in(&self.inbuf[..n])
             .map_err(io::Error::other)?;
+        self.input = Input::Present;
         Poll::Ready(Ok(true))
     }
 
@@ -239,7 +275,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S> {
             }
             // Once the handshake is done, a read with no input can only ask for
             // more: go to the socket without the call.
-            if !this.ssl.has_input() {
+            if this.input == Input::Unknown {
+                this.input = if this.ssl.has_input() {
+                    Input::Present
+                } else {
+                    Input::Exhausted
+                };
+            }
+            if this.input == Input::Exhausted {
                 if !ready!(this.poll_fill(cx))? {
                     this.read_eof = true;
                     return Poll::Ready(Ok(()));
@@ -277,6 +320,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<S> {
                     return Poll::Ready(Ok(()));
                 }
                 ffi::SSL_ERROR_WANT_READ => {
+                    this.input = Input::Exhausted;
                     if !ready!(this.poll_fill(cx))? {
                         this.read_eof = true;
                         return Poll::Ready(Ok(()));
